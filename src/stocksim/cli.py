@@ -1,0 +1,136 @@
+"""The command line: ``stocksim run`` and ``stocksim validate``. No model logic lives here."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from stocksim import __version__
+from stocksim.config import ConfigError, LoadedScenario, load_scenario
+from stocksim.output import FORMATS, OutputExists, check_target, default_out_dir, write_run
+from stocksim.results import CIRCLE
+from stocksim.runner import run
+
+EXIT_BAD_INPUT = 2
+log = logging.getLogger("stocksim")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="stocksim", description="Simulate emergency protective-supply stockpiles.")
+    ap.add_argument("--version", action="version", version=f"stocksim {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="run a scenario's replications and write the results")
+    r.add_argument("config", help="scenario YAML file")
+    r.add_argument("--replications", type=_positive_int, help="override the scenario's replications")
+    r.add_argument("--seed", type=_seed, help="override the scenario's seed")
+    r.add_argument("--out", type=Path, help="output directory (default: runs/NAME-TIMESTAMP)")
+    r.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default parquet)")
+    r.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
+    r.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    v = sub.add_parser("validate", help="check a scenario and its data files without running it")
+    v.add_argument("config", help="scenario YAML file")
+    return ap
+
+
+def compliance_table(summary: pd.DataFrame, loaded: LoadedScenario) -> str:
+    """City x item: compliance share and days of cover on day 0; '!' marks a day-0 shortfall."""
+    s = loaded.scenario
+    coverage = s.reserve.coverage_days
+    names = {c.id: c.name for c in s.cities} | {CIRCLE: "Circle (all)"}
+    items = s.items
+    width = max(11, *(min(len(it.name), 14) for it in items))
+    head = f"{'':<14}" + "".join(f"{it.name[:14]:>{width + 1}}" for it in items)
+    lines = [
+        f"Reserve rule: {coverage:g} days x daily max ({s.reserve.daily_max}); "
+        f"cells: share of day-ends compliant, days of cover on day 0 ('!' below {coverage:g})",
+        head,
+    ]
+    table = summary.set_index(["city", "item"])
+    for city in [*s.city_ids, CIRCLE]:
+        cells = []
+        for it in items:
+            row = table.loc[(city, it.id)]
+            cover = row["initial_days_of_cover"]
+            flag = "!" if cover < coverage else " "
+            cover_txt = "inf" if math.isinf(cover) else f"{cover:.1f}"
+            cells.append(f"{row['compliance_share']:>4.0%} {cover_txt:>5}{flag}".rjust(width + 1))
+        lines.append(f"{names[city][:14]:<14}" + "".join(cells))
+    return "\n".join(lines)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    loaded = load_scenario(args.config)
+    out = args.out or default_out_dir(loaded.scenario.name)
+    check_target(out, args.overwrite)
+    result = run(loaded, replications=args.replications, seed=args.seed)
+    write_run(result, loaded, out, fmt=args.format, overwrite=args.overwrite)
+    if not args.quiet:
+        s = loaded.scenario
+        print(f"{s.name}: {result.replications} replications x {s.horizon_days} days, seed {result.seed}, "
+              f"{result.wall_seconds:.1f} s")
+        print(compliance_table(result.summary, loaded))
+        worst = result.summary[result.summary["city"] != CIRCLE].sort_values("p_stockout", ascending=False)
+        short = worst[worst["p_stockout"] > 0]
+        if len(short):
+            print("Stockouts (share of replications with unmet demand, median first day):")
+            for _, row in short.head(10).iterrows():
+                day = row["first_stockout_day_median"]
+                print(f"  {row['city']:<10} {row['item']:<28} {row['p_stockout']:>5.0%}  day {day:.0f}")
+        else:
+            print("No city ran out of any item in any replication.")
+        print(f"results: {out}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    loaded = load_scenario(args.config)
+    s = loaded.scenario
+    print(
+        f"ok: {s.name}: {len(s.cities)} cities, {len(s.items)} items, {len(s.suppliers)} suppliers, "
+        f"{s.horizon_days} days, epidemic {s.epidemic.model}, hash {loaded.config_hash()}"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="stocksim: %(message)s")
+    try:
+        return {"run": cmd_run, "validate": cmd_validate}[args.command](args)
+    except (ConfigError, OutputExists) as exc:
+        print(f"stocksim: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("stocksim: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

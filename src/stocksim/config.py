@@ -1,0 +1,355 @@
+"""The scenario: what an analyst writes in YAML, validated once into immutable typed objects.
+
+Every error names the file, the path inside it and the offending value, for example
+``configs/x.yaml: cities[2].stock.n95_respirator: must be >= 0 (value: -5)``.
+Key names are a contract with users and with later features; see ``configs/README.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from stocksim.uncertain import Uncertain, is_uncertain
+
+_FROZEN = ConfigDict(extra="forbid", frozen=True)
+Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]+$")]
+NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class ConfigError(Exception):
+    """A scenario that cannot be used; the message names file, path and value."""
+
+    def __init__(self, file: str | Path, path: str, message: str, value: Any = None):
+        self.file, self.path, self.value = str(file), path, value
+        shown = "" if value is None else f" (value: {value!r})"
+        where = f"{self.file}: {path}: " if path else f"{self.file}: "
+        super().__init__(f"{where}{message}{shown}")
+
+
+class Item(BaseModel):
+    model_config = _FROZEN
+    id: Id
+    name: str
+    name_zh: str = ""
+    unit: str = "piece"
+    shelf_life_days: int = Field(gt=0)
+    unit_cost_cny: Uncertain = 0.0
+
+
+class Lot(BaseModel):
+    model_config = _FROZEN
+    item: Id
+    quantity: NonNeg
+    expires_day: int = Field(ge=0)
+
+
+class City(BaseModel):
+    model_config = _FROZEN
+    id: Id
+    name: str
+    name_zh: str = ""
+    population: int = Field(gt=0)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    beds: int = Field(ge=0)
+    designated_beds: Uncertain = 0.0
+    designated_icu_share: Uncertain = 0.0
+    health_workers: Uncertain
+    stock: dict[Id, NonNeg] = {}
+    lots: list[Lot] = []
+
+
+class Reserve(BaseModel):
+    model_config = _FROZEN
+    coverage_days: float = Field(default=30.0, gt=0)
+    daily_max: Literal["full_load", "peak", "declared"] = "full_load"
+    declared: dict[Id, dict[Id, NonNeg]] = {}
+
+
+class PerPatientDay(BaseModel):
+    model_config = _FROZEN
+    mild: dict[Id, Uncertain] = {}
+    severe: dict[Id, Uncertain] = {}
+    icu: dict[Id, Uncertain] = {}
+
+
+class Demand(BaseModel):
+    model_config = _FROZEN
+    noise: Literal["none", "poisson", "negative_binomial"] = "negative_binomial"
+    dispersion: Uncertain = 20.0
+    routine_per_health_worker_day: dict[Id, Uncertain] = {}
+    per_patient_day: PerPatientDay = PerPatientDay()
+    per_swab: dict[Id, Uncertain] = {}
+
+
+class Epidemic(BaseModel):
+    model_config = _FROZEN
+    model: Literal["none", "census"] = "none"
+    file: str | None = None
+
+
+class Disruption(BaseModel):
+    model_config = _FROZEN
+    from_day: int = Field(ge=0)
+    to_day: int = Field(ge=0)
+    capacity_factor: Uncertain = 1.0
+    lead_time_factor: Uncertain = 1.0
+    price_factor: Uncertain = 1.0
+
+
+class Supplier(BaseModel):
+    model_config = _FROZEN
+    id: Id
+    name: str = ""
+    lead_time_days: Uncertain
+    capacity_per_day: dict[Id, Uncertain]
+    unit_cost_cny: dict[Id, Uncertain] = {}
+    disruptions: list[Disruption] = []
+
+
+class Procurement(BaseModel):
+    model_config = _FROZEN
+    mode: Literal["none", "independent"] = "independent"
+    review_every_days: int = Field(default=7, ge=1)
+    first_review_day: int = Field(default=0, ge=0)
+    reorder_point_days: NonNeg = 30.0
+    order_up_to_days: NonNeg = 45.0
+
+
+class Scenario(BaseModel):
+    model_config = _FROZEN
+    name: Id
+    description: str = ""
+    horizon_days: int = Field(ge=1, le=100_000)
+    replications: int = Field(default=100, ge=1)
+    seed: int = Field(default=0, ge=0)
+    reserve: Reserve = Reserve()
+    items: list[Item] = Field(min_length=1)
+    cities: list[City] = Field(min_length=1)
+    demand: Demand = Demand()
+    epidemic: Epidemic = Epidemic()
+    suppliers: list[Supplier] = []
+    procurement: Procurement = Procurement()
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [i.id for i in self.items]
+
+    @property
+    def city_ids(self) -> list[str]:
+        return [c.id for c in self.cities]
+
+
+class LoadedScenario(BaseModel):
+    """A validated scenario with where it came from (census paths resolve against ``base_dir``)."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    scenario: Scenario
+    source: str
+    base_dir: Path
+
+    def census_path(self) -> Path | None:
+        f = self.scenario.epidemic.file
+        return None if f is None else (self.base_dir / f)
+
+    def config_hash(self) -> str:
+        """Hash of the resolved scenario and of the data files it reads."""
+        h = hashlib.sha256(canonical_json(self.scenario).encode())
+        census = self.census_path()
+        if census is not None and self.scenario.epidemic.model == "census":
+            h.update(census.read_bytes())
+        return h.hexdigest()[:16]
+
+
+def canonical_json(scenario: Scenario) -> str:
+    return json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+
+
+# ---- loading -------------------------------------------------------------------------------
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML that refuses a key given twice (the second would silently win otherwise)."""
+
+
+def _mapping_no_duplicates(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
+    seen: dict[Any, Any] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            mark = key_node.start_mark
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} appears twice (line {mark.line + 1})", mark
+            )
+        seen[key] = True
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_no_duplicates)
+
+
+def format_loc(loc: tuple[Any, ...]) -> str:
+    """('cities', 2, 'stock', 'n95') -> 'cities[2].stock.n95'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def parse_scenario(data: Any, source: str | Path) -> Scenario:
+    """Validate a mapping into a Scenario, raising ConfigError naming the first problem."""
+    if not isinstance(data, dict):
+        raise ConfigError(source, "", "the file must hold a mapping of keys (name, items, ...)")
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (misspelt?)"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        value = None if err["type"] == "missing" else err.get("input")
+        if isinstance(value, dict | list):
+            value = None if len(repr(value)) > 80 else value
+        more = len(exc.errors()) - 1
+        if more:
+            msg += f" (and {more} more problem{'s' if more > 1 else ''})"
+        raise ConfigError(source, format_loc(err["loc"]), msg, value) from None
+    check_references(scenario, source)
+    return scenario
+
+
+def load_scenario(path: str | Path) -> LoadedScenario:
+    """Read, parse and validate a YAML scenario, including the data files it refers to."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(path, "", "no such file")
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(path, where, f"malformed YAML: {problem}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(path, "", "the file is not UTF-8 text") from None
+    scenario = parse_scenario(data, path)
+    loaded = LoadedScenario(scenario=scenario, source=str(path), base_dir=path.parent)
+    if scenario.epidemic.model == "census":
+        from stocksim.epidemic import load_census
+
+        load_census(loaded)  # fails early, naming the CSV, if the census is unusable
+    return loaded
+
+
+def check_references(s: Scenario, source: str | Path) -> None:
+    """Checks across fields: ids that must exist, tables that must be complete, ranges."""
+    items, cities = set(s.item_ids), set(s.city_ids)
+
+    def fail(path: str, msg: str, value: Any = None) -> None:
+        raise ConfigError(source, path, msg, value)
+
+    for name, seq in (("items", s.items), ("cities", s.cities), ("suppliers", s.suppliers)):
+        seen: set[str] = set()
+        for k, obj in enumerate(seq):
+            if obj.id in seen:
+                fail(f"{name}[{k}].id", "id used twice", obj.id)
+            seen.add(obj.id)
+
+    def known_items(path: str, table: dict) -> None:
+        for key in table:
+            if key not in items:
+                fail(f"{path}.{key}", f"unknown item id (items are: {', '.join(s.item_ids)})", key)
+
+    for k, item in enumerate(s.items):
+        _non_negative(item.unit_cost_cny, f"items[{k}].unit_cost_cny", fail)
+    for k, c in enumerate(s.cities):
+        known_items(f"cities[{k}].stock", c.stock)
+        for j, lot in enumerate(c.lots):
+            if lot.item not in items:
+                fail(f"cities[{k}].lots[{j}].item", "unknown item id", lot.item)
+        _non_negative(c.health_workers, f"cities[{k}].health_workers", fail)
+        _non_negative(c.designated_beds, f"cities[{k}].designated_beds", fail)
+        share = c.designated_icu_share
+        if not is_uncertain(share) and not 0 <= share <= 1:
+            fail(f"cities[{k}].designated_icu_share", "must be between 0 and 1", share)
+
+    d = s.demand
+    known_items("demand.routine_per_health_worker_day", d.routine_per_health_worker_day)
+    known_items("demand.per_swab", d.per_swab)
+    for sev in ("mild", "severe", "icu"):
+        known_items(f"demand.per_patient_day.{sev}", getattr(d.per_patient_day, sev))
+    for path, table in _rate_tables(d):
+        for key, v in table.items():
+            _non_negative(v, f"{path}.{key}", fail)
+    if not is_uncertain(d.dispersion) and d.dispersion <= 0:
+        fail("demand.dispersion", "must be > 0", d.dispersion)
+
+    for k, sup in enumerate(s.suppliers):
+        known_items(f"suppliers[{k}].capacity_per_day", sup.capacity_per_day)
+        known_items(f"suppliers[{k}].unit_cost_cny", sup.unit_cost_cny)
+        for key, v in sup.capacity_per_day.items():
+            _non_negative(v, f"suppliers[{k}].capacity_per_day.{key}", fail)
+        lt = sup.lead_time_days
+        if not is_uncertain(lt) and lt < 0:
+            fail(f"suppliers[{k}].lead_time_days", "must be >= 0", lt)
+        for j, dis in enumerate(sup.disruptions):
+            if dis.to_day < dis.from_day:
+                fail(f"suppliers[{k}].disruptions[{j}].to_day", "must not be before from_day", dis.to_day)
+            for f in ("capacity_factor", "lead_time_factor", "price_factor"):
+                _non_negative(getattr(dis, f), f"suppliers[{k}].disruptions[{j}].{f}", fail)
+
+    p = s.procurement
+    if p.mode != "none":
+        if p.order_up_to_days < p.reorder_point_days:
+            fail("procurement.order_up_to_days", "must be >= reorder_point_days", p.order_up_to_days)
+        carried = {i for sup in s.suppliers for i in sup.capacity_per_day}
+        for k, item in enumerate(s.items):
+            if item.id not in carried:
+                fail(
+                    f"items[{k}].id",
+                    "no supplier lists this item in capacity_per_day, so it cannot be procured "
+                    "(add it with capacity 0 to model an item nobody sells)",
+                    item.id,
+                )
+
+    r = s.reserve
+    for city, table in r.declared.items():
+        if city not in cities:
+            fail(f"reserve.declared.{city}", "unknown city id", city)
+        known_items(f"reserve.declared.{city}", table)
+    if r.daily_max == "declared":
+        for c in s.city_ids:
+            for i in s.item_ids:
+                if i not in r.declared.get(c, {}):
+                    fail(f"reserve.declared.{c}.{i}", "missing: daily_max is 'declared'")
+
+    e = s.epidemic
+    if e.model == "census" and not e.file:
+        fail("epidemic.file", "required when epidemic.model is 'census'")
+
+
+def _rate_tables(d: Demand):
+    yield "demand.routine_per_health_worker_day", d.routine_per_health_worker_day
+    yield "demand.per_swab", d.per_swab
+    for sev in ("mild", "severe", "icu"):
+        yield f"demand.per_patient_day.{sev}", getattr(d.per_patient_day, sev)
+
+
+def _non_negative(value: Any, path: str, fail) -> None:
+    if is_uncertain(value):
+        low = getattr(value, "low", None)
+        if low is not None and low < 0:
+            fail(path, "the distribution allows negative values", value.model_dump())
+    elif value < 0:
+        fail(path, "must be >= 0", value)

@@ -1,0 +1,38 @@
+"""Daily consumption of each protective item in each city.
+
+Expected use = routine use by health workers (workers x rate per worker-day)
++ patients by severity x rates per patient-day + swabs x rate per swab.
+Realised use adds noise around that mean: none, Poisson, or negative binomial with
+variance mean + mean^2 / dispersion (the Poisson-gamma mixture). Demand does not depend on
+stock (unmet demand is lost), so a replication's whole demand path is drawn up front from its
+own DEMAND stream: identical across policies compared on one seed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stocksim.params import BatchParams
+from stocksim.seeding import Stream, rngs
+
+
+def expected_demand(census: np.ndarray, p: BatchParams) -> np.ndarray:
+    """Noise-free daily use, shape (R, H, C, I), from census (H, C, 4) and the batch's rates."""
+    routine = p.health_workers[:, None, :, None] * p.routine_rate[:, None, None, :]
+    patients = np.einsum("hcs,rsi->rhci", census[:, :, :3], p.patient_rate)
+    swabs = census[None, :, :, 3, None] * p.swab_rate[:, None, None, :]
+    return routine + patients + swabs
+
+
+def realised_demand(mean: np.ndarray, noise: str, p: BatchParams, seed: int) -> np.ndarray:
+    """Demand with noise, shape like ``mean``; whole units unless noise is 'none'."""
+    if noise == "none":
+        return mean.copy()
+    out = np.empty_like(mean)
+    for r, rng in enumerate(rngs(seed, p.replications, Stream.DEMAND)):
+        if noise == "poisson":
+            out[r] = rng.poisson(mean[r])
+        else:
+            k = p.dispersion[r]
+            out[r] = rng.negative_binomial(k, k / (k + mean[r]))
+    return out

@@ -1,0 +1,179 @@
+"""The SimPy wiring of a batch of replications: who acts when, and nothing else.
+
+One SimPy clock drives a batch of replications whose state is held in arrays shaped
+(replications, cities, items). The replications do not interact: each draws from its own
+streams, so its numbers are the same in any batch.
+
+Order of things within day t (the offsets are the SimPy times within the day):
+  t+0.0  lots expiring on day t are written off
+  t+0.1  shipments due on day t arrive and become lots
+  t+0.2  the day's demand is served first-expiry-first-out; what cannot be served is lost
+  t+0.4  on review days, each city reviews its position and orders
+  t+0.6  suppliers ship from the day's capacity, oldest orders first
+  t+0.8  the end-of-day state is recorded (the reserve check uses this closing stock)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from stocksim.config import Scenario
+from stocksim.inventory import Stock
+from stocksim.params import BatchParams
+from stocksim.procurement import SupplierBook, order_quantity
+
+EXPIRY, DELIVERY, DEMAND, REVIEW, DISPATCH, RECORD = 0.0, 0.1, 0.2, 0.4, 0.6, 0.8
+
+EVENT_KINDS = ("order", "dispatch", "delivery", "expiry")
+DAILY_FIELDS = ("served", "on_hand", "on_order", "received", "expired", "purchase_cost")
+
+
+@dataclass
+class BatchResult:
+    """Daily figures (R, H, C, I) per field, the opening stock, and the event records."""
+
+    replications: np.ndarray
+    demand: np.ndarray
+    initial: np.ndarray
+    daily: dict[str, np.ndarray]
+    required: np.ndarray  # (R, C, I)
+    daily_max: np.ndarray  # (R, C, I)
+    circle_required: np.ndarray  # (R, I)
+    circle_daily_max: np.ndarray  # (R, I)
+    events: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+class _Events:
+    """Flat event records gathered as arrays and joined once at the end."""
+
+    COLUMNS = ("replication", "time", "kind", "city", "item", "quantity", "order_id", "supplier")
+
+    def __init__(self) -> None:
+        self._chunks: list[tuple[np.ndarray, ...]] = []
+
+    def add(self, kind: str, time, r, c, i, qty, order_id=-1, supplier=-1) -> None:
+        n = len(r)
+        if n == 0:
+            return
+        full = [np.broadcast_to(np.asarray(x), (n,)) for x in (time, r, c, i, qty, order_id, supplier)]
+        kinds = np.full(n, EVENT_KINDS.index(kind))
+        self._chunks.append((full[1], full[0], kinds, full[2], full[3], full[4], full[5], full[6]))
+
+    def arrays(self, replications: np.ndarray) -> dict[str, np.ndarray]:
+        if not self._chunks:
+            return {c: np.array([], dtype=float if c == "quantity" else int) for c in self.COLUMNS}
+        cols = [np.concatenate([ch[k] for ch in self._chunks]) for k in range(len(self.COLUMNS))]
+        out = dict(zip(self.COLUMNS, cols, strict=True))
+        out["replication"] = replications[out["replication"]]
+        order = np.lexsort((out["kind"], out["time"], out["replication"]))
+        return {k: v[order] for k, v in out.items()}
+
+
+def _every(env: simpy.Environment, first: float, step: int, action: Callable[[int], None]):
+    """A process that calls ``action(day)`` at time ``first``, ``first + step``, ..."""
+    yield env.timeout(first)
+    while True:
+        action(int(env.now))
+        yield env.timeout(step)
+
+
+def simulate_batch(
+    s: Scenario,
+    p: BatchParams,
+    demand: np.ndarray,
+    lead_times: np.ndarray,
+    daily_max: np.ndarray,
+    circle_daily_max: np.ndarray,
+) -> BatchResult:
+    """Run one batch; ``demand`` (R, H, C, I) and ``lead_times`` (R, S, H, C, I) are drawn already."""
+    n_r, horizon = p.size, s.horizon_days
+    n_c, n_i = len(s.cities), len(s.items)
+    shape = (n_r, n_c, n_i)
+    stock = Stock(s, n_r)
+    book = SupplierBook(s, p)
+    events = _Events()
+    on_order = np.zeros(shape)
+    arrivals = np.zeros((horizon + 1,) + shape)  # index horizon collects arrivals after the end
+    today = {k: np.zeros(shape) for k in DAILY_FIELDS}
+    record = {k: np.zeros((n_r, horizon, n_c, n_i)) for k in DAILY_FIELDS}
+    initial = stock.on_hand()
+    coverage = s.reserve.coverage_days
+    reorder_point = s.procurement.reorder_point_days * daily_max
+    order_up_to = s.procurement.order_up_to_days * daily_max
+    env = simpy.Environment()
+
+    def write_off(t: int) -> None:
+        for k in DAILY_FIELDS:
+            today[k].fill(0.0)
+        expired = stock.write_off(t)
+        if expired is not None:
+            today["expired"][:] = expired
+            events.add("expiry", t, *np.nonzero(expired), expired[expired > 0])
+
+    def deliver(t: int) -> None:
+        received = arrivals[t]
+        stock.receive(t, received)
+        on_order[:] -= received
+        today["received"][:] = received
+
+    def consume(t: int) -> None:
+        today["served"][:] = stock.issue(demand[:, t])
+
+    def review(t: int) -> None:
+        qty = order_quantity(stock.on_hand() + on_order, reorder_point, order_up_to)
+        if not qty.any():
+            return
+        on_order[:] += qty
+        cohort = book.place(t, qty)
+        parts = book.open[..., cohort]  # (R, S, C, I)
+        r, sup, c, i = np.nonzero(parts)
+        events.add("order", t, r, c, i, parts[r, sup, c, i], (cohort * n_c + c) * n_i + i, sup)
+
+    def dispatch(t: int) -> None:
+        shipped, first = book.ship(t)
+        if not shipped.size or not shipped.any():
+            return
+        price = book.price[:, :, first : first + shipped.shape[-1]]  # (R, S, W)
+        unit = p.supplier_cost[:, :, None, :, None] * price[:, :, None, None, :]
+        today["purchase_cost"][:] = (shipped * unit).sum(axis=(1, 4))
+        lead = np.maximum(1, np.rint(lead_times[:, :, t] * p.lead_time_factor[:, :, t, None, None]))
+        due = np.minimum(t + lead.astype(int), horizon)  # (R, S, C, I)
+        r, sup, c, i, w = np.nonzero(shipped)
+        qty = shipped[r, sup, c, i, w]
+        order_id = ((first + w) * n_c + c) * n_i + i
+        when = due[r, sup, c, i]
+        np.add.at(arrivals, (when, r, c, i), qty)
+        events.add("dispatch", t, r, c, i, qty, order_id, sup)
+        inside = when < horizon
+        events.add("delivery", when[inside], r[inside], c[inside], i[inside], qty[inside], order_id[inside], sup[inside])
+
+    def end_of_day(t: int) -> None:
+        today["on_hand"][:] = stock.on_hand()
+        today["on_order"][:] = on_order
+        for k in DAILY_FIELDS:
+            record[k][:, t] = today[k]
+
+    env.process(_every(env, EXPIRY, 1, write_off))
+    env.process(_every(env, DELIVERY, 1, deliver))
+    env.process(_every(env, DEMAND, 1, consume))
+    if s.procurement.mode != "none" and len(book.order_days):
+        env.process(_every(env, book.order_days[0] + REVIEW, s.procurement.review_every_days, review))
+        env.process(_every(env, DISPATCH, 1, dispatch))
+    env.process(_every(env, RECORD, 1, end_of_day))
+    env.run(until=horizon)
+
+    return BatchResult(
+        replications=p.replications,
+        demand=demand,
+        initial=initial,
+        daily=record,
+        required=coverage * daily_max,
+        daily_max=daily_max,
+        circle_required=coverage * circle_daily_max,
+        circle_daily_max=circle_daily_max,
+        events=events.arrays(p.replications),
+    )

@@ -1,0 +1,42 @@
+"""The reserve rule: hold at least ``coverage_days`` x the upper limit of daily consumption.
+
+Three readings of the daily upper limit (日均消耗上限):
+- ``declared``: the commission's own figure per city and item;
+- ``peak``: the highest expected (noise-free) daily use of the scenario;
+- ``full_load`` (满负荷): every designated infectious-disease bed occupied, a share
+  ``designated_icu_share`` of them as ICU beds, at the severe and ICU per-patient-day rates,
+  plus routine use by all health workers. General wards do not wear level-2 protection, so
+  only designated beds count.
+For the circle as a whole, ``full_load`` and ``declared`` add up the cities; ``peak`` takes the
+highest day of the circle's summed use, never more than the sum of the cities' peaks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stocksim.config import Scenario
+from stocksim.params import BatchParams
+
+
+def daily_max(s: Scenario, p: BatchParams, expected: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per city and item (R, C, I) and for the circle (R, I), in units per day."""
+    mode = s.reserve.daily_max
+    if mode == "peak":
+        return expected.max(axis=1), expected.sum(axis=2).max(axis=1)
+    if mode == "declared":
+        table = np.array([[s.reserve.declared[c][i] for i in s.item_ids] for c in s.city_ids], float)
+        per_city = np.broadcast_to(table, (p.size,) + table.shape).copy()
+    else:
+        icu = p.designated_icu_share[:, :, None]
+        bed_day = (1 - icu) * p.patient_rate[:, None, 1, :] + icu * p.patient_rate[:, None, 2, :]
+        per_city = p.designated_beds[:, :, None] * bed_day
+        per_city += p.health_workers[:, :, None] * p.routine_rate[:, None, :]
+    return per_city, per_city.sum(axis=1)
+
+
+def days_of_cover(on_hand: np.ndarray, daily: np.ndarray) -> np.ndarray:
+    """on_hand / daily max; infinite when nothing is needed and something is held."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = on_hand / daily
+    return np.where(daily > 0, out, np.where(on_hand > 0, np.inf, 0.0))

@@ -1,0 +1,173 @@
+"""Tidy tables from a batch's arrays, and the statistics over replications.
+
+- daily: one row per replication, day, city and item; levels are end-of-day values;
+- events: one row per order part, dispatch, delivery and expiry;
+- replications: one row per replication, city (and ``ALL`` for the circle) and item, with the
+  replication's totals; the summary is computed from it, so it never needs the daily table.
+Columns and units are documented in ``docs/outputs.md``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from stocksim.config import Scenario
+from stocksim.model import EVENT_KINDS, BatchResult
+from stocksim.reserve import days_of_cover
+
+CIRCLE = "ALL"
+_TOL = 1e-9
+
+
+def compliant(on_hand: np.ndarray, required: np.ndarray) -> np.ndarray:
+    """The reserve check: closing stock at least the required reserve (within rounding)."""
+    return on_hand >= required - _TOL * np.maximum(1.0, np.abs(required))
+
+
+def _categorical(values: np.ndarray, labels: list[str]) -> pd.Categorical:
+    return pd.Categorical.from_codes(values, categories=labels)
+
+
+def daily_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
+    n_r, horizon, n_c, n_i = b.daily["on_hand"].shape
+    n = n_r * horizon * n_c * n_i
+    required = np.broadcast_to(b.required[:, None], b.daily["on_hand"].shape)
+    on_hand = b.daily["on_hand"]
+    zeros = np.zeros(n)
+    cols = {
+        "replication": np.repeat(b.replications, horizon * n_c * n_i),
+        "day": np.tile(np.repeat(np.arange(horizon), n_c * n_i), n_r),
+        "city": _categorical(np.tile(np.repeat(np.arange(n_c), n_i), n_r * horizon), s.city_ids),
+        "item": _categorical(np.tile(np.arange(n_i), n_r * horizon * n_c), s.item_ids),
+        "demand": b.demand.ravel(),
+        "served": b.daily["served"].ravel(),
+        "unmet": (b.demand - b.daily["served"]).ravel(),
+        "on_hand": on_hand.ravel(),
+        "on_order": b.daily["on_order"].ravel(),
+        "received": b.daily["received"].ravel(),
+        "transfer_in": zeros,
+        "transfer_out": zeros,
+        "expired": b.daily["expired"].ravel(),
+        "required_reserve": required.ravel(),
+        "compliant": compliant(on_hand, required).ravel(),
+        "days_of_cover": days_of_cover(on_hand, b.daily_max[:, None]).ravel(),
+        "purchase_cost": b.daily["purchase_cost"].ravel(),
+    }
+    return pd.DataFrame(cols)
+
+
+def events_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
+    e = b.events
+    supplier_ids = [x.id for x in s.suppliers]
+    sup = e["supplier"]
+    return pd.DataFrame(
+        {
+            "replication": e["replication"],
+            "time": e["time"],
+            "kind": _categorical(e["kind"], list(EVENT_KINDS)),
+            "city": _categorical(e["city"], s.city_ids),
+            "item": _categorical(e["item"], s.item_ids),
+            "quantity": e["quantity"],
+            "order_id": e["order_id"],
+            "supplier": pd.Categorical.from_codes(np.where(sup >= 0, sup, -1), categories=supplier_ids)
+            if supplier_ids
+            else pd.Categorical([None] * len(sup)),
+        }
+    )
+
+
+def _first_day(mask: np.ndarray) -> np.ndarray:
+    """First day (axis 1) where mask holds, NaN where it never does."""
+    any_ = mask.any(axis=1)
+    return np.where(any_, mask.argmax(axis=1), np.nan)
+
+
+_NOT_ADDITIVE = ("compliant_days", "first_stockout_day", "initial_days_of_cover")
+
+
+def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
+    """Totals per replication, city and item, plus the circle (city ALL) per item."""
+    d = b.daily
+    unmet = b.demand - d["served"]
+    short = unmet > _TOL
+    per_city = {
+        "demand": b.demand.sum(axis=1),
+        "served": d["served"].sum(axis=1),
+        "unmet": unmet.sum(axis=1),
+        "expired": d["expired"].sum(axis=1),
+        "purchase_cost": d["purchase_cost"].sum(axis=1),
+        "received": d["received"].sum(axis=1),
+        "compliant_days": compliant(d["on_hand"], b.required[:, None]).sum(axis=1),
+        "first_stockout_day": _first_day(short),
+        "initial_on_hand": b.initial,
+        "final_on_hand": d["on_hand"][:, -1],
+        "required_reserve": b.required,
+        "daily_max": b.daily_max,
+        "initial_days_of_cover": days_of_cover(b.initial, b.daily_max),
+    }
+    circle_on_hand = d["on_hand"].sum(axis=2)
+    circle = {k: v.sum(axis=1) for k, v in per_city.items() if k not in _NOT_ADDITIVE}
+    circle["compliant_days"] = compliant(circle_on_hand, b.circle_required[:, None]).sum(axis=1)
+    circle["first_stockout_day"] = _first_day(short.any(axis=2))
+    circle["required_reserve"] = b.circle_required
+    circle["daily_max"] = b.circle_daily_max
+    circle["initial_days_of_cover"] = days_of_cover(b.initial.sum(axis=1), b.circle_daily_max)
+
+    n_r, n_c, n_i = b.required.shape
+    cities = s.city_ids + [CIRCLE]
+    frames = {}
+    for k in per_city:
+        frames[k] = np.concatenate([per_city[k], circle[k][:, None, :]], axis=1).ravel()
+    out = pd.DataFrame(
+        {
+            "replication": np.repeat(b.replications, (n_c + 1) * n_i),
+            "city": _categorical(np.tile(np.repeat(np.arange(n_c + 1), n_i), n_r), cities),
+            "item": _categorical(np.tile(np.arange(n_i), n_r * (n_c + 1)), s.item_ids),
+            **frames,
+        }
+    )
+    out["days"] = s.horizon_days
+    return out
+
+
+SUMMARY_COLUMNS = (
+    "city",
+    "item",
+    "required_reserve",
+    "initial_days_of_cover",
+    "compliance_share",
+    "p_stockout",
+    "fill_rate",
+    "unmet_mean",
+    "first_stockout_day_median",
+    "expired_mean",
+    "purchase_cost_mean",
+    "replications",
+)
+
+
+def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
+    """One row per city (and ALL) and item, over all replications.
+
+    compliance_share: share of day-ends compliant over all days and replications;
+    p_stockout: share of replications with any unmet demand; fill_rate: served / demand over
+    all replications; first_stockout_day_median: median over the replications that ran out.
+    """
+    g = reps.groupby(["city", "item"], observed=True, sort=False)
+    out = pd.DataFrame(
+        {
+            "required_reserve": g["required_reserve"].mean(),
+            "initial_days_of_cover": g["initial_days_of_cover"].mean(),
+            "compliance_share": g["compliant_days"].sum() / g["days"].sum(),
+            "p_stockout": g["first_stockout_day"].apply(lambda x: float(x.notna().mean())),
+            "fill_rate": g["served"].sum() / g["demand"].sum().where(lambda x: x > 0),
+            "unmet_mean": g["unmet"].mean(),
+            "first_stockout_day_median": g["first_stockout_day"].median(),
+            "expired_mean": g["expired"].mean(),
+            "purchase_cost_mean": g["purchase_cost"].mean(),
+            "replications": g["replication"].nunique(),
+        }
+    ).reset_index()
+    out["fill_rate"] = out["fill_rate"].fillna(1.0)
+    return out[list(SUMMARY_COLUMNS)]
