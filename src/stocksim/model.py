@@ -56,20 +56,22 @@ class _Events:
         self._chunks: list[tuple[np.ndarray, ...]] = []
 
     def add(self, kind: str, time, r, c, i, qty, order_id=-1, supplier=-1) -> None:
+        """Record events; ``r, c, i, qty`` are arrays, the others arrays or scalars."""
         n = len(r)
-        if n == 0:
-            return
-        full = [np.broadcast_to(np.asarray(x), (n,)) for x in (time, r, c, i, qty, order_id, supplier)]
-        kinds = np.full(n, EVENT_KINDS.index(kind))
-        self._chunks.append((full[1], full[0], kinds, full[2], full[3], full[4], full[5], full[6]))
+        if n:
+            cols = (r, time, EVENT_KINDS.index(kind), c, i, qty, order_id, supplier)
+            self._chunks.append(tuple(x if np.ndim(x) else np.full(n, x) for x in cols))
 
     def arrays(self, replications: np.ndarray) -> dict[str, np.ndarray]:
-        if not self._chunks:
-            return {c: np.array([], dtype=float if c == "quantity" else int) for c in self.COLUMNS}
-        cols = [np.concatenate([ch[k] for ch in self._chunks]) for k in range(len(self.COLUMNS))]
+        cols = []
+        for k, name in enumerate(self.COLUMNS):
+            dtype = float if name == "quantity" else np.int64
+            parts = [ch[k] for ch in self._chunks]
+            cols.append(np.concatenate(parts).astype(dtype, copy=False) if parts else np.array([], dtype=dtype))
         out = dict(zip(self.COLUMNS, cols, strict=True))
         out["replication"] = replications[out["replication"]]
-        order = np.lexsort((out["kind"], out["time"], out["replication"]))
+        key = (out["replication"] * (out["time"].max(initial=0) + 1) + out["time"]) * len(EVENT_KINDS) + out["kind"]
+        order = np.argsort(key, kind="stable")
         return {k: v[order] for k, v in out.items()}
 
 
@@ -98,7 +100,6 @@ def simulate_batch(
     events = _Events()
     on_order = np.zeros(shape)
     arrivals = np.zeros((horizon + 1,) + shape)  # index horizon collects arrivals after the end
-    today = {k: np.zeros(shape) for k in DAILY_FIELDS}
     record = {k: np.zeros((n_r, horizon, n_c, n_i)) for k in DAILY_FIELDS}
     initial = stock.on_hand()
     coverage = s.reserve.coverage_days
@@ -107,21 +108,19 @@ def simulate_batch(
     env = simpy.Environment()
 
     def write_off(t: int) -> None:
-        for k in DAILY_FIELDS:
-            today[k].fill(0.0)
         expired = stock.write_off(t)
         if expired is not None:
-            today["expired"][:] = expired
+            record["expired"][:, t] = expired
             events.add("expiry", t, *np.nonzero(expired), expired[expired > 0])
 
     def deliver(t: int) -> None:
         received = arrivals[t]
         stock.receive(t, received)
         on_order[:] -= received
-        today["received"][:] = received
+        record["received"][:, t] = received
 
     def consume(t: int) -> None:
-        today["served"][:] = stock.issue(demand[:, t])
+        record["served"][:, t] = stock.issue(demand[:, t])
 
     def review(t: int) -> None:
         qty = order_quantity(stock.on_hand() + on_order, reorder_point, order_up_to)
@@ -139,7 +138,7 @@ def simulate_batch(
             return
         price = book.price[:, :, first : first + shipped.shape[-1]]  # (R, S, W)
         unit = p.supplier_cost[:, :, None, :, None] * price[:, :, None, None, :]
-        today["purchase_cost"][:] = (shipped * unit).sum(axis=(1, 4))
+        record["purchase_cost"][:, t] = (shipped * unit).sum(axis=(1, 4))
         lead = np.maximum(1, np.rint(lead_times[:, :, t] * p.lead_time_factor[:, :, t, None, None]))
         due = np.minimum(t + lead.astype(int), horizon)  # (R, S, C, I)
         r, sup, c, i, w = np.nonzero(shipped)
@@ -152,10 +151,8 @@ def simulate_batch(
         events.add("delivery", when[inside], r[inside], c[inside], i[inside], qty[inside], order_id[inside], sup[inside])
 
     def end_of_day(t: int) -> None:
-        today["on_hand"][:] = stock.on_hand()
-        today["on_order"][:] = on_order
-        for k in DAILY_FIELDS:
-            record[k][:, t] = today[k]
+        record["on_hand"][:, t] = stock.on_hand()
+        record["on_order"][:, t] = on_order
 
     env.process(_every(env, EXPIRY, 1, write_off))
     env.process(_every(env, DELIVERY, 1, deliver))
