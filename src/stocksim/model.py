@@ -117,6 +117,7 @@ def simulate_batch(
         received = arrivals[t]
         stock.receive(t, received)
         on_order[:] -= received
+        np.maximum(on_order, 0.0, out=on_order)  # parts of an order shipped on several days: rounding
         record["received"][:, t] = received
 
     def consume(t: int) -> None:

@@ -1,0 +1,133 @@
+"""Identities that hold on every row of every run, and reproducibility."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from conftest import base_dict, check_invariants, loaded, simulate
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stocksim.config import load_scenario
+from stocksim.runner import run
+
+
+def test_stock_balance_on_every_row_of_the_default_scenario(default_config):
+    r = run(load_scenario(default_config), replications=4)
+    check_invariants(r)
+    df = r.daily
+    assert (df["unmet"] > 0).any(), "the default outbreak should short someone, or this test checks little"
+    assert (df["received"] > 0).any() and (df["expired"] > 0).any()
+    # Every unit received was dispatched as part of an order, and is reported as a delivery event.
+    ev = r.events
+    delivered = ev[ev["kind"] == "delivery"].groupby(["replication", "city", "item"], observed=True)["quantity"].sum()
+    received = df.groupby(["replication", "city", "item"], observed=True)["received"].sum()
+    pd.testing.assert_series_equal(delivered.sort_index(), received[received > 0].sort_index(), check_names=False)
+    # What is on order never exceeds what was ordered and not yet received.
+    ordered = ev[ev["kind"] == "order"].groupby(["replication", "city", "item"], observed=True)["quantity"].sum()
+    last = df[df["day"] == df["day"].max()].set_index(["replication", "city", "item"])
+    total_received = received.reindex(last.index).fillna(0)
+    np.testing.assert_allclose(
+        last["on_order"], ordered.reindex(last.index).fillna(0) - total_received, rtol=1e-9, atol=1e-6
+    )
+
+
+def test_same_seed_same_tables_other_seed_differs(default_config):
+    sc = load_scenario(default_config)
+    a = run(sc, replications=3, seed=11)
+    b = run(sc, replications=3, seed=11)
+    c = run(sc, replications=3, seed=12)
+    pd.testing.assert_frame_equal(a.daily, b.daily)
+    pd.testing.assert_frame_equal(a.events, b.events)
+    pd.testing.assert_frame_equal(a.summary, b.summary)
+    assert not np.array_equal(a.daily["demand"].to_numpy(), c.daily["demand"].to_numpy())
+
+
+def test_tables_do_not_depend_on_the_batch_size(default_config):
+    sc = load_scenario(default_config)
+    one = run(sc, replications=5, batch_size=1)
+    many = run(sc, replications=5, batch_size=3)
+    pd.testing.assert_frame_equal(one.daily, many.daily)
+    pd.testing.assert_frame_equal(one.events, many.events)
+    pd.testing.assert_frame_equal(one.summary, many.summary)
+
+
+def test_a_replication_is_the_same_alone_and_in_a_run(default_config):
+    sc = load_scenario(default_config)
+    full = run(sc, replications=4).daily
+    from stocksim.epidemic import census_array
+    from stocksim.results import daily_table
+    from stocksim.runner import simulate_replications
+
+    alone = daily_table(sc.scenario, simulate_replications(sc.scenario, census_array(sc), sc.scenario.seed, np.array([3])))
+    pd.testing.assert_frame_equal(full[full["replication"] == 3].reset_index(drop=True), alone)
+
+
+@st.composite
+def small_scenarios(draw):
+    n_cities = draw(st.integers(1, 3))
+    n_items = draw(st.integers(1, 2))
+    horizon = draw(st.integers(5, 40))
+    items = [
+        {"id": f"i{j}", "name": f"I{j}", "shelf_life_days": draw(st.integers(1, 60)), "unit_cost_cny": 1.0}
+        for j in range(n_items)
+    ]
+    cities = []
+    for k in range(n_cities):
+        lots = [
+            {"item": f"i{draw(st.integers(0, n_items - 1))}", "quantity": draw(st.integers(0, 500)), "expires_day": draw(st.integers(0, 50))}
+            for _ in range(draw(st.integers(0, 3)))
+        ]
+        cities.append(
+            {
+                **base_dict()["cities"][0],
+                "id": f"c{k}",
+                "health_workers": draw(st.integers(0, 300)),
+                "stock": {f"i{j}": draw(st.integers(0, 300)) for j in range(n_items)},
+                "lots": lots,
+            }
+        )
+    lead = draw(st.one_of(st.integers(0, 8), st.just({"dist": "gamma", "mean": 3, "sd": 2})))
+    reorder = draw(st.floats(0, 10))
+    d = base_dict(
+        horizon_days=horizon,
+        replications=draw(st.integers(1, 3)),
+        seed=draw(st.integers(0, 2**32)),
+        items=items,
+        cities=cities,
+        suppliers=[
+            {
+                "id": "s",
+                "lead_time_days": lead,
+                "capacity_per_day": {f"i{j}": draw(st.integers(0, 200)) for j in range(n_items)},
+                "disruptions": [{"from_day": 2, "to_day": 6, "capacity_factor": 0.5, "lead_time_factor": 2}],
+            }
+        ],
+        procurement={
+            "mode": draw(st.sampled_from(["none", "independent"])),
+            "review_every_days": draw(st.integers(1, 5)),
+            "reorder_point_days": reorder,
+            "order_up_to_days": reorder + draw(st.floats(0, 10)),
+        },
+    )
+    d["demand"] = {
+        "noise": draw(st.sampled_from(["none", "poisson", "negative_binomial"])),
+        "dispersion": draw(st.floats(0.5, 50)),
+        "routine_per_health_worker_day": {f"i{j}": draw(st.floats(0, 2)) for j in range(n_items)},
+    }
+    return d
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios())
+def test_invariants_hold_on_random_small_scenarios(d):
+    r = simulate(d)
+    check_invariants(r)
+    # The summary agrees with the daily table it summarises.
+    df = r.daily
+    for (city, item), g in df.groupby(["city", "item"], observed=True):
+        row = r.summary[(r.summary["city"] == city) & (r.summary["item"] == item)].iloc[0]
+        assert row["compliance_share"] == np.mean(g["compliant"])
+        stocked_out = g.groupby("replication")["unmet"].apply(lambda u: (u > 1e-9).any())
+        assert row["p_stockout"] == stocked_out.mean()
+    assert loaded(d).scenario.replications == r.replications

@@ -1,0 +1,89 @@
+"""Suppliers: shared capacity first come first served, lead times, disruptions, prices."""
+
+from __future__ import annotations
+
+import numpy as np
+from conftest import base_dict, check_invariants, series, simulate
+
+
+def _two_cities(stock_a, workers_a, stock_b, workers_b, supplier, review_every=2, up_to=5.0, horizon=14):
+    city = base_dict()["cities"][0]
+    return base_dict(
+        horizon_days=horizon,
+        reserve={"daily_max": "declared", "declared": {"a": {"x": 10}, "b": {"x": 10}}},
+        cities=[
+            {**city, "id": "a", "stock": {"x": stock_a}, "health_workers": workers_a},
+            {**city, "id": "b", "name": "B", "stock": {"x": stock_b}, "health_workers": workers_b},
+        ],
+        suppliers=[{"id": "s", **supplier}],
+        procurement={"mode": "independent", "review_every_days": review_every, "reorder_point_days": 1, "order_up_to_days": up_to},
+    )
+
+
+def _dispatched(r, city):
+    ev = r.events[(r.events["kind"] == "dispatch") & (r.events["city"] == city)]
+    return ev.groupby("time")["quantity"].sum()
+
+
+def test_earlier_orders_are_filled_first():
+    # a orders 50 on day 0; b (10/day from 25) orders 50 at the day-2 review. Capacity 10/day.
+    r = simulate(_two_cities(0, 0, 25, 100, {"lead_time_days": 1, "capacity_per_day": {"x": 10}}))
+    a = _dispatched(r, "a")
+    assert list(a.index) == [0, 1, 2, 3, 4] and np.allclose(a, 10)
+    orders = r.events[(r.events["kind"] == "order") & (r.events["city"] == "b")]
+    assert orders["time"].iloc[0] == 2 and orders["quantity"].iloc[0] == 50
+    ev = r.events
+    first_b = ev[(ev["kind"] == "dispatch") & (ev["order_id"] == orders["order_id"].iloc[0])]
+    assert list(first_b["time"]) == [5, 6, 7, 8, 9] and np.allclose(first_b["quantity"], 10)
+    check_invariants(r)
+
+
+def test_orders_of_the_same_day_share_capacity_in_proportion():
+    # On day 0 a (holding 0) orders 50 and b (holding 10) orders 40, up to 5 days of 10 each;
+    # they share 18 a day as 50:40 until both are filled on day 4.
+    r = simulate(_two_cities(0, 0, 10, 0, {"lead_time_days": 1, "capacity_per_day": {"x": 18}}, up_to=5.0))
+    ev = r.events[r.events["kind"] == "order"].set_index("city", drop=False)
+    assert ev.loc["a", "quantity"] == 50 and ev.loc["b", "quantity"] == 40
+    a, b = _dispatched(r, "a"), _dispatched(r, "b")
+    np.testing.assert_allclose(a, [10.0] * 5)
+    np.testing.assert_allclose(b, [8.0] * 5)
+    assert list(a.index) == list(b.index) == [0, 1, 2, 3, 4]
+
+
+def test_disruption_cuts_capacity_stretches_lead_time_and_raises_price():
+    supplier = {
+        "lead_time_days": 2,
+        "capacity_per_day": {"x": 10},
+        "disruptions": [{"from_day": 2, "to_day": 3, "capacity_factor": 0.5, "lead_time_factor": 3, "price_factor": 4}],
+    }
+    r = simulate(_two_cities(0, 0, 10_000, 0, supplier, review_every=100, up_to=4.0, horizon=20))
+    a = _dispatched(r, "a")
+    # 40 ordered on day 0 at price 1: 10, 10, then 5, 5 in the window, then 10.
+    np.testing.assert_allclose(a.loc[0:4], [10, 10, 5, 5, 10])
+    # Shipments leave with lead time 2, or 6 inside the window.
+    np.testing.assert_allclose(series(r, "received")[:10], [0, 0, 10, 10, 0, 0, 10, 0, 5, 5])
+    # The order was placed before the window, so its price factor is 1.
+    np.testing.assert_allclose(r.daily["purchase_cost"].sum(), 40.0)
+
+    # An order placed inside the window pays the higher price.
+    r2 = simulate(
+        {**_two_cities(0, 0, 10_000, 0, supplier, review_every=100, up_to=4.0, horizon=20),
+         "procurement": {"mode": "independent", "review_every_days": 100, "first_review_day": 2,
+                         "reorder_point_days": 1, "order_up_to_days": 4}}
+    )
+    np.testing.assert_allclose(r2.daily["purchase_cost"].sum(), 4 * 40.0)
+
+
+def test_an_item_sold_by_two_suppliers_is_ordered_in_proportion_to_capacity():
+    d = _two_cities(0, 0, 10_000, 0, {"lead_time_days": 1, "capacity_per_day": {"x": 30}}, review_every=100, up_to=4.0)
+    d["suppliers"].append({"id": "t", "lead_time_days": 3, "capacity_per_day": {"x": 10}})
+    r = simulate(d)
+    orders = r.events[(r.events["kind"] == "order") & (r.events["city"] == "a")]
+    assert dict(zip(orders["supplier"], orders["quantity"], strict=True)) == {"s": 30.0, "t": 10.0}
+    np.testing.assert_allclose(series(r, "received")[:5], [0, 30, 0, 10, 0])
+
+
+def test_no_capacity_means_no_deliveries_and_orders_stay_on_order():
+    r = simulate(_two_cities(0, 0, 10_000, 0, {"lead_time_days": 1, "capacity_per_day": {"x": 0}}))
+    assert series(r, "received").sum() == 0
+    np.testing.assert_allclose(series(r, "on_order"), 50.0)
