@@ -6,7 +6,6 @@ import copy
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from stocksim.config import LoadedScenario, parse_scenario
@@ -60,7 +59,9 @@ def simulate(d: dict, **kw) -> RunResult:
     return run(loaded(d), **kw)
 
 
-def series(result: RunResult, column: str, city: str = "a", item: str = "x", replication: int = 0) -> np.ndarray:
+def series(
+    result: RunResult, column: str, city: str = "a", item: str = "x", replication: int = 0
+) -> np.ndarray:
     df = result.daily
     sel = (df["city"] == city) & (df["item"] == item) & (df["replication"] == replication)
     return df.loc[sel].sort_values("day")[column].to_numpy()
@@ -77,11 +78,15 @@ def check_invariants(result: RunResult, initial: dict[tuple[str, str], float] | 
     prev = df.groupby(["replication", "city", "item"], observed=True)["on_hand"].shift(1).to_numpy(copy=True)
     first = np.isnan(prev)
     if initial is None:
-        opening = df[["replication", "city", "item"]].merge(
-            result.per_replication[["replication", "city", "item", "initial_on_hand"]],
-            on=["replication", "city", "item"],
-            how="left",
-        )["initial_on_hand"].to_numpy()
+        opening = (
+            df[["replication", "city", "item"]]
+            .merge(
+                result.per_replication[["replication", "city", "item", "initial_on_hand"]],
+                on=["replication", "city", "item"],
+                how="left",
+            )["initial_on_hand"]
+            .to_numpy()
+        )
         prev[first] = opening[first]
     else:
         prev[first] = [initial[(c, i)] for c, i in zip(df["city"][first], df["item"][first], strict=True)]

@@ -33,7 +33,12 @@ def test_compliance_flips_on_the_day_closing_stock_drops_below_the_reserve(stock
     """Required reserve = coverage x d; the closing stock of day t is S - (t+1) d, so the first
     non-compliant day is floor(S/d - coverage)."""
     d = 10.0
-    r = simulate(base_dict(reserve={"coverage_days": coverage}, cities=[{**base_dict()["cities"][0], "stock": {"x": stock}}]))
+    r = simulate(
+        base_dict(
+            reserve={"coverage_days": coverage},
+            cities=[{**base_dict()["cities"][0], "stock": {"x": stock}}],
+        )
+    )
     compliant = series(r, "compliant")
     flip = math.floor(stock / d - coverage + 1e-12)
     assert compliant[:flip].all()
@@ -115,7 +120,12 @@ def test_deterministic_lead_time_trace_is_exact():
         reserve={"daily_max": "declared", "declared": {"a": {"x": 10}}},
         cities=[{**base_dict()["cities"][0], "stock": {"x": level}}],
         suppliers=[{"id": "s", "lead_time_days": lead, "capacity_per_day": {"x": 1000}}],
-        procurement={"mode": "independent", "review_every_days": 1, "reorder_point_days": 4, "order_up_to_days": 4},
+        procurement={
+            "mode": "independent",
+            "review_every_days": 1,
+            "reorder_point_days": 4,
+            "order_up_to_days": 4,
+        },
     )
     r = simulate(d)
     np.testing.assert_allclose(series(r, "received"), [0, 0, 0] + [10] * 17)

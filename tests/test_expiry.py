@@ -56,7 +56,12 @@ def test_delivered_lots_expire_shelf_life_days_after_arrival():
         cities=[_city(stock={}, lots=[{"item": "x", "quantity": 2, "expires_day": 1}], health_workers=10)],
         reserve={"daily_max": "declared", "declared": {"a": {"x": 1}}},
         suppliers=[{"id": "s", "lead_time_days": 2, "capacity_per_day": {"x": 1000}}],
-        procurement={"mode": "independent", "review_every_days": 100, "reorder_point_days": 5, "order_up_to_days": 31},
+        procurement={
+            "mode": "independent",
+            "review_every_days": 100,
+            "reorder_point_days": 5,
+            "order_up_to_days": 31,
+        },
     )
     r = simulate(d)
     np.testing.assert_allclose(series(r, "received"), [0, 0, 30] + [0] * 9)

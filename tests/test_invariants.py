@@ -20,15 +20,24 @@ def test_stock_balance_on_every_row_of_the_default_scenario(default_config):
     assert (df["received"] > 0).any() and (df["expired"] > 0).any()
     # Every unit received was dispatched as part of an order, and is reported as a delivery event.
     ev = r.events
-    delivered = ev[ev["kind"] == "delivery"].groupby(["replication", "city", "item"], observed=True)["quantity"].sum()
+    delivered = (
+        ev[ev["kind"] == "delivery"].groupby(["replication", "city", "item"], observed=True)["quantity"].sum()
+    )
     received = df.groupby(["replication", "city", "item"], observed=True)["received"].sum()
-    pd.testing.assert_series_equal(delivered.sort_index(), received[received > 0].sort_index(), check_names=False)
+    pd.testing.assert_series_equal(
+        delivered.sort_index(), received[received > 0].sort_index(), check_names=False
+    )
     # What is on order never exceeds what was ordered and not yet received.
-    ordered = ev[ev["kind"] == "order"].groupby(["replication", "city", "item"], observed=True)["quantity"].sum()
+    ordered = (
+        ev[ev["kind"] == "order"].groupby(["replication", "city", "item"], observed=True)["quantity"].sum()
+    )
     last = df[df["day"] == df["day"].max()].set_index(["replication", "city", "item"])
     total_received = received.reindex(last.index).fillna(0)
     np.testing.assert_allclose(
-        last["on_order"], ordered.reindex(last.index).fillna(0) - total_received, rtol=1e-9, atol=1e-6
+        last["on_order"],
+        ordered.reindex(last.index).fillna(0) - total_received,
+        rtol=1e-9,
+        atol=1e-6,
     )
 
 
@@ -59,7 +68,10 @@ def test_a_replication_is_the_same_alone_and_in_a_run(default_config):
     from stocksim.results import daily_table
     from stocksim.runner import simulate_replications
 
-    alone = daily_table(sc.scenario, simulate_replications(sc.scenario, census_array(sc), sc.scenario.seed, np.array([3])))
+    alone = daily_table(
+        sc.scenario,
+        simulate_replications(sc.scenario, census_array(sc), sc.scenario.seed, np.array([3])),
+    )
     pd.testing.assert_frame_equal(full[full["replication"] == 3].reset_index(drop=True), alone)
 
 
@@ -69,13 +81,22 @@ def small_scenarios(draw):
     n_items = draw(st.integers(1, 2))
     horizon = draw(st.integers(5, 40))
     items = [
-        {"id": f"i{j}", "name": f"I{j}", "shelf_life_days": draw(st.integers(1, 60)), "unit_cost_cny": 1.0}
+        {
+            "id": f"i{j}",
+            "name": f"I{j}",
+            "shelf_life_days": draw(st.integers(1, 60)),
+            "unit_cost_cny": 1.0,
+        }
         for j in range(n_items)
     ]
     cities = []
     for k in range(n_cities):
         lots = [
-            {"item": f"i{draw(st.integers(0, n_items - 1))}", "quantity": draw(st.integers(0, 500)), "expires_day": draw(st.integers(0, 50))}
+            {
+                "item": f"i{draw(st.integers(0, n_items - 1))}",
+                "quantity": draw(st.integers(0, 500)),
+                "expires_day": draw(st.integers(0, 50)),
+            }
             for _ in range(draw(st.integers(0, 3)))
         ]
         cities.append(

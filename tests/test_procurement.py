@@ -16,7 +16,12 @@ def _two_cities(stock_a, workers_a, stock_b, workers_b, supplier, review_every=2
             {**city, "id": "b", "name": "B", "stock": {"x": stock_b}, "health_workers": workers_b},
         ],
         suppliers=[{"id": "s", **supplier}],
-        procurement={"mode": "independent", "review_every_days": review_every, "reorder_point_days": 1, "order_up_to_days": up_to},
+        procurement={
+            "mode": "independent",
+            "review_every_days": review_every,
+            "reorder_point_days": 1,
+            "order_up_to_days": up_to,
+        },
     )
 
 
@@ -54,7 +59,15 @@ def test_disruption_cuts_capacity_stretches_lead_time_and_raises_price():
     supplier = {
         "lead_time_days": 2,
         "capacity_per_day": {"x": 10},
-        "disruptions": [{"from_day": 2, "to_day": 3, "capacity_factor": 0.5, "lead_time_factor": 3, "price_factor": 4}],
+        "disruptions": [
+            {
+                "from_day": 2,
+                "to_day": 3,
+                "capacity_factor": 0.5,
+                "lead_time_factor": 3,
+                "price_factor": 4,
+            }
+        ],
     }
     r = simulate(_two_cities(0, 0, 10_000, 0, supplier, review_every=100, up_to=4.0, horizon=20))
     a = _dispatched(r, "a")
@@ -67,15 +80,30 @@ def test_disruption_cuts_capacity_stretches_lead_time_and_raises_price():
 
     # An order placed inside the window pays the higher price.
     r2 = simulate(
-        {**_two_cities(0, 0, 10_000, 0, supplier, review_every=100, up_to=4.0, horizon=20),
-         "procurement": {"mode": "independent", "review_every_days": 100, "first_review_day": 2,
-                         "reorder_point_days": 1, "order_up_to_days": 4}}
+        {
+            **_two_cities(0, 0, 10_000, 0, supplier, review_every=100, up_to=4.0, horizon=20),
+            "procurement": {
+                "mode": "independent",
+                "review_every_days": 100,
+                "first_review_day": 2,
+                "reorder_point_days": 1,
+                "order_up_to_days": 4,
+            },
+        }
     )
     np.testing.assert_allclose(r2.daily["purchase_cost"].sum(), 4 * 40.0)
 
 
 def test_an_item_sold_by_two_suppliers_is_ordered_in_proportion_to_capacity():
-    d = _two_cities(0, 0, 10_000, 0, {"lead_time_days": 1, "capacity_per_day": {"x": 30}}, review_every=100, up_to=4.0)
+    d = _two_cities(
+        0,
+        0,
+        10_000,
+        0,
+        {"lead_time_days": 1, "capacity_per_day": {"x": 30}},
+        review_every=100,
+        up_to=4.0,
+    )
     d["suppliers"].append({"id": "t", "lead_time_days": 3, "capacity_per_day": {"x": 10}})
     r = simulate(d)
     orders = r.events[(r.events["kind"] == "order") & (r.events["city"] == "a")]

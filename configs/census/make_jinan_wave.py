@@ -57,13 +57,13 @@ def main() -> None:
         name = c["city_en"]
         pop = float(c["population_2020"])
         d = float(km["Jinan"][name])
-        cases = wave(JINAN_PEAK_DAY + 2 * d / 50, JINAN_PEAK_CASES * pop / jinan_pop * np.exp(-d / 150))
+        cases = wave(
+            JINAN_PEAK_DAY + 2 * d / 50, JINAN_PEAK_CASES * pop / jinan_pop * np.exp(-d / 150)
+        )
         beds = census(cases)
         swabs = np.where(cases > SWAB_THRESHOLD, SWAB_SHARE * pop, 0.0)
         for t in range(DAYS):
-            rows.append(
-                [t, name.lower(), *(round(beds[s][t], 1) for s in SHARES), round(swabs[t])]
-            )
+            rows.append([t, name.lower(), *(round(beds[s][t], 1) for s in SHARES), round(swabs[t])])
     with open(HERE / "jinan-wave.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["day", "city", "mild", "severe", "icu", "swabs"])

@@ -41,7 +41,9 @@ def _seed(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="stocksim", description="Simulate emergency protective-supply stockpiles.")
+    ap = argparse.ArgumentParser(
+        prog="stocksim", description="Simulate emergency protective-supply stockpiles."
+    )
     ap.add_argument("--version", action="version", version=f"stocksim {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
 
@@ -93,8 +95,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     write_run(result, loaded, out, fmt=args.format, overwrite=args.overwrite)
     if not args.quiet:
         s = loaded.scenario
-        print(f"{s.name}: {result.replications} replications x {s.horizon_days} days, seed {result.seed}, "
-              f"{result.wall_seconds:.1f} s")
+        print(
+            f"{s.name}: {result.replications} replications x {s.horizon_days} days, seed {result.seed}, "
+            f"{result.wall_seconds:.1f} s"
+        )
         print(compliance_table(result.summary, loaded))
         worst = result.summary[result.summary["city"] != CIRCLE].sort_values("p_stockout", ascending=False)
         short = worst[worst["p_stockout"] > 0]

@@ -26,7 +26,7 @@ class ConfigError(Exception):
     """A scenario that cannot be used; the message names file, path and value."""
 
     def __init__(self, file: str | Path, path: str, message: str, value: Any = None):
-        self.file, self.path, self.value = str(file), path, value
+        self.file, self.path, self.value, self.message = str(file), path, value, message
         shown = "" if value is None else f" (value: {value!r})"
         where = f"{self.file}: {path}: " if path else f"{self.file}: "
         super().__init__(f"{where}{message}{shown}")
@@ -248,7 +248,13 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     if scenario.epidemic.model == "census":
         from stocksim.epidemic import load_census
 
-        load_census(loaded)  # fails early, naming the CSV, if the census is unusable
+        try:
+            load_census(loaded)  # fails early, naming the CSV, if the census is unusable
+        except ConfigError as exc:
+            if exc.file == str(path):
+                raise
+            note = f"{exc.message} [the census named by epidemic.file in {path}]"
+            raise ConfigError(exc.file, exc.path, note, exc.value) from None
     return loaded
 
 
@@ -305,7 +311,11 @@ def check_references(s: Scenario, source: str | Path) -> None:
             fail(f"suppliers[{k}].lead_time_days", "must be >= 0", lt)
         for j, dis in enumerate(sup.disruptions):
             if dis.to_day < dis.from_day:
-                fail(f"suppliers[{k}].disruptions[{j}].to_day", "must not be before from_day", dis.to_day)
+                fail(
+                    f"suppliers[{k}].disruptions[{j}].to_day",
+                    "must not be before from_day",
+                    dis.to_day,
+                )
             for f in ("capacity_factor", "lead_time_factor", "price_factor"):
                 _non_negative(getattr(dis, f), f"suppliers[{k}].disruptions[{j}].{f}", fail)
 

@@ -50,7 +50,9 @@ def load_census(loaded: LoadedScenario) -> np.ndarray:
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
             raise ConfigError(
-                path, f"row {row + 2}, column {col}", "must be a number >= 0" + (" (whole days)" if col == "day" else ""),
+                path,
+                f"row {row + 2}, column {col}",
+                "must be a number >= 0" + (" (whole days)" if col == "day" else ""),
                 df[col].iloc[row],
             )
         df[col] = values
@@ -60,16 +62,28 @@ def load_census(loaded: LoadedScenario) -> np.ndarray:
     unknown = sorted(set(df["city"]) - set(ids))
     if unknown:
         row = int(np.flatnonzero(df["city"].isin(unknown).to_numpy())[0])
-        raise ConfigError(path, f"row {row + 2}, column city", f"city not in the scenario (cities are: {', '.join(ids)})", unknown[0])
+        raise ConfigError(
+            path,
+            f"row {row + 2}, column city",
+            f"city not in the scenario (cities are: {', '.join(ids)})",
+            unknown[0],
+        )
     absent = [c for c in ids if c not in set(df["city"])]
     if absent:
         raise ConfigError(path, "column city", f"no rows for scenario city {absent[0]!r}", absent[0])
     dup = df.duplicated(["day", "city"])
     if dup.any():
         row = int(np.flatnonzero(dup.to_numpy())[0])
-        raise ConfigError(path, f"row {row + 2}", "day and city given twice", f"{df['day'].iloc[row]}, {df['city'].iloc[row]}")
+        raise ConfigError(
+            path,
+            f"row {row + 2}",
+            "day and city given twice",
+            f"{df['day'].iloc[row]}, {df['city'].iloc[row]}",
+        )
     df = df[df["day"] < s.horizon_days]
     out = np.zeros((s.horizon_days, len(ids), len(CENSUS_COLUMNS)))
     city_index = {c: k for k, c in enumerate(ids)}
-    out[df["day"].to_numpy(), df["city"].map(city_index).to_numpy()] = df[list(CENSUS_COLUMNS)].to_numpy(float)
+    out[df["day"].to_numpy(), df["city"].map(city_index).to_numpy()] = df[list(CENSUS_COLUMNS)].to_numpy(
+        float
+    )
     return out

@@ -64,7 +64,13 @@ def manifest(result: RunResult, loaded: LoadedScenario, fmt: str) -> dict:
     }
 
 
-def write_run(result: RunResult, loaded: LoadedScenario, out: Path, fmt: str = "parquet", overwrite: bool = False) -> Path:
+def write_run(
+    result: RunResult,
+    loaded: LoadedScenario,
+    out: Path,
+    fmt: str = "parquet",
+    overwrite: bool = False,
+) -> Path:
     check_target(out, overwrite)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.partial-{os.getpid()}"

@@ -37,6 +37,6 @@ def daily_max(s: Scenario, p: BatchParams, expected: np.ndarray) -> tuple[np.nda
 
 def days_of_cover(on_hand: np.ndarray, daily: np.ndarray) -> np.ndarray:
     """on_hand / daily max; infinite when nothing is needed and something is held."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = on_hand / daily
     return np.where(daily > 0, out, np.where(on_hand > 0, np.inf, 0.0))

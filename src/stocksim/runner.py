@@ -25,7 +25,9 @@ from stocksim.results import daily_table, events_table, replication_table, summa
 DEFAULT_BATCH = 50
 
 
-def simulate_replications(s: Scenario, census: np.ndarray, seed: int, replications: np.ndarray) -> BatchResult:
+def simulate_replications(
+    s: Scenario, census: np.ndarray, seed: int, replications: np.ndarray
+) -> BatchResult:
     """Draw the batch's numbers and run it: sample -> demand -> reserve rule -> SimPy model."""
     p = sample_batch(s, seed, replications)
     mean = expected_demand(census, p)

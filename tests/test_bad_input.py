@@ -1,0 +1,149 @@
+"""Bad input: one clear message naming file, path and value; exit code 2; nothing written."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from conftest import base_dict, deep_update
+
+from stocksim.cli import main
+
+
+def _write(tmp_path, data, name="s.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True))
+    return str(path)
+
+
+def _run_fails(capsys, tmp_path, config: str, *needles: str) -> str:
+    out = tmp_path / "out"
+    code = main(["run", config, "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.count("\n") == 1, f"one line expected, got: {err}"
+    for needle in (config, *needles):
+        assert needle in err, f"{needle!r} not in {err!r}"
+    assert not out.exists() and not any(p.name.startswith(".out") for p in tmp_path.iterdir())
+    return err
+
+
+def _city0(**kw):
+    return [{**base_dict()["cities"][0], **kw}]
+
+
+CASES = {
+    "wrong type": (base_dict(horizon_days="half a year"), ["horizon_days", "half a year"]),
+    "negative stock": (base_dict(cities=_city0(stock={"x": -5})), ["cities[0].stock.x", "-5"]),
+    "unknown item id": (
+        base_dict(cities=_city0(stock={"n96": 5})),
+        ["cities[0].stock.n96", "unknown item id"],
+    ),
+    "misspelt key": (
+        deep_update(base_dict(), {"reserve": {"coverage_dayz": 30}}),
+        ["reserve.coverage_dayz", "unknown key"],
+    ),
+    "missing key": (
+        {k: v for k, v in base_dict().items() if k != "horizon_days"},
+        ["horizon_days", "missing"],
+    ),
+    "bad distribution": (
+        deep_update(
+            base_dict(),
+            {"demand": {"dispersion": {"dist": "triangular", "low": 5, "mode": 1, "high": 4}}},
+        ),
+        ["demand.dispersion", "low <= mode <= high"],
+    ),
+    "unknown distribution": (
+        deep_update(base_dict(), {"demand": {"dispersion": {"dist": "cauchy", "loc": 1}}}),
+        ["demand.dispersion", "'dist' must be one of"],
+    ),
+    "reorder above order-up-to": (
+        base_dict(
+            suppliers=[{"id": "s", "lead_time_days": 1, "capacity_per_day": {"x": 1}}],
+            procurement={"mode": "independent", "reorder_point_days": 9, "order_up_to_days": 3},
+        ),
+        ["procurement.order_up_to_days", "3"],
+    ),
+    "declared table incomplete": (
+        base_dict(reserve={"daily_max": "declared", "declared": {}}),
+        ["reserve.declared.a.x", "missing"],
+    ),
+    "lot of an unknown item": (
+        base_dict(cities=_city0(lots=[{"item": "y", "quantity": 1, "expires_day": 4}])),
+        ["cities[0].lots[0].item", "'y'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_scenarios_are_refused_with_a_clear_message(case, tmp_path, capsys):
+    data, needles = CASES[case]
+    _run_fails(capsys, tmp_path, _write(tmp_path, data), *needles)
+
+
+def test_missing_file(tmp_path, capsys):
+    _run_fails(capsys, tmp_path, str(tmp_path / "nope.yaml"), "no such file")
+
+
+def test_malformed_yaml_names_the_line(tmp_path, capsys):
+    _run_fails(
+        capsys,
+        tmp_path,
+        _write(tmp_path, "name: x\nitems: [a, b\nhorizon_days: 3\n"),
+        "line 3",
+        "malformed YAML",
+    )
+
+
+def test_a_key_given_twice_is_an_error(tmp_path, capsys):
+    text = yaml.safe_dump(base_dict()) + "horizon_days: 99\n"
+    _run_fails(capsys, tmp_path, _write(tmp_path, text), "horizon_days", "appears twice")
+
+
+def test_census_that_lacks_a_city(tmp_path, capsys):
+    city = base_dict()["cities"][0]
+    d = base_dict(
+        cities=[city, {**city, "id": "b", "name": "B"}],
+        epidemic={"model": "census", "file": "w.csv"},
+    )
+    (tmp_path / "w.csv").write_text("day,city,mild,severe,icu,swabs\n0,a,1,0,0,0\n")
+    err = _run_fails(capsys, tmp_path, _write(tmp_path, d), "w.csv", "'b'")
+    assert "no rows for scenario city" in err
+
+
+@pytest.mark.parametrize(
+    ("csv", "needles"),
+    [
+        ("day,city,mild,severe,icu\n0,a,1,0,0\n", ["missing column(s) swabs"]),
+        ("day,city,mild,severe,icu,swabs\n0,a,-1,0,0,0\n", ["row 2, column mild", "-1"]),
+        (
+            "day,city,mild,severe,icu,swabs\n0,a,1,0,0,0\n0,zz,1,0,0,0\n",
+            ["row 3, column city", "zz"],
+        ),
+        ("day,city,mild,severe,icu,swabs\n0.5,a,1,0,0,0\n", ["row 2, column day"]),
+        ("day,city,mild,severe,icu,swabs\n0,a,1,0,0,0\n0,a,2,0,0,0\n", ["row 3", "given twice"]),
+    ],
+)
+def test_bad_census_rows(csv, needles, tmp_path, capsys):
+    (tmp_path / "w.csv").write_text(csv)
+    d = base_dict(epidemic={"model": "census", "file": "w.csv"})
+    _run_fails(capsys, tmp_path, _write(tmp_path, d), "w.csv", *needles)
+
+
+def test_missing_census_file(tmp_path, capsys):
+    d = base_dict(epidemic={"model": "census", "file": "gone.csv"})
+    _run_fails(capsys, tmp_path, _write(tmp_path, d), "epidemic.file", "gone.csv")
+
+
+def test_validate_reports_the_same_error(tmp_path, capsys):
+    path = _write(tmp_path, base_dict(cities=_city0(stock={"x": -5})))
+    assert main(["validate", path]) == 2
+    assert "cities[0].stock.x" in capsys.readouterr().err
+
+
+def test_bad_command_line_values_exit_2(tmp_path, capsys):
+    path = _write(tmp_path, base_dict())
+    with pytest.raises(SystemExit) as exc:
+        main(["run", path, "--replications", "0"])
+    assert exc.value.code == 2
+    assert "--replications" in capsys.readouterr().err
