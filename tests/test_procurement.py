@@ -26,8 +26,8 @@ def _two_cities(stock_a, workers_a, stock_b, workers_b, supplier, review_every=2
 
 
 def _dispatched(r, city):
-    ev = r.events[(r.events["kind"] == "dispatch") & (r.events["city"] == city)]
-    return ev.groupby("time")["quantity"].sum()
+    ev = r.events[(r.events["kind"] == "delivery") & (r.events["city"] == city)]
+    return ev.groupby("dispatched")["quantity"].sum()
 
 
 def test_earlier_orders_are_filled_first():
@@ -38,8 +38,9 @@ def test_earlier_orders_are_filled_first():
     orders = r.events[(r.events["kind"] == "order") & (r.events["city"] == "b")]
     assert orders["time"].iloc[0] == 2 and orders["quantity"].iloc[0] == 50
     ev = r.events
-    first_b = ev[(ev["kind"] == "dispatch") & (ev["order_id"] == orders["order_id"].iloc[0])]
-    assert list(first_b["time"]) == [5, 6, 7, 8, 9] and np.allclose(first_b["quantity"], 10)
+    first_b = ev[(ev["kind"] == "delivery") & (ev["order_id"] == orders["order_id"].iloc[0])]
+    assert list(first_b["dispatched"]) == [5, 6, 7, 8, 9] and np.allclose(first_b["quantity"], 10)
+    assert list(first_b["time"]) == [6, 7, 8, 9, 10]
     check_invariants(r)
 
 

@@ -28,7 +28,7 @@ from stocksim.procurement import SupplierBook, order_quantity
 
 EXPIRY, DELIVERY, DEMAND, REVIEW, DISPATCH, RECORD = 0.0, 0.1, 0.2, 0.4, 0.6, 0.8
 
-EVENT_KINDS = ("order", "dispatch", "delivery", "expiry")
+EVENT_KINDS = ("order", "delivery", "expiry")
 DAILY_FIELDS = ("served", "on_hand", "on_order", "received", "expired", "purchase_cost")
 
 
@@ -50,16 +50,26 @@ class BatchResult:
 class _Events:
     """Flat event records gathered as arrays and joined once at the end."""
 
-    COLUMNS = ("replication", "time", "kind", "city", "item", "quantity", "order_id", "supplier")
+    COLUMNS = (
+        "replication",
+        "time",
+        "kind",
+        "city",
+        "item",
+        "quantity",
+        "order_id",
+        "supplier",
+        "dispatched",
+    )
 
     def __init__(self) -> None:
         self._chunks: list[tuple[np.ndarray, ...]] = []
 
-    def add(self, kind: str, time, r, c, i, qty, order_id=-1, supplier=-1) -> None:
+    def add(self, kind: str, time, r, c, i, qty, order_id=-1, supplier=-1, dispatched=-1) -> None:
         """Record events; ``r, c, i, qty`` are arrays, the others arrays or scalars."""
         n = len(r)
         if n:
-            cols = (r, time, EVENT_KINDS.index(kind), c, i, qty, order_id, supplier)
+            cols = (r, time, EVENT_KINDS.index(kind), c, i, qty, order_id, supplier, dispatched)
             self._chunks.append(tuple(x if np.ndim(x) else np.full(n, x) for x in cols))
 
     def arrays(self, replications: np.ndarray) -> dict[str, np.ndarray]:
@@ -151,18 +161,9 @@ def simulate_batch(
         order_id = ((first + w) * n_c + c) * n_i + i
         when = due[r, sup, c, i]
         np.add.at(arrivals, (when, r, c, i), qty)
-        events.add("dispatch", t, r, c, i, qty, order_id, sup)
-        inside = when < horizon
-        events.add(
-            "delivery",
-            when[inside],
-            r[inside],
-            c[inside],
-            i[inside],
-            qty[inside],
-            order_id[inside],
-            sup[inside],
-        )
+        inside = when < horizon  # shipments still travelling at the end show as on_order
+        cols = (when, r, c, i, qty, order_id, sup)
+        events.add("delivery", *(x[inside] for x in cols), dispatched=t)
 
     def end_of_day(t: int) -> None:
         record["on_hand"][:, t] = stock.on_hand()

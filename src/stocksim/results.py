@@ -73,6 +73,7 @@ def events_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
             "supplier": pd.Categorical.from_codes(np.where(sup >= 0, sup, -1), categories=supplier_ids)
             if supplier_ids
             else pd.Categorical([None] * len(sup)),
+            "dispatched": e["dispatched"],
         }
     )
 

@@ -1,0 +1,77 @@
+"""Time replications of the default scenario in one process, against the speed floor.
+
+    python benchmarks/bench_core.py [--reps 400] [--repeats 5] [--config configs/jinan-circle.yaml]
+
+Prints milliseconds per replication (median over repeats) for
+- simulate: sampling, demand, the SimPy model and the event records (what every run does);
+- run: the same plus the tidy daily, events and per-replication tables and the summary;
+and the ratio of each to ``floor.py --days H --cities C --items I`` run in this same process
+(the bare (s, S) logic in numpy; see shared bench). The machine is shared: quote medians and
+ratios, not single timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from stocksim.config import load_scenario
+from stocksim.epidemic import census_array
+from stocksim.runner import DEFAULT_BATCH, batches, run, simulate_replications
+
+ROOT = Path(__file__).resolve().parents[1]
+FLOOR_CANDIDATES = [ROOT.parent / "shared" / "bench" / "floor.py", ROOT / "benchmarks" / "floor.py"]
+
+
+def floor_ms(days: int, cities: int, items: int, reps: int) -> float | None:
+    script = next((p for p in FLOOR_CANDIDATES if p.is_file()), None)
+    if script is None:
+        return None
+    args = [sys.executable, str(script), "--days", str(days), "--cities", str(cities), "--items", str(items)]
+    out = subprocess.run([*args, "--reps", str(reps)], capture_output=True, text=True, check=True).stdout
+    return float(out.strip().split("=")[1])
+
+
+def median_ms(fn, reps: int, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return 1e3 * statistics.median(times) / reps
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--config", default=str(ROOT / "configs" / "jinan-circle.yaml"))
+    ap.add_argument("--reps", type=int, default=400)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--batch", type=int, default=DEFAULT_BATCH)
+    a = ap.parse_args()
+    loaded = load_scenario(a.config)
+    s = loaded.scenario
+    census = census_array(loaded)
+
+    def simulate_all() -> None:
+        for idx in batches(a.reps, a.batch):
+            simulate_replications(s, census, s.seed, idx)
+
+    simulate_replications(s, census, s.seed, np.arange(5))  # warm-up
+    sim = median_ms(simulate_all, a.reps, a.repeats)
+    full = median_ms(lambda: run(loaded, replications=a.reps, batch_size=a.batch), a.reps, max(1, a.repeats // 2))
+    fl = floor_ms(s.horizon_days, len(s.cities), len(s.items), 1000)
+    print(f"scenario={s.name} days={s.horizon_days} cities={len(s.cities)} items={len(s.items)} reps={a.reps} batch={a.batch}")
+    for label, ms in (("simulate", sim), ("run (with tables)", full)):
+        ratio = f"  ratio_to_floor={ms / fl:.1f}x" if fl else ""
+        print(f"{label:<18} ms_per_rep={ms:.3f}{ratio}")
+    print(f"floor              ms_per_rep={fl:.4f}" if fl else "floor: floor.py not found")
+
+
+if __name__ == "__main__":
+    main()
