@@ -87,6 +87,26 @@ def compliance_table(summary: pd.DataFrame, loaded: LoadedScenario) -> str:
     return "\n".join(lines)
 
 
+def stockout_lines(summary: pd.DataFrame, loaded: LoadedScenario, limit: int = 12) -> str:
+    """The city-item pairs that ran out, most often first, with the median first day."""
+    s = loaded.scenario
+    city_names = {c.id: c.name for c in s.cities}
+    item_names = {i.id: i.name for i in s.items}
+    rows = summary[(summary["city"] != CIRCLE) & (summary["p_stockout"] > 0)]
+    rows = rows.sort_values(["p_stockout", "first_stockout_day_median"], ascending=[False, True])
+    if rows.empty:
+        return "No city ran out of any item in any replication."
+    lines = ["Ran out (share of replications with unmet demand; median first day; mean units unmet):"]
+    for _, row in rows.head(limit).iterrows():
+        lines.append(
+            f"  {city_names[row['city']]:<10} {item_names[row['item']]:<16} {row['p_stockout']:>5.0%}"
+            f"   day {row['first_stockout_day_median']:>4.0f}   {row['unmet_mean']:>12,.0f}"
+        )
+    if len(rows) > limit:
+        lines.append(f"  ... and {len(rows) - limit} more city-item pairs (see summary.csv)")
+    return "\n".join(lines)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.config)
     out = args.out or default_out_dir(loaded.scenario.name)
@@ -100,15 +120,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"{result.wall_seconds:.1f} s"
         )
         print(compliance_table(result.summary, loaded))
-        worst = result.summary[result.summary["city"] != CIRCLE].sort_values("p_stockout", ascending=False)
-        short = worst[worst["p_stockout"] > 0]
-        if len(short):
-            print("Stockouts (share of replications with unmet demand, median first day):")
-            for _, row in short.head(10).iterrows():
-                day = row["first_stockout_day_median"]
-                print(f"  {row['city']:<10} {row['item']:<28} {row['p_stockout']:>5.0%}  day {day:.0f}")
-        else:
-            print("No city ran out of any item in any replication.")
+        print(stockout_lines(result.summary, loaded))
         print(f"results: {out}")
     return 0
 
