@@ -30,6 +30,23 @@ def _categorical(values: np.ndarray, labels: list[str]) -> pd.Categorical:
 
 
 def daily_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
+    return daily_frame(s, daily_columns(b))
+
+
+def daily_frame(s: Scenario, cols: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The daily table from its columns, city and item given as codes."""
+    cols = dict(cols)
+    cols["city"] = _categorical(cols["city"], s.city_ids)
+    cols["item"] = _categorical(cols["item"], s.item_ids)
+    return pd.DataFrame(cols, copy=False)
+
+
+def concat_columns(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def daily_columns(b: BatchResult) -> dict[str, np.ndarray]:
+    """The daily table's columns as arrays (city and item as codes), in the documented order."""
     n_r, horizon, n_c, n_i = b.daily["on_hand"].shape
     n = n_r * horizon * n_c * n_i
     required = np.broadcast_to(b.required[:, None], b.daily["on_hand"].shape)
@@ -38,8 +55,8 @@ def daily_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
     cols = {
         "replication": np.repeat(b.replications, horizon * n_c * n_i),
         "day": np.tile(np.repeat(np.arange(horizon), n_c * n_i), n_r),
-        "city": _categorical(np.tile(np.repeat(np.arange(n_c), n_i), n_r * horizon), s.city_ids),
-        "item": _categorical(np.tile(np.arange(n_i), n_r * horizon * n_c), s.item_ids),
+        "city": np.tile(np.repeat(np.arange(n_c, dtype=np.int32), n_i), n_r * horizon),
+        "item": np.tile(np.arange(n_i, dtype=np.int32), n_r * horizon * n_c),
         "demand": b.demand.ravel(),
         "served": b.daily["served"].ravel(),
         "unmet": (b.demand - b.daily["served"]).ravel(),
@@ -54,7 +71,7 @@ def daily_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
         "days_of_cover": days_of_cover(on_hand, b.daily_max[:, None]).ravel(),
         "purchase_cost": b.daily["purchase_cost"].ravel(),
     }
-    return pd.DataFrame(cols)
+    return cols
 
 
 def events_table(s: Scenario, b: BatchResult) -> pd.DataFrame:

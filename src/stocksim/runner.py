@@ -20,9 +20,16 @@ from stocksim.epidemic import census_array
 from stocksim.model import BatchResult, simulate_batch
 from stocksim.params import draw_lead_times, sample_batch
 from stocksim.reserve import daily_max
-from stocksim.results import daily_table, events_table, replication_table, summary_table
+from stocksim.results import (
+    concat_columns,
+    daily_columns,
+    daily_frame,
+    events_table,
+    replication_table,
+    summary_table,
+)
 
-DEFAULT_BATCH = 50
+DEFAULT_BATCH = 100
 
 
 def simulate_replications(
@@ -71,7 +78,7 @@ def run(
     for idx in batches(n, batch_size):
         b = simulate_replications(s, census, seed, idx)
         if keep_daily:
-            daily.append(daily_table(s, b))
+            daily.append(daily_columns(b))
         events.append(events_table(s, b))
         reps.append(replication_table(s, b))
     per_rep = pd.concat(reps, ignore_index=True)
@@ -79,7 +86,7 @@ def run(
         scenario=s,
         seed=seed,
         replications=n,
-        daily=pd.concat(daily, ignore_index=True) if keep_daily else None,
+        daily=daily_frame(s, concat_columns(daily)) if keep_daily else None,
         events=pd.concat(events, ignore_index=True),
         per_replication=per_rep,
         summary=summary_table(per_rep),
