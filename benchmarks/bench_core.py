@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from stocksim.config import load_scenario
-from stocksim.epidemic import census_array
+from stocksim.epidemic import EpidemicDriver
 from stocksim.runner import DEFAULT_BATCH, batches, run, simulate_replications
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +56,7 @@ def main() -> None:
     a = ap.parse_args()
     loaded = load_scenario(a.config)
     s = loaded.scenario
-    census = census_array(loaded)
+    census = EpidemicDriver(loaded)
 
     def simulate_all() -> None:
         for idx in batches(a.reps, a.batch):

@@ -64,13 +64,13 @@ def test_tables_do_not_depend_on_the_batch_size(default_config):
 def test_a_replication_is_the_same_alone_and_in_a_run(default_config):
     sc = load_scenario(default_config)
     full = run(sc, replications=4).daily
-    from stocksim.epidemic import census_array
+    from stocksim.epidemic import EpidemicDriver
     from stocksim.results import daily_table
     from stocksim.runner import simulate_replications
 
     alone = daily_table(
         sc.scenario,
-        simulate_replications(sc.scenario, census_array(sc), sc.scenario.seed, np.array([3])),
+        simulate_replications(sc.scenario, EpidemicDriver(sc), sc.scenario.seed, np.array([3])),
     )
     pd.testing.assert_frame_equal(full[full["replication"] == 3].reset_index(drop=True), alone)
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from stocksim.uncertain import Uncertain, is_uncertain
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
+SEVERITIES = ("mild", "severe", "icu")
 Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]+$")]
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
@@ -88,10 +89,97 @@ class Demand(BaseModel):
     per_swab: dict[Id, Uncertain] = {}
 
 
+class Introduction(BaseModel):
+    model_config = _FROZEN
+    city: Id
+    day: int = Field(ge=0)
+    infections: Uncertain
+
+
+class Mobility(BaseModel):
+    """Daily travel between cities: a gravity model, or a matrix of daily travellers from a CSV."""
+
+    model_config = _FROZEN
+    model: Literal["none", "gravity", "matrix"] | None = None
+    daily_trips_per_capita: Uncertain = 0.0
+    distance_decay_km: Uncertain = 100.0
+    matrix: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.model or ("matrix" if self.matrix else "none")
+
+
+class Intervention(BaseModel):
+    model_config = _FROZEN
+    from_day: int = Field(ge=0)
+    to_day: int | None = None
+    contact_factor: Uncertain
+    cities: list[Id] | None = None
+
+
+class CareStage(BaseModel):
+    """Infections that follow one severity: a share of all infections, admitted ``delay_days``
+    after symptom onset, staying ``stay_days``."""
+
+    model_config = _FROZEN
+    share: Uncertain
+    delay_days: int = Field(default=0, ge=0)
+    stay_days: int = Field(ge=1)
+
+
+class Care(BaseModel):
+    model_config = _FROZEN
+    mild: CareStage
+    severe: CareStage
+    icu: CareStage
+
+
 class Epidemic(BaseModel):
     model_config = _FROZEN
-    model: Literal["none", "census"] = "none"
+    model: Literal["none", "census", "seir"] = "none"
     file: str | None = None
+    # seir
+    r0: Uncertain = None
+    latent_days: Uncertain = None
+    infectious_days: Uncertain = None
+    introductions: list[Introduction] = []
+    mobility: Mobility = Mobility()
+    interventions: list[Intervention] = []
+    stochastic: bool = False
+    steps_per_day: int = Field(default=8, ge=1, le=96)
+    care: Care | None = None
+
+
+class ResponseLevel(BaseModel):
+    """One response level (IV lowest, I highest) and what it changes while in force."""
+
+    model_config = _FROZEN
+    level: Literal["IV", "III", "II", "I"]
+    enter_at: float = Field(ge=0)
+    exit_below: float = Field(ge=0)
+    routine_multiplier: Uncertain = 1.0
+    contact_factor: Uncertain = 1.0
+    swab_share_per_day: Uncertain = 0.0
+    coverage_days: float | None = Field(default=None, gt=0)
+    surge_beds: Uncertain = 0.0
+
+
+class Response(BaseModel):
+    """Response levels declared per city per day from new ascertained cases per 100,000 residents."""
+
+    model_config = _FROZEN
+    levels: list[ResponseLevel] = []
+    exit_after_days: int = Field(default=7, ge=1)
+    reporting_delay_days: int = Field(default=0, ge=0)
+
+
+class Distances(BaseModel):
+    """Road distances between cities: a km matrix CSV, or great-circle distance x road_factor."""
+
+    model_config = _FROZEN
+    file: str | None = None
+    road_factor: float = Field(default=1.25, ge=1.0)
 
 
 class Disruption(BaseModel):
@@ -134,6 +222,8 @@ class Scenario(BaseModel):
     cities: list[City] = Field(min_length=1)
     demand: Demand = Demand()
     epidemic: Epidemic = Epidemic()
+    response: Response = Response()
+    distances: Distances = Distances()
     suppliers: list[Supplier] = []
     procurement: Procurement = Procurement()
 
@@ -161,10 +251,21 @@ class LoadedScenario(BaseModel):
     def config_hash(self) -> str:
         """Hash of the resolved scenario and of the data files it reads."""
         h = hashlib.sha256(canonical_json(self.scenario).encode())
-        census = self.census_path()
-        if census is not None and self.scenario.epidemic.model == "census":
-            h.update(census.read_bytes())
+        for path in self.data_files():
+            h.update(path.read_bytes())
         return h.hexdigest()[:16]
+
+    def data_files(self) -> list[Path]:
+        """The files the scenario reads besides itself."""
+        s = self.scenario
+        files = []
+        if s.epidemic.model == "census" and s.epidemic.file:
+            files.append(self.base_dir / s.epidemic.file)
+        if s.epidemic.model == "seir" and s.epidemic.mobility.kind == "matrix":
+            files.append(self.base_dir / s.epidemic.mobility.matrix)
+        if s.distances.file:
+            files.append(self.base_dir / s.distances.file)
+        return files
 
 
 def canonical_json(scenario: Scenario) -> str:
@@ -347,6 +448,70 @@ def check_references(s: Scenario, source: str | Path) -> None:
     e = s.epidemic
     if e.model == "census" and not e.file:
         fail("epidemic.file", "required when epidemic.model is 'census'")
+    if e.model == "seir":
+        _check_seir(s, fail)
+    _check_response(s, fail)
+
+
+LEVEL_ORDER = ("IV", "III", "II", "I")
+
+
+def _check_seir(s: Scenario, fail) -> None:
+    e, cities = s.epidemic, set(s.city_ids)
+    for key in ("r0", "latent_days", "infectious_days"):
+        value = getattr(e, key)
+        if value is None:
+            fail(f"epidemic.{key}", "required when epidemic.model is 'seir'")
+        _non_negative(value, f"epidemic.{key}", fail)
+        if not is_uncertain(value) and key != "r0" and value <= 0:
+            fail(f"epidemic.{key}", "must be > 0", value)
+    if e.care is None:
+        fail(
+            "epidemic.care",
+            "required when epidemic.model is 'seir' (shares, delays and stays of mild, severe, icu)",
+        )
+    shares = 0.0
+    for sev in ("mild", "severe", "icu"):
+        stage = getattr(e.care, sev)
+        _non_negative(stage.share, f"epidemic.care.{sev}.share", fail)
+        shares += stage.share if not is_uncertain(stage.share) else 0.0
+    if shares > 1:
+        fail("epidemic.care", "the shares of mild, severe and icu add up to more than 1", round(shares, 6))
+    for k, intro in enumerate(e.introductions):
+        if intro.city not in cities:
+            fail(f"epidemic.introductions[{k}].city", "unknown city id", intro.city)
+        _non_negative(intro.infections, f"epidemic.introductions[{k}].infections", fail)
+    for k, iv in enumerate(e.interventions):
+        if iv.to_day is not None and iv.to_day < iv.from_day:
+            fail(f"epidemic.interventions[{k}].to_day", "must not be before from_day", iv.to_day)
+        _non_negative(iv.contact_factor, f"epidemic.interventions[{k}].contact_factor", fail)
+        for j, c in enumerate(iv.cities or []):
+            if c not in cities:
+                fail(f"epidemic.interventions[{k}].cities[{j}]", "unknown city id", c)
+    m = e.mobility
+    if m.kind == "matrix" and not m.matrix:
+        fail("epidemic.mobility.matrix", "required when mobility.model is 'matrix'")
+    if m.kind == "gravity":
+        _non_negative(m.daily_trips_per_capita, "epidemic.mobility.daily_trips_per_capita", fail)
+        _non_negative(m.distance_decay_km, "epidemic.mobility.distance_decay_km", fail)
+
+
+def _check_response(s: Scenario, fail) -> None:
+    levels = s.response.levels
+    names = [lv.level for lv in levels]
+    if names and names != [n for n in LEVEL_ORDER if n in names]:
+        fail("response.levels", "list the levels from the lowest (IV) to the highest (I), each once", names)
+    for k, lv in enumerate(levels):
+        if lv.exit_below > lv.enter_at:
+            fail(f"response.levels[{k}].exit_below", "must not exceed enter_at (hysteresis)", lv.exit_below)
+        if k and lv.enter_at < levels[k - 1].enter_at:
+            fail(
+                f"response.levels[{k}].enter_at", "must not be below the lower level's enter_at", lv.enter_at
+            )
+        for f in ("routine_multiplier", "contact_factor", "swab_share_per_day", "surge_beds"):
+            _non_negative(getattr(lv, f), f"response.levels[{k}].{f}", fail)
+    if levels and s.epidemic.model != "seir":
+        fail("response.levels", "response levels need epidemic.model 'seir' (they follow new cases)")
 
 
 def _rate_tables(d: Demand):

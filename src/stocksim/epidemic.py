@@ -1,8 +1,9 @@
 """The epidemic driver: how many patients of each severity, and how many swabs, per city and day.
 
-``census`` reads a table an analyst supplies (``day, city, mild, severe, icu, swabs``); ``none``
-means peacetime (no patients, no swab campaign). The result is an array shaped
-(days, cities, 4) with the columns in ``CENSUS_COLUMNS`` order.
+``census`` reads a table an analyst supplies (``day, city, mild, severe, icu, swabs``); ``seir``
+simulates an outbreak over the cities (``seir.py``) with response levels; ``none`` means
+peacetime (no patients, no swab campaign). ``EpidemicDriver.batch`` gives every model's result
+in one shape, an ``EpidemicBatch``.
 """
 
 from __future__ import annotations
@@ -11,15 +12,53 @@ import numpy as np
 import pandas as pd
 
 from stocksim.config import ConfigError, LoadedScenario
+from stocksim.geography import read_city_matrix, road_km
+from stocksim.params import BatchParams
+from stocksim.seir import EpidemicBatch, simulate_epidemic
 
 CENSUS_COLUMNS = ("mild", "severe", "icu", "swabs")
-SEVERITIES = ("mild", "severe", "icu")
+
+
+class EpidemicDriver:
+    """Reads the scenario's data files once and produces each batch's epidemic."""
+
+    def __init__(self, loaded: LoadedScenario):
+        s = loaded.scenario
+        self.scenario = s
+        self.census = census_array(loaded) if s.epidemic.model != "seir" else None
+        m = s.epidemic.mobility
+        seir = s.epidemic.model == "seir"
+        self.km = road_km(loaded) if seir and m.kind == "gravity" else None
+        self.trips = (
+            read_city_matrix(loaded, m.matrix, "epidemic.mobility.matrix")
+            if seir and m.kind == "matrix"
+            else None
+        )
+
+    def batch(self, seed: int, bp: BatchParams) -> EpidemicBatch:
+        s = self.scenario
+        if s.epidemic.model == "seir":
+            return simulate_epidemic(s, seed, bp, self.km, self.trips)
+        n, (horizon, n_c, _) = bp.size, self.census.shape
+        census = np.broadcast_to(self.census[None, :, :, :3], (n, horizon, n_c, 3))
+        zeros = np.zeros((n, horizon, n_c))
+        return EpidemicBatch(
+            compartments=np.zeros((n, horizon, n_c, 4)),
+            new_infections=zeros,
+            new_cases=zeros,
+            census=census,
+            overflow=np.zeros((n, horizon, n_c, 2)),
+            swabs=np.broadcast_to(self.census[None, :, :, 3], (n, horizon, n_c)),
+            level=np.zeros((n, horizon, n_c), dtype=int),
+            routine_multiplier=np.ones((n, horizon, n_c)),
+            coverage_days=np.full((n, horizon, n_c), s.reserve.coverage_days),
+        )
 
 
 def census_array(loaded: LoadedScenario) -> np.ndarray:
     """The patient census and swab counts, shape (horizon_days, cities, 4)."""
     s = loaded.scenario
-    if s.epidemic.model == "none":
+    if s.epidemic.model != "census":
         return np.zeros((s.horizon_days, len(s.cities), len(CENSUS_COLUMNS)))
     return load_census(loaded)
 

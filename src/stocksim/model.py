@@ -25,10 +25,11 @@ from stocksim.config import Scenario
 from stocksim.inventory import Stock
 from stocksim.params import BatchParams
 from stocksim.procurement import SupplierBook, order_quantity
+from stocksim.seir import EpidemicBatch
 
 EXPIRY, DELIVERY, DEMAND, REVIEW, DISPATCH, RECORD = 0.0, 0.1, 0.2, 0.4, 0.6, 0.8
 
-EVENT_KINDS = ("order", "delivery", "expiry")
+EVENT_KINDS = ("order", "delivery", "expiry", "response_level")
 DAILY_FIELDS = ("served", "on_hand", "on_order", "received", "expired", "purchase_cost")
 
 
@@ -40,10 +41,11 @@ class BatchResult:
     demand: np.ndarray
     initial: np.ndarray
     daily: dict[str, np.ndarray]
-    required: np.ndarray  # (R, C, I)
+    required: np.ndarray  # (R, H, C, I)
     daily_max: np.ndarray  # (R, C, I)
-    circle_required: np.ndarray  # (R, I)
+    circle_required: np.ndarray  # (R, H, I)
     circle_daily_max: np.ndarray  # (R, I)
+    epidemic: EpidemicBatch
     events: dict[str, np.ndarray] = field(default_factory=dict)
 
 
@@ -104,8 +106,12 @@ def simulate_batch(
     lead_times: np.ndarray,
     daily_max: np.ndarray,
     circle_daily_max: np.ndarray,
+    epidemic: EpidemicBatch,
+    required: np.ndarray,
+    circle_required: np.ndarray,
 ) -> BatchResult:
-    """Run one batch; ``demand`` (R, H, C, I) and ``lead_times`` (R, S, H, C, I) are drawn already."""
+    """Run one batch; ``demand`` (R, H, C, I) and ``lead_times`` (R, S, H, C, I) are drawn already,
+    and so is the epidemic (it does not depend on stock)."""
     n_r, horizon = p.size, s.horizon_days
     n_c, n_i = len(s.cities), len(s.items)
     shape = (n_r, n_c, n_i)
@@ -116,7 +122,8 @@ def simulate_batch(
     arrivals = np.zeros((horizon + 1,) + shape)  # index horizon collects arrivals after the end
     record = {k: np.zeros((n_r, horizon, n_c, n_i)) for k in DAILY_FIELDS}
     initial = stock.on_hand()
-    coverage = s.reserve.coverage_days
+    for r, day, c, code in epidemic.level_changes:
+        events.add("response_level", day, r, c, np.full(len(r), -1), code.astype(float))
     reorder_point = s.procurement.reorder_point_days * daily_max
     order_up_to = s.procurement.order_up_to_days * daily_max
     env = simpy.Environment()
@@ -183,9 +190,10 @@ def simulate_batch(
         demand=demand,
         initial=initial,
         daily=record,
-        required=coverage * daily_max,
+        required=required,
         daily_max=daily_max,
-        circle_required=coverage * circle_daily_max,
+        circle_required=circle_required,
         circle_daily_max=circle_daily_max,
+        epidemic=epidemic,
         events=events.arrays(p.replications),
     )

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stocksim.config import Scenario
-from stocksim.epidemic import SEVERITIES
+from stocksim.config import SEVERITIES, Scenario
 from stocksim.seeding import Stream, rngs
 from stocksim.uncertain import draw_per_replication, is_uncertain
 

@@ -35,6 +35,18 @@ def daily_max(s: Scenario, p: BatchParams, expected: np.ndarray) -> tuple[np.nda
     return per_city, per_city.sum(axis=1)
 
 
+def required_reserve(
+    coverage_days: np.ndarray, per_city: np.ndarray, circle: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The reserve required each day: per city (R, H, C, I) = coverage days in force that day
+    (R, H, C) x daily max (R, C, I); for the circle (R, H, I) the cities' requirements summed and
+    scaled by circle daily max / summed city daily max (1 except for ``peak``)."""
+    city = coverage_days[..., None] * per_city[:, None]
+    total = per_city.sum(axis=1)
+    ratio = np.divide(circle, total, out=np.ones_like(circle), where=total > 0)
+    return city, city.sum(axis=2) * ratio[:, None, :]
+
+
 def days_of_cover(on_hand: np.ndarray, daily: np.ndarray) -> np.ndarray:
     """on_hand / daily max; infinite when nothing is needed and something is held."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):

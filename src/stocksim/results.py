@@ -15,6 +15,7 @@ import pandas as pd
 from stocksim.config import Scenario
 from stocksim.model import EVENT_KINDS, BatchResult
 from stocksim.reserve import days_of_cover
+from stocksim.response import LEVEL_NAMES
 
 CIRCLE = "ALL"
 _TOL = 1e-9
@@ -38,6 +39,7 @@ def daily_frame(s: Scenario, cols: dict[str, np.ndarray]) -> pd.DataFrame:
     cols = dict(cols)
     cols["city"] = _categorical(cols["city"], s.city_ids)
     cols["item"] = _categorical(cols["item"], s.item_ids)
+    cols["response_level"] = _categorical(cols["response_level"], list(LEVEL_NAMES))
     return pd.DataFrame(cols, copy=False)
 
 
@@ -49,7 +51,7 @@ def daily_columns(b: BatchResult) -> dict[str, np.ndarray]:
     """The daily table's columns as arrays (city and item as codes), in the documented order."""
     n_r, horizon, n_c, n_i = b.daily["on_hand"].shape
     n = n_r * horizon * n_c * n_i
-    required = np.broadcast_to(b.required[:, None], b.daily["on_hand"].shape)
+    required = b.required
     on_hand = b.daily["on_hand"]
     zeros = np.zeros(n)
     cols = {
@@ -70,6 +72,7 @@ def daily_columns(b: BatchResult) -> dict[str, np.ndarray]:
         "compliant": compliant(on_hand, required).ravel(),
         "days_of_cover": days_of_cover(on_hand, b.daily_max[:, None]).ravel(),
         "purchase_cost": b.daily["purchase_cost"].ravel(),
+        "response_level": np.repeat(b.epidemic.level.ravel(), n_i).astype(np.int8),
     }
     return cols
 
@@ -116,23 +119,23 @@ def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
         "expired": d["expired"].sum(axis=1),
         "purchase_cost": d["purchase_cost"].sum(axis=1),
         "received": d["received"].sum(axis=1),
-        "compliant_days": compliant(d["on_hand"], b.required[:, None]).sum(axis=1),
+        "compliant_days": compliant(d["on_hand"], b.required).sum(axis=1),
         "first_stockout_day": _first_day(short),
         "initial_on_hand": b.initial,
         "final_on_hand": d["on_hand"][:, -1],
-        "required_reserve": b.required,
+        "required_reserve": b.required.mean(axis=1),
         "daily_max": b.daily_max,
         "initial_days_of_cover": days_of_cover(b.initial, b.daily_max),
     }
     circle_on_hand = d["on_hand"].sum(axis=2)
     circle = {k: v.sum(axis=1) for k, v in per_city.items() if k not in _NOT_ADDITIVE}
-    circle["compliant_days"] = compliant(circle_on_hand, b.circle_required[:, None]).sum(axis=1)
+    circle["compliant_days"] = compliant(circle_on_hand, b.circle_required).sum(axis=1)
     circle["first_stockout_day"] = _first_day(short.any(axis=2))
-    circle["required_reserve"] = b.circle_required
+    circle["required_reserve"] = b.circle_required.mean(axis=1)
     circle["daily_max"] = b.circle_daily_max
     circle["initial_days_of_cover"] = days_of_cover(b.initial.sum(axis=1), b.circle_daily_max)
 
-    n_r, n_c, n_i = b.required.shape
+    n_r, n_c, n_i = b.daily_max.shape
     cities = s.city_ids + [CIRCLE]
     frames = {}
     for k in per_city:

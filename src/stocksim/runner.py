@@ -16,10 +16,10 @@ import pandas as pd
 
 from stocksim.config import LoadedScenario, Scenario
 from stocksim.demand import expected_demand, realised_demand
-from stocksim.epidemic import census_array
+from stocksim.epidemic import EpidemicDriver
 from stocksim.model import BatchResult, simulate_batch
 from stocksim.params import draw_lead_times, sample_batch
-from stocksim.reserve import daily_max
+from stocksim.reserve import daily_max, required_reserve
 from stocksim.results import (
     concat_columns,
     daily_columns,
@@ -33,15 +33,17 @@ DEFAULT_BATCH = 100
 
 
 def simulate_replications(
-    s: Scenario, census: np.ndarray, seed: int, replications: np.ndarray
+    s: Scenario, driver: EpidemicDriver, seed: int, replications: np.ndarray
 ) -> BatchResult:
-    """Draw the batch's numbers and run it: sample -> demand -> reserve rule -> SimPy model."""
+    """Draw the batch's numbers and run it: sample -> epidemic -> demand -> reserve rule -> SimPy model."""
     p = sample_batch(s, seed, replications)
-    mean = expected_demand(census, p)
+    epi = driver.batch(seed, p)
+    mean = expected_demand(epi.demand_census(), p, epi.routine_multiplier)
     demand = realised_demand(mean, s.demand.noise, p, seed)
     per_city, circle = daily_max(s, p, mean)
+    required, circle_required = required_reserve(epi.coverage_days, per_city, circle)
     lead_times = draw_lead_times(s, seed, replications)
-    return simulate_batch(s, p, demand, lead_times, per_city, circle)
+    return simulate_batch(s, p, demand, lead_times, per_city, circle, epi, required, circle_required)
 
 
 def batches(n: int, size: int) -> Iterator[np.ndarray]:
@@ -73,10 +75,10 @@ def run(
     n = s.replications if replications is None else replications
     seed = s.seed if seed is None else seed
     start = time.perf_counter()
-    census = census_array(loaded)
+    driver = EpidemicDriver(loaded)
     daily, events, reps = [], [], []
     for idx in batches(n, batch_size):
-        b = simulate_replications(s, census, seed, idx)
+        b = simulate_replications(s, driver, seed, idx)
         if keep_daily:
             daily.append(daily_columns(b))
         events.append(events_table(s, b))

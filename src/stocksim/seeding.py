@@ -21,6 +21,7 @@ class Stream(IntEnum):
     LEAD_TIME = 2  # supplier lead times, per shipment
     EPIDEMIC = 3  # stochastic epidemic
     TRANSFERS = 4  # reserved for mutual aid between cities
+    EPIDEMIC_PARAMS = 5  # uncertain epidemic and response-level parameters
 
 
 def rngs(seed: int, replications: np.ndarray | list[int], stream: Stream) -> list[np.random.Generator]:

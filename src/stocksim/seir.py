@@ -1,0 +1,257 @@
+"""A metapopulation SEIR epidemic over the cities, with the care pathway and response levels.
+
+Within city i, with travel between cities (residents of i meet the infectious of j in
+proportion to the share of i's residents who travel to j each day, W_ij = trips_ij / N_i,
+W_ii = 1 - sum_j W_ij):
+
+    force of infection  lambda_i = beta c_i(t) sum_j W_ij I_j / N_j,   beta = R0 / infectious_days
+    S -> E at rate lambda_i,   E -> I at rate 1 / latent_days,   I -> R at rate 1 / infectious_days
+
+c_i(t) is the product of the interventions in force and the contact factor of the city's
+response level. Travellers return home each day, so each city's population is constant.
+
+- deterministic: the expected curve, integrated with classical Runge-Kutta (RK4) at
+  ``steps_per_day`` steps a day. Each replication is integrated elementwise, so its curve does
+  not depend on the batch it runs in; the tests check it against scipy's adaptive DOP853
+  integrator and against the final-size relation z = 1 - exp(-R0 z).
+- stochastic: a chain binomial with ``steps_per_day`` steps a day, each replication drawing from
+  its own EPIDEMIC stream, so an outbreak can fizzle out.
+
+Care pathway: of the infections whose symptoms start on day t, shares go mild / severe / icu,
+are admitted ``delay_days`` later and stay ``stay_days``. New ascertained cases (all admissions
+of the day) per 100,000 residents drive the response level. Severe and ICU patients beyond the
+designated beds (plus surge beds opened at a level; ICU beds are ``designated_icu_share`` of
+them) are reported as overflow and cared for at the mild (ward) rates of PPE use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from stocksim.config import SEVERITIES, Scenario
+from stocksim.geography import gravity_trips
+from stocksim.params import BatchParams
+from stocksim.response import LevelTable, level_table, next_level
+from stocksim.seeding import Stream, rngs
+from stocksim.uncertain import draw_per_replication
+
+COMPARTMENTS = ("susceptible", "exposed", "infectious", "recovered")
+
+
+@dataclass
+class EpidemicBatch:
+    """A batch's epidemic, arrays shaped (R, H, C) unless noted."""
+
+    compartments: np.ndarray  # (R, H, C, 4) end of day: S, E, I, R
+    new_infections: np.ndarray
+    new_cases: np.ndarray  # ascertained: admissions of the day, all severities
+    census: np.ndarray  # (R, H, C, 3) mild, severe, icu in care (severe, icu: in designated or surge beds)
+    overflow: np.ndarray  # (R, H, C, 2) severe, icu patients beyond the beds
+    swabs: np.ndarray
+    level: np.ndarray  # level code 0..4 in force that day
+    routine_multiplier: np.ndarray
+    coverage_days: np.ndarray
+    level_changes: list[tuple[np.ndarray, ...]] = field(default_factory=list)  # (r, day, city, code)
+
+    def demand_census(self) -> np.ndarray:
+        """(R, H, C, 4) patients by severity and swabs as they drive PPE use; overflow patients
+        count at the mild rate."""
+        out = np.empty(self.census.shape[:-1] + (4,))
+        out[..., 0] = self.census[..., 0] + self.overflow.sum(axis=-1)
+        out[..., 1:3] = self.census[..., 1:3]
+        out[..., 3] = self.swabs
+        return out
+
+
+@dataclass(frozen=True)
+class SeirParams:
+    beta: np.ndarray  # (R,)
+    sigma: np.ndarray  # (R,) 1 / latent days
+    gamma: np.ndarray  # (R,) 1 / infectious days
+    mixing: np.ndarray  # (R, C, C) W
+    shares: np.ndarray  # (R, 3)
+    intro: np.ndarray  # (R, H, C) infections introduced at the start of each day
+    contact: np.ndarray  # (R, H, C) intervention contact factor
+
+
+def seir_params(
+    s: Scenario, g: list[np.random.Generator], km: np.ndarray | None, trips: np.ndarray | None
+) -> SeirParams:
+    """Draw the replications' epidemic parameters; ``km`` (gravity) or ``trips`` (matrix) give travel."""
+    e = s.epidemic
+    n, horizon, n_c = len(g), s.horizon_days, len(s.cities)
+    r0 = draw_per_replication(e.r0, g)
+    latent = draw_per_replication(e.latent_days, g, 1e-6)
+    infectious = draw_per_replication(e.infectious_days, g, 1e-6)
+    mixing = np.broadcast_to(np.eye(n_c), (n, n_c, n_c)).copy()
+    pop = np.array([c.population for c in s.cities], float)
+    m = e.mobility
+    if m.kind != "none":
+        if m.kind == "matrix":
+            trips = np.broadcast_to(trips, (n, n_c, n_c))
+        else:
+            per_capita = draw_per_replication(m.daily_trips_per_capita, g)
+            decay = draw_per_replication(m.distance_decay_km, g, 1e-6)
+            trips = np.stack([gravity_trips(pop, km, a, b) for a, b in zip(per_capita, decay, strict=True)])
+        away = trips / pop[None, :, None]
+        idx = np.arange(n_c)
+        away[:, idx, idx] = 0.0
+        mixing = away.copy()
+        mixing[:, idx, idx] = 1.0 - away.sum(axis=2)
+    shares = np.stack(
+        [draw_per_replication(getattr(e.care, sev).share, g, 0.0, 1.0) for sev in SEVERITIES], axis=1
+    )
+    city_index = {c: k for k, c in enumerate(s.city_ids)}
+    intro = np.zeros((n, horizon, n_c))
+    for x in e.introductions:
+        if x.day < horizon:
+            intro[:, x.day, city_index[x.city]] += draw_per_replication(x.infections, g)
+    contact = np.ones((n, horizon, n_c))
+    for iv in e.interventions:
+        factor = draw_per_replication(iv.contact_factor, g)
+        days = slice(iv.from_day, horizon if iv.to_day is None else min(iv.to_day + 1, horizon))
+        cols = [city_index[c] for c in iv.cities] if iv.cities else slice(None)
+        contact[:, days, cols] *= factor[:, None, None]
+    return SeirParams(r0 / infectious, 1 / latent, 1 / infectious, mixing, shares, intro, contact)
+
+
+def _rates(state: np.ndarray, pop: np.ndarray, p: SeirParams, contact: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Flows per day (infection, onset, recovery), each (R, C), for state (4, R, C)."""
+    s, e, i, _ = state
+    seen = (p.mixing * (i / pop)[:, None, :]).sum(axis=-1)  # elementwise sum: batch-invariant
+    infection = p.beta[:, None] * contact * seen * s
+    return infection, p.sigma[:, None] * e, p.gamma[:, None] * i
+
+
+def _derivative(state, pop, p, contact):
+    inf, onset, rec = _rates(state[:4], pop, p, contact)
+    return np.stack([-inf, inf - onset, onset - rec, rec, inf, onset])
+
+
+def rk4_day(state: np.ndarray, pop, p: SeirParams, contact, steps: int) -> np.ndarray:
+    """Advance (6, R, C) = S, E, I, R, cumulative infections, cumulative onsets by one day."""
+    h = 1.0 / steps
+    for _ in range(steps):
+        k1 = _derivative(state, pop, p, contact)
+        k2 = _derivative(state + 0.5 * h * k1, pop, p, contact)
+        k3 = _derivative(state + 0.5 * h * k2, pop, p, contact)
+        k4 = _derivative(state + h * k3, pop, p, contact)
+        state = state + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+    return state
+
+
+def chain_binomial_day(state, pop, p: SeirParams, contact, steps: int, gens) -> np.ndarray:
+    """Advance (6, R, C) by one day in ``steps`` binomial steps, replication r drawing from gens[r]."""
+    h = 1.0 / steps
+    state = state.copy()
+    for _ in range(steps):
+        inf, onset, rec = _rates(state[:4], pop, p, contact)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p_inf = 1 - np.exp(-h * np.where(state[0] > 0, inf / state[0], 0.0))
+        p_onset = 1 - np.exp(-h * p.sigma)
+        p_rec = 1 - np.exp(-h * p.gamma)
+        for r, g in enumerate(gens):
+            new_e = g.binomial(state[0, r].astype(np.int64), p_inf[r])
+            new_i = g.binomial(state[1, r].astype(np.int64), p_onset[r])
+            new_r = g.binomial(state[2, r].astype(np.int64), p_rec[r])
+            state[:, r] += np.stack([-new_e, new_e - new_i, new_i - new_r, new_r, new_e, new_i])
+    return state
+
+
+def simulate_epidemic(
+    s: Scenario, seed: int, bp: BatchParams, km: np.ndarray | None = None, trips: np.ndarray | None = None
+) -> EpidemicBatch:
+    e = s.epidemic
+    reps = bp.replications
+    param_rngs = rngs(seed, reps, Stream.EPIDEMIC_PARAMS)
+    p = seir_params(s, param_rngs, km, trips)
+    table = level_table(s, param_rngs)
+    noise = rngs(seed, reps, Stream.EPIDEMIC) if e.stochastic else None
+    n, horizon, n_c = len(reps), s.horizon_days, len(s.cities)
+    pop = np.array([c.population for c in s.cities], float)
+    state = np.zeros((6, n, n_c))
+    state[0] = pop
+    daily = np.zeros((n, horizon, n_c, 4))
+    cum = np.zeros((n, horizon + 1, n_c, 2))  # cumulative infections, onsets at the start of each day
+    admissions = np.zeros((n, horizon, n_c, 3))
+    level_row = np.zeros((n, horizon + 1, n_c), dtype=int)
+    below = np.zeros((n, n_c), dtype=int)
+    delays = [getattr(e.care, sev).delay_days for sev in SEVERITIES]
+    for t in range(horizon):
+        intro = np.minimum(p.intro[:, t], state[0])
+        if noise is not None:
+            intro = np.floor(intro)
+        state[0] -= intro
+        state[1] += intro
+        state[4] += intro
+        contact = p.contact[:, t] * np.take_along_axis(table.contact_factor, level_row[:, t], axis=1)
+        if noise is None:
+            state = rk4_day(state, pop, p, contact, e.steps_per_day)
+        else:
+            state = chain_binomial_day(state, pop, p, contact, e.steps_per_day, noise)
+        daily[:, t] = np.moveaxis(state[:4], 0, -1)
+        cum[:, t + 1] = np.moveaxis(state[4:6], 0, -1)
+        onsets = cum[:, t + 1, :, 1] - cum[:, t, :, 1]
+        _admit(admissions, t, onsets, p.shares, delays, noise)
+        indicator_day = t - s.response.reporting_delay_days
+        if table.count and indicator_day >= 0:
+            cases = admissions[:, indicator_day].sum(axis=-1) / pop * 1e5
+            level_row[:, t + 1], below = next_level(table, level_row[:, t], below, cases)
+        else:
+            level_row[:, t + 1] = level_row[:, t]
+    return _assemble(s, bp, table, daily, cum, admissions, level_row[:, :horizon], pop)
+
+
+def _admit(admissions, t, onsets, shares, delays, noise) -> None:
+    """Admissions by severity from the day's symptom onsets (expected shares, or multinomial)."""
+    horizon = admissions.shape[1]
+    if noise is None:
+        split = onsets[..., None] * shares[:, None, :]
+    else:
+        rest = np.clip(1 - shares.sum(axis=1, keepdims=True), 0, 1)
+        pvals = np.concatenate([shares, rest], axis=1)
+        split = np.stack(
+            [g.multinomial(np.rint(onsets[r]).astype(np.int64), pvals[r])[:, :3] for r, g in enumerate(noise)]
+        ).astype(float)
+    for k, delay in enumerate(delays):
+        if t + delay < horizon:
+            admissions[:, t + delay, :, k] += split[..., k]
+
+
+def _in_care(admissions: np.ndarray, stays: list[int]) -> np.ndarray:
+    """Patients in care each day: admissions of the last ``stay`` days, (R, H, C, 3)."""
+    total = np.cumsum(admissions, axis=1)
+    out = total.copy()
+    for k, stay in enumerate(stays):
+        out[:, stay:, :, k] -= total[:, :-stay, :, k]
+    return out
+
+
+def _assemble(s: Scenario, bp: BatchParams, table: LevelTable, daily, cum, admissions, level_row, pop):
+    care = _in_care(admissions, [getattr(s.epidemic.care, sev).stay_days for sev in SEVERITIES])
+    r_idx = np.arange(len(level_row))[:, None, None]
+    beds = bp.designated_beds[:, None, :] + table.surge_beds[r_idx, level_row]
+    icu_share = bp.designated_icu_share[:, None, :]
+    capacity = np.stack([beds * (1 - icu_share), beds * icu_share], axis=-1)
+    in_beds = np.minimum(care[..., 1:], capacity)
+    census = np.concatenate([care[..., :1], in_beds], axis=-1)
+    codes = table.codes[level_row]
+    changes = np.argwhere(level_row[:, 1:] != level_row[:, :-1])
+    events = []
+    if len(changes):
+        r, t, c = changes.T
+        events.append((r, t + 1, c, codes[r, t + 1, c]))
+    return EpidemicBatch(
+        compartments=daily,
+        new_infections=np.diff(cum[..., 0], axis=1),
+        new_cases=admissions.sum(axis=-1),
+        census=census,
+        overflow=care[..., 1:] - in_beds,
+        swabs=table.swab_share[r_idx, level_row] * pop,
+        level=codes,
+        routine_multiplier=table.routine_multiplier[r_idx, level_row],
+        coverage_days=table.coverage_days[level_row],
+        level_changes=events,
+    )
