@@ -64,9 +64,7 @@ def main() -> None:
 
     simulate_replications(s, census, s.seed, np.arange(5))  # warm-up
     sim = median_ms(simulate_all, a.reps, a.repeats)
-    full = median_ms(
-        lambda: run(loaded, replications=a.reps, batch_size=a.batch), a.reps, max(1, a.repeats // 2)
-    )
+    full = median_ms(lambda: run(loaded, replications=a.reps, batch_size=a.batch), a.reps, max(1, a.repeats // 2))
     fl = floor_ms(s.horizon_days, len(s.cities), len(s.items), 1000)
     size = f"days={s.horizon_days} cities={len(s.cities)} items={len(s.items)}"
     print(f"scenario={s.name} {size} reps={a.reps} batch={a.batch}")

@@ -59,9 +59,7 @@ def simulate(d: dict, **kw) -> RunResult:
     return run(loaded(d), **kw)
 
 
-def series(
-    result: RunResult, column: str, city: str = "a", item: str = "x", replication: int = 0
-) -> np.ndarray:
+def series(result: RunResult, column: str, city: str = "a", item: str = "x", replication: int = 0) -> np.ndarray:
     df = result.daily
     sel = (df["city"] == city) & (df["item"] == item) & (df["replication"] == replication)
     return df.loc[sel].sort_values("day")[column].to_numpy()

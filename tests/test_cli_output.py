@@ -88,6 +88,7 @@ def test_run_writes_parquet_tables_and_a_manifest(tmp_path, default_config):
         == 0
     )
     assert sorted(p.name for p in out.iterdir()) == [
+        "census.parquet",
         "daily.parquet",
         "events.parquet",
         "manifest.json",

@@ -20,17 +20,11 @@ def test_stock_balance_on_every_row_of_the_default_scenario(default_config):
     assert (df["received"] > 0).any() and (df["expired"] > 0).any()
     # Every unit received was dispatched as part of an order, and is reported as a delivery event.
     ev = r.events
-    delivered = (
-        ev[ev["kind"] == "delivery"].groupby(["replication", "city", "item"], observed=True)["quantity"].sum()
-    )
+    delivered = ev[ev["kind"] == "delivery"].groupby(["replication", "city", "item"], observed=True)["quantity"].sum()
     received = df.groupby(["replication", "city", "item"], observed=True)["received"].sum()
-    pd.testing.assert_series_equal(
-        delivered.sort_index(), received[received > 0].sort_index(), check_names=False
-    )
+    pd.testing.assert_series_equal(delivered.sort_index(), received[received > 0].sort_index(), check_names=False)
     # What is on order never exceeds what was ordered and not yet received.
-    ordered = (
-        ev[ev["kind"] == "order"].groupby(["replication", "city", "item"], observed=True)["quantity"].sum()
-    )
+    ordered = ev[ev["kind"] == "order"].groupby(["replication", "city", "item"], observed=True)["quantity"].sum()
     last = df[df["day"] == df["day"].max()].set_index(["replication", "city", "item"])
     total_received = received.reindex(last.index).fillna(0)
     np.testing.assert_allclose(

@@ -48,9 +48,7 @@ def test_a_plain_number_is_constant_and_draws_nothing():
 
 def test_an_uncertain_rate_is_drawn_once_per_replication():
     rate = {"dist": "uniform", "low": 0.05, "high": 0.15}
-    d = base_dict(
-        replications=200, horizon_days=5, cities=[{**base_dict()["cities"][0], "stock": {"x": 1e6}}]
-    )
+    d = base_dict(replications=200, horizon_days=5, cities=[{**base_dict()["cities"][0], "stock": {"x": 1e6}}])
     d["demand"] = {"noise": "none", "routine_per_health_worker_day": {"x": rate}}
     r = simulate(d)
     per_rep = np.array([series(r, "demand", replication=k) for k in range(200)])

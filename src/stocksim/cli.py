@@ -1,4 +1,4 @@
-"""The command line: ``stocksim run`` and ``stocksim validate``. No model logic lives here."""
+"""The command line: ``stocksim run``, ``stocksim epidemic`` and ``stocksim validate``. No model logic here."""
 
 from __future__ import annotations
 
@@ -12,9 +12,17 @@ import pandas as pd
 
 from stocksim import __version__
 from stocksim.config import ConfigError, LoadedScenario, load_scenario
-from stocksim.output import FORMATS, OutputExists, check_target, default_out_dir, write_run
-from stocksim.results import CIRCLE
-from stocksim.runner import run
+from stocksim.output import (
+    FORMATS,
+    OutputExists,
+    check_target,
+    default_out_dir,
+    manifest,
+    write_outputs,
+    write_run,
+)
+from stocksim.results import CIRCLE, epidemic_peaks
+from stocksim.runner import run, run_epidemic
 
 EXIT_BAD_INPUT = 2
 log = logging.getLogger("stocksim")
@@ -41,9 +49,7 @@ def _seed(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
-        prog="stocksim", description="Simulate emergency protective-supply stockpiles."
-    )
+    ap = argparse.ArgumentParser(prog="stocksim", description="Simulate emergency protective-supply stockpiles.")
     ap.add_argument("--version", action="version", version=f"stocksim {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
 
@@ -55,6 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default parquet)")
     r.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     r.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    e = sub.add_parser("epidemic", help="run only the epidemic driver and write the census per city and day")
+    e.add_argument("config", help="scenario YAML file")
+    e.add_argument("--replications", type=_positive_int, help="override the scenario's replications")
+    e.add_argument("--seed", type=_seed, help="override the scenario's seed")
+    e.add_argument("--out", type=Path, help="output directory (default: runs/NAME-epidemic-TIMESTAMP)")
+    e.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default parquet)")
+    e.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
+    e.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
     v = sub.add_parser("validate", help="check a scenario and its data files without running it")
     v.add_argument("config", help="scenario YAML file")
@@ -125,6 +140,46 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def peaks_table(peaks: pd.DataFrame, loaded: LoadedScenario) -> str:
+    names = {c.id: c.name for c in loaded.scenario.cities}
+    lines = [
+        "Hospital census (severe + ICU, median over replications; 5-95 % range of the peak):",
+        f"{'':<12}{'peak day':>9}{'peak':>9}{'5-95 %':>17}{'severe':>9}{'ICU':>7}{'overflow':>10}{'attack':>8}",
+    ]
+    for _, r in peaks.iterrows():
+        span = f"{r['peak_hospital_p5']:,.0f}-{r['peak_hospital_p95']:,.0f}"
+        lines.append(
+            f"{names[r['city']]:<12}{r['peak_day_median']:>9.0f}{r['peak_hospital_median']:>9,.0f}{span:>17}"
+            f"{r['peak_severe_median']:>9,.0f}{r['peak_icu_median']:>7,.0f}{r['overflow_share']:>10.0%}"
+            f"{r['attack_rate_median']:>8.1%}"
+        )
+    lines.append(
+        "overflow: share of replications with patients beyond the designated (and surge) beds; attack: infected share"
+    )
+    return "\n".join(lines)
+
+
+def cmd_epidemic(args: argparse.Namespace) -> int:
+    loaded = load_scenario(args.config)
+    s = loaded.scenario
+    if s.epidemic.model == "none":
+        raise ConfigError(loaded.source, "epidemic.model", "the scenario has no epidemic to run", "none")
+    out = args.out or default_out_dir(f"{s.name}-epidemic")
+    check_target(out, args.overwrite)
+    census, wall = run_epidemic(loaded, replications=args.replications, seed=args.seed)
+    seed = s.seed if args.seed is None else args.seed
+    n = s.replications if args.replications is None else args.replications
+    peaks = epidemic_peaks(s, census)
+    info = manifest(loaded, seed, n, wall, args.format)
+    write_outputs(out, {"census": census}, {"peaks": peaks}, info, args.format, args.overwrite)
+    if not args.quiet:
+        size = f"{n} replications x {s.horizon_days} days"
+        print(f"{s.name}: epidemic ({s.epidemic.model}), {size}, seed {seed}, {wall:.1f} s")
+        print(peaks_table(peaks, loaded))
+        print(f"results: {out}")
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.config)
     s = loaded.scenario
@@ -139,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="stocksim: %(message)s")
     try:
-        return {"run": cmd_run, "validate": cmd_validate}[args.command](args)
+        commands = {"run": cmd_run, "epidemic": cmd_epidemic, "validate": cmd_validate}
+        return commands[args.command](args)
     except (ConfigError, OutputExists) as exc:
         print(f"stocksim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

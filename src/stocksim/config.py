@@ -505,9 +505,7 @@ def _check_response(s: Scenario, fail) -> None:
         if lv.exit_below > lv.enter_at:
             fail(f"response.levels[{k}].exit_below", "must not exceed enter_at (hysteresis)", lv.exit_below)
         if k and lv.enter_at < levels[k - 1].enter_at:
-            fail(
-                f"response.levels[{k}].enter_at", "must not be below the lower level's enter_at", lv.enter_at
-            )
+            fail(f"response.levels[{k}].enter_at", "must not be below the lower level's enter_at", lv.enter_at)
         for f in ("routine_multiplier", "contact_factor", "swab_share_per_day", "surge_beds"):
             _non_negative(getattr(lv, f), f"response.levels[{k}].{f}", fail)
     if levels and s.epidemic.model != "seir":

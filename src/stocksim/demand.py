@@ -19,9 +19,7 @@ from stocksim.seeding import Stream, rngs
 def expected_demand(census: np.ndarray, p: BatchParams, routine_multiplier: np.ndarray) -> np.ndarray:
     """Noise-free daily use, shape (R, H, C, I), from the census (R, H, C, 4: mild, severe, icu
     patients and swabs), the response level's routine multiplier (R, H, C) and the batch's rates."""
-    routine = (p.health_workers[:, None, :] * routine_multiplier)[..., None] * p.routine_rate[
-        :, None, None, :
-    ]
+    routine = (p.health_workers[:, None, :] * routine_multiplier)[..., None] * p.routine_rate[:, None, None, :]
     patients = np.einsum("rhcs,rsi->rhci", census[..., :3], p.patient_rate)
     swabs = census[..., 3, None] * p.swab_rate[:, None, None, :]
     return routine + patients + swabs

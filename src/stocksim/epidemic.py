@@ -30,9 +30,7 @@ class EpidemicDriver:
         seir = s.epidemic.model == "seir"
         self.km = road_km(loaded) if seir and m.kind == "gravity" else None
         self.trips = (
-            read_city_matrix(loaded, m.matrix, "epidemic.mobility.matrix")
-            if seir and m.kind == "matrix"
-            else None
+            read_city_matrix(loaded, m.matrix, "epidemic.mobility.matrix") if seir and m.kind == "matrix" else None
         )
 
     def batch(self, seed: int, bp: BatchParams) -> EpidemicBatch:
@@ -122,7 +120,5 @@ def load_census(loaded: LoadedScenario) -> np.ndarray:
     df = df[df["day"] < s.horizon_days]
     out = np.zeros((s.horizon_days, len(ids), len(CENSUS_COLUMNS)))
     city_index = {c: k for k, c in enumerate(ids)}
-    out[df["day"].to_numpy(), df["city"].map(city_index).to_numpy()] = df[list(CENSUS_COLUMNS)].to_numpy(
-        float
-    )
+    out[df["day"].to_numpy(), df["city"].map(city_index).to_numpy()] = df[list(CENSUS_COLUMNS)].to_numpy(float)
     return out

@@ -45,9 +45,7 @@ def read_city_matrix(loaded: LoadedScenario, rel_path: str, field: str) -> np.nd
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
         r, c = np.argwhere(bad)[0]
-        raise ConfigError(
-            path, f"row {ids[r]}, column {ids[c]}", "must be a number >= 0", df.loc[ids[r], ids[c]]
-        )
+        raise ConfigError(path, f"row {ids[r]}, column {ids[c]}", "must be a number >= 0", df.loc[ids[r], ids[c]])
     return values
 
 
@@ -59,9 +57,7 @@ def road_km(loaded: LoadedScenario) -> np.ndarray:
     return great_circle_km(loaded.scenario) * d.road_factor
 
 
-def gravity_trips(
-    population: np.ndarray, km: np.ndarray, trips_per_capita: float, decay_km: float
-) -> np.ndarray:
+def gravity_trips(population: np.ndarray, km: np.ndarray, trips_per_capita: float, decay_km: float) -> np.ndarray:
     """Daily travellers from i to j (origin-constrained gravity model): each city sends
     ``trips_per_capita`` x its population a day, shared among the other cities in proportion to
     population_j x exp(-km_ij / decay_km)."""

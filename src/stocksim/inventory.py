@@ -43,9 +43,7 @@ class Stock:
         key_of_day = np.full(horizon + 1, -1)
         key_of_day[self.keys] = np.arange(len(self.keys))
         self._key_of_day = key_of_day
-        self._delivery_key = np.where(
-            delivered_expiry < horizon, key_of_day[np.minimum(delivered_expiry, horizon)], -1
-        )
+        self._delivery_key = np.where(delivered_expiry < horizon, key_of_day[np.minimum(delivered_expiry, horizon)], -1)
         n_c, n_i = len(s.cities), len(items)
         self.durable = np.zeros((replications, n_c, n_i))
         self.expiring = np.zeros((replications, n_c, n_i, len(self.keys)))

@@ -79,14 +79,10 @@ class _Events:
         for k, name in enumerate(self.COLUMNS):
             dtype = float if name == "quantity" else np.int64
             parts = [ch[k] for ch in self._chunks]
-            cols.append(
-                np.concatenate(parts).astype(dtype, copy=False) if parts else np.array([], dtype=dtype)
-            )
+            cols.append(np.concatenate(parts).astype(dtype, copy=False) if parts else np.array([], dtype=dtype))
         out = dict(zip(self.COLUMNS, cols, strict=True))
         out["replication"] = replications[out["replication"]]
-        key = (out["replication"] * (out["time"].max(initial=0) + 1) + out["time"]) * len(EVENT_KINDS) + out[
-            "kind"
-        ]
+        key = (out["replication"] * (out["time"].max(initial=0) + 1) + out["time"]) * len(EVENT_KINDS) + out["kind"]
         order = np.argsort(key, kind="stable")
         return {k: v[order] for k, v in out.items()}
 

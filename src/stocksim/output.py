@@ -49,28 +49,30 @@ def _table(df: pd.DataFrame, path: Path, fmt: str) -> None:
         df.to_csv(path.with_suffix(".csv"), index=False)
 
 
-def manifest(result: RunResult, loaded: LoadedScenario, fmt: str) -> dict:
+def manifest(loaded: LoadedScenario, seed: int, replications: int, wall_seconds: float, fmt: str) -> dict:
     return {
         "stocksim_version": __version__,
-        "scenario": result.scenario.name,
+        "scenario": loaded.scenario.name,
         "config_file": loaded.source,
         "config_hash": loaded.config_hash(),
-        "seed": result.seed,
-        "replications": result.replications,
+        "seed": seed,
+        "replications": replications,
         "format": fmt,
-        "wall_seconds": round(result.wall_seconds, 3),
+        "wall_seconds": round(wall_seconds, 3),
         "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "resolved_config": result.scenario.model_dump(mode="json"),
+        "resolved_config": loaded.scenario.model_dump(mode="json"),
     }
 
 
-def write_run(
-    result: RunResult,
-    loaded: LoadedScenario,
+def write_outputs(
     out: Path,
+    tables: dict[str, pd.DataFrame | None],
+    csv_tables: dict[str, pd.DataFrame],
+    info: dict,
     fmt: str = "parquet",
     overwrite: bool = False,
 ) -> Path:
+    """Write ``tables`` in ``fmt``, ``csv_tables`` as CSV and ``manifest.json``, all or nothing."""
     check_target(out, overwrite)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.partial-{os.getpid()}"
@@ -78,13 +80,13 @@ def write_run(
         shutil.rmtree(staging)
     staging.mkdir()
     try:
-        if result.daily is not None:
-            _table(result.daily, staging / "daily", fmt)
-        _table(result.events, staging / "events", fmt)
-        _table(result.per_replication, staging / "replications", fmt)
-        result.summary.to_csv(staging / "summary.csv", index=False)
+        for name, df in tables.items():
+            if df is not None:
+                _table(df, staging / name, fmt)
+        for name, df in csv_tables.items():
+            df.to_csv(staging / f"{name}.csv", index=False)
         with open(staging / "manifest.json", "w", encoding="utf-8") as f:
-            json.dump(manifest(result, loaded, fmt), f, indent=2, ensure_ascii=False)
+            json.dump(info, f, indent=2, ensure_ascii=False)
         if out.exists():  # --overwrite: swap, then remove the old run
             old = out.parent / f".{out.name}.old-{os.getpid()}"
             out.rename(old)
@@ -96,3 +98,16 @@ def write_run(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out
+
+
+def write_run(
+    result: RunResult, loaded: LoadedScenario, out: Path, fmt: str = "parquet", overwrite: bool = False
+) -> Path:
+    tables = {
+        "daily": result.daily,
+        "events": result.events,
+        "replications": result.per_replication,
+        "census": result.census,
+    }
+    info = manifest(loaded, result.seed, result.replications, result.wall_seconds, fmt)
+    return write_outputs(out, tables, {"summary": result.summary}, info, fmt, overwrite)

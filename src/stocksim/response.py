@@ -46,9 +46,7 @@ def level_table(s: Scenario, rngs: list[np.random.Generator]) -> LevelTable:
     n = len(rngs)
 
     def column(attr: str, default: float, low=0.0, high=np.inf) -> np.ndarray:
-        cols = [np.full(n, default)] + [
-            draw_per_replication(getattr(lv, attr), rngs, low, high) for lv in levels
-        ]
+        cols = [np.full(n, default)] + [draw_per_replication(getattr(lv, attr), rngs, low, high) for lv in levels]
         return np.stack(cols, axis=1)
 
     base = s.reserve.coverage_days

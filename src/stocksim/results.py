@@ -16,6 +16,7 @@ from stocksim.config import Scenario
 from stocksim.model import EVENT_KINDS, BatchResult
 from stocksim.reserve import days_of_cover
 from stocksim.response import LEVEL_NAMES
+from stocksim.seir import EpidemicBatch
 
 CIRCLE = "ALL"
 _TOL = 1e-9
@@ -192,3 +193,78 @@ def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
     out["fill_rate"] = out["fill_rate"].fillna(1.0)
     return out[list(SUMMARY_COLUMNS)]
+
+
+CENSUS_COLUMNS = (
+    "replication",
+    "day",
+    "city",
+    "susceptible",
+    "exposed",
+    "infectious",
+    "recovered",
+    "new_infections",
+    "new_cases",
+    "mild",
+    "severe",
+    "icu",
+    "severe_overflow",
+    "icu_overflow",
+    "swabs",
+    "response_level",
+)
+
+
+def census_columns(epi: EpidemicBatch, replications: np.ndarray) -> dict[str, np.ndarray]:
+    """The epidemic per replication, day and city (city as codes)."""
+    n_r, horizon, n_c = epi.level.shape
+    cols = {
+        "replication": np.repeat(replications, horizon * n_c),
+        "day": np.tile(np.repeat(np.arange(horizon), n_c), n_r),
+        "city": np.tile(np.arange(n_c, dtype=np.int32), n_r * horizon),
+    }
+    for k, name in enumerate(("susceptible", "exposed", "infectious", "recovered")):
+        cols[name] = epi.compartments[..., k].ravel()
+    cols["new_infections"] = epi.new_infections.ravel()
+    cols["new_cases"] = epi.new_cases.ravel()
+    for k, name in enumerate(("mild", "severe", "icu")):
+        cols[name] = np.ascontiguousarray(epi.census[..., k]).ravel()
+    cols["severe_overflow"] = epi.overflow[..., 0].ravel()
+    cols["icu_overflow"] = epi.overflow[..., 1].ravel()
+    cols["swabs"] = np.ascontiguousarray(epi.swabs).ravel()
+    cols["response_level"] = epi.level.ravel().astype(np.int8)
+    return cols
+
+
+def census_frame(s: Scenario, cols: dict[str, np.ndarray]) -> pd.DataFrame:
+    cols = dict(cols)
+    cols["city"] = _categorical(cols["city"], s.city_ids)
+    cols["response_level"] = _categorical(cols["response_level"], list(LEVEL_NAMES))
+    return pd.DataFrame(cols, copy=False)[list(CENSUS_COLUMNS)]
+
+
+def epidemic_peaks(s: Scenario, census: pd.DataFrame) -> pd.DataFrame:
+    """Per city: the peak of the hospital census (severe + icu, in beds and overflow) and its day,
+    median over replications, with the 5-95 % range of the peak."""
+    df = census.assign(hospital=census["severe"] + census["icu"] + census["severe_overflow"] + census["icu_overflow"])
+    idx = df.groupby(["replication", "city"], observed=True)["hospital"].idxmax()
+    peaks = df.loc[idx, ["replication", "city", "day", "hospital", "severe", "icu"]]
+    overflow = df.groupby(["replication", "city"], observed=True)[["severe_overflow", "icu_overflow"]].max()
+    infections = df.groupby(["replication", "city"], observed=True)["new_infections"].sum()
+    peaks = peaks.set_index(["replication", "city"]).join(overflow).join(infections.rename("infections"))
+    g = peaks.groupby(level="city", observed=True)
+    out = pd.DataFrame(
+        {
+            "peak_day_median": g["day"].median(),
+            "peak_hospital_median": g["hospital"].median(),
+            "peak_hospital_p5": g["hospital"].quantile(0.05),
+            "peak_hospital_p95": g["hospital"].quantile(0.95),
+            "peak_severe_median": g["severe"].median(),
+            "peak_icu_median": g["icu"].median(),
+            "overflow_share": g.apply(lambda x: float(((x["severe_overflow"] + x["icu_overflow"]) > 0.5).mean())),
+            "attack_rate_median": g["infections"].median(),
+        }
+    )
+    pop = pd.Series({c.id: c.population for c in s.cities})
+    out["attack_rate_median"] = out["attack_rate_median"] / pop.reindex(out.index)
+    return out.reindex(s.city_ids).reset_index()

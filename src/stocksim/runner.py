@@ -21,6 +21,8 @@ from stocksim.model import BatchResult, simulate_batch
 from stocksim.params import draw_lead_times, sample_batch
 from stocksim.reserve import daily_max, required_reserve
 from stocksim.results import (
+    census_columns,
+    census_frame,
     concat_columns,
     daily_columns,
     daily_frame,
@@ -32,9 +34,7 @@ from stocksim.results import (
 DEFAULT_BATCH = 100
 
 
-def simulate_replications(
-    s: Scenario, driver: EpidemicDriver, seed: int, replications: np.ndarray
-) -> BatchResult:
+def simulate_replications(s: Scenario, driver: EpidemicDriver, seed: int, replications: np.ndarray) -> BatchResult:
     """Draw the batch's numbers and run it: sample -> epidemic -> demand -> reserve rule -> SimPy model."""
     p = sample_batch(s, seed, replications)
     epi = driver.batch(seed, p)
@@ -61,6 +61,7 @@ class RunResult:
     per_replication: pd.DataFrame
     summary: pd.DataFrame
     wall_seconds: float
+    census: pd.DataFrame | None = None
 
 
 def run(
@@ -76,13 +77,16 @@ def run(
     seed = s.seed if seed is None else seed
     start = time.perf_counter()
     driver = EpidemicDriver(loaded)
-    daily, events, reps = [], [], []
+    daily, events, reps, census = [], [], [], []
+    has_epidemic = s.epidemic.model != "none"
     for idx in batches(n, batch_size):
         b = simulate_replications(s, driver, seed, idx)
         if keep_daily:
             daily.append(daily_columns(b))
         events.append(events_table(s, b))
         reps.append(replication_table(s, b))
+        if has_epidemic:
+            census.append(census_columns(b.epidemic, idx))
     per_rep = pd.concat(reps, ignore_index=True)
     return RunResult(
         scenario=s,
@@ -93,4 +97,21 @@ def run(
         per_replication=per_rep,
         summary=summary_table(per_rep),
         wall_seconds=time.perf_counter() - start,
+        census=census_frame(s, concat_columns(census)) if has_epidemic else None,
     )
+
+
+def run_epidemic(
+    loaded: LoadedScenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    batch_size: int = DEFAULT_BATCH,
+) -> tuple[pd.DataFrame, float]:
+    """Only the epidemic driver: the census table per replication, day and city, and wall seconds."""
+    s = loaded.scenario
+    n = s.replications if replications is None else replications
+    seed = s.seed if seed is None else seed
+    start = time.perf_counter()
+    driver = EpidemicDriver(loaded)
+    parts = [census_columns(driver.batch(seed, sample_batch(s, seed, idx)), idx) for idx in batches(n, batch_size)]
+    return census_frame(s, concat_columns(parts)), time.perf_counter() - start

@@ -100,9 +100,7 @@ def seir_params(
         away[:, idx, idx] = 0.0
         mixing = away.copy()
         mixing[:, idx, idx] = 1.0 - away.sum(axis=2)
-    shares = np.stack(
-        [draw_per_replication(getattr(e.care, sev).share, g, 0.0, 1.0) for sev in SEVERITIES], axis=1
-    )
+    shares = np.stack([draw_per_replication(getattr(e.care, sev).share, g, 0.0, 1.0) for sev in SEVERITIES], axis=1)
     city_index = {c: k for k, c in enumerate(s.city_ids)}
     intro = np.zeros((n, horizon, n_c))
     for x in e.introductions:

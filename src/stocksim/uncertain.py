@@ -27,9 +27,7 @@ class Triangular(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
         if not self.low <= self.mode <= self.high or self.low == self.high:
-            raise ValueError(
-                f"needs low <= mode <= high and low < high, got {self.low}, {self.mode}, {self.high}"
-            )
+            raise ValueError(f"needs low <= mode <= high and low < high, got {self.low}, {self.mode}, {self.high}")
         return self
 
     @property
