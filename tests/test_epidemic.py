@@ -80,15 +80,15 @@ def test_deterministic_curve_matches_scipy_adaptive_integration():
     beta, sigma, gamma = 2.5 / 5.0, 1 / 3.0, 1 / 5.0
 
     def rhs(_t, y):
-        S, E, I, _R = y.reshape(4, 3)
+        sus, exp_, inf_, _rec = y.reshape(4, 3)
         force = np.zeros(3)
         for i in range(3):
             stay = 1 - trips[i].sum() / pop[i]
             force[i] = beta * (
-                stay * I[i] / pop[i] + sum(trips[i, j] / pop[i] * I[j] / pop[j] for j in range(3) if j != i)
+                stay * inf_[i] / pop[i] + sum(trips[i, j] / pop[i] * inf_[j] / pop[j] for j in range(3) if j != i)
             )
-        inf = force * S
-        return np.concatenate([-inf, inf - sigma * E, sigma * E - gamma * I, gamma * I])
+        new = force * sus
+        return np.concatenate([-new, new - sigma * exp_, sigma * exp_ - gamma * inf_, gamma * inf_])
 
     y0 = np.concatenate([pop - [10, 0, 0], [10, 0, 0], np.zeros(3), np.zeros(3)])
     sol = solve_ivp(rhs, (0, 120), y0, method="DOP853", rtol=1e-10, atol=1e-8, t_eval=np.arange(1, 121))
@@ -186,7 +186,7 @@ def test_care_pathway_delays_and_stays():
     d = seir_dict(r0=2.0)
     d["horizon_days"] = 80
     c = census_of(d).set_index("day")
-    onsets = c["new_infections"] * 0  # rebuild onsets from E -> I flows: I(t) - I(t-1) + recoveries(t)
+    # Onsets (E -> I flows) from the compartments: I(t) - I(t-1) + recoveries(t).
     recovered = c["recovered"].diff().fillna(c["recovered"])
     onsets = c["infectious"].diff().fillna(c["infectious"]) + recovered
     for sev, spec in CARE.items():
