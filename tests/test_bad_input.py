@@ -31,6 +31,16 @@ def _city0(**kw):
     return [{**base_dict()["cities"][0], **kw}]
 
 
+def _seir(**kw):
+    care = {
+        "mild": {"share": 0.2, "stay_days": 10},
+        "severe": {"share": 0.03, "stay_days": 12},
+        "icu": {"share": 0.01, "stay_days": 8},
+    }
+    e = {"model": "seir", "r0": 2, "latent_days": 3, "infectious_days": 5, "care": care}
+    return deep_update(base_dict(), {"epidemic": {**e, **kw}})
+
+
 CASES = {
     "wrong type": (base_dict(horizon_days="half a year"), ["horizon_days", "half a year"]),
     "negative stock": (base_dict(cities=_city0(stock={"x": -5})), ["cities[0].stock.x", "-5"]),
@@ -67,6 +77,44 @@ CASES = {
     "declared table incomplete": (
         base_dict(reserve={"daily_max": "declared", "declared": {}}),
         ["reserve.declared.a.x", "missing"],
+    ),
+    "seir without r0": (
+        deep_update(_seir(), {"epidemic": {"r0": None}}),
+        ["epidemic.r0", "expected a number or a distribution"],
+    ),
+    "seir introduction in an unknown city": (
+        _seir(introductions=[{"city": "atlantis", "day": 0, "infections": 5}]),
+        ["epidemic.introductions[0].city", "atlantis"],
+    ),
+    "care shares above 1": (
+        _seir(care={k: {"share": 0.5, "stay_days": 3} for k in ("mild", "severe", "icu")}),
+        ["epidemic.care", "more than 1"],
+    ),
+    "response levels out of order": (
+        deep_update(
+            _seir(),
+            {
+                "response": {
+                    "levels": [
+                        {"level": "II", "enter_at": 5, "exit_below": 1},
+                        {"level": "IV", "enter_at": 1, "exit_below": 0.5},
+                    ]
+                }
+            },
+        ),
+        ["response.levels", "lowest (IV) to the highest (I)"],
+    ),
+    "response level without hysteresis room": (
+        deep_update(_seir(), {"response": {"levels": [{"level": "IV", "enter_at": 1, "exit_below": 2}]}}),
+        ["response.levels[0].exit_below", "2"],
+    ),
+    "response levels without an epidemic": (
+        base_dict(response={"levels": [{"level": "IV", "enter_at": 1, "exit_below": 0.5}]}),
+        ["response.levels", "seir"],
+    ),
+    "mobility matrix missing": (
+        _seir(mobility={"matrix": "nowhere.csv"}),
+        ["epidemic.mobility.matrix", "nowhere.csv"],
     ),
     "lot of an unknown item": (
         base_dict(cities=_city0(lots=[{"item": "y", "quantity": 1, "expires_day": 4}])),
@@ -147,3 +195,16 @@ def test_bad_command_line_values_exit_2(tmp_path, capsys):
         main(["run", path, "--replications", "0"])
     assert exc.value.code == 2
     assert "--replications" in capsys.readouterr().err
+
+
+def test_validate_reads_the_matrices_it_will_need(tmp_path, capsys):
+    (tmp_path / "km.csv").write_text("city,a,b\na,0,10\n")  # no row for b
+    city = base_dict()["cities"][0]
+    d = base_dict(cities=[city, {**city, "id": "b", "name": "B"}], distances={"file": "km.csv"})
+    path = _write(tmp_path, d)
+    assert main(["validate", path]) == 2
+    err = capsys.readouterr().err
+    assert "km.csv" in err and "'b'" in err
+    (tmp_path / "km.csv").write_text("city,a,b\na,0,10\nb,x,0\n")
+    assert main(["validate", path]) == 2
+    assert "row b, column a" in capsys.readouterr().err

@@ -237,3 +237,27 @@ def test_a_level_change_changes_ppe_use_from_the_next_day():
     assert daily.loc[first, "demand"] == pytest.approx(30.0)
     ev = r.events[r.events["kind"] == "response_level"]
     assert list(ev["time"])[:1] == [first] and list(ev["quantity"])[:1] == [LEVEL_NAMES.index("IV")]
+
+
+def test_mobility_from_a_matrix_file(tmp_path):
+    d = _three_cities(r0=2.5)
+    d["horizon_days"] = 100
+    (tmp_path / "none.csv").write_text("city,a,b,c\na,0,0,0\nb,0,0,0\nc,0,0,0\n")
+    (tmp_path / "trips.csv").write_text("city,a,b,c\na,0,20000,0\nb,20000,0,0\nc,0,0,0\n")
+    d["epidemic"]["mobility"] = {"matrix": "none.csv"}
+    isolated, _ = run_epidemic(loaded(d, base_dir=tmp_path))
+    assert isolated.groupby("city", observed=True)["new_infections"].sum()[["b", "c"]].max() == 0
+    d["epidemic"]["mobility"] = {"matrix": "trips.csv"}
+    linked, _ = run_epidemic(loaded(d, base_dir=tmp_path))
+    totals = linked.groupby("city", observed=True)["new_infections"].sum()
+    assert totals["b"] > 1000 and totals["c"] == 0  # c exchanges nobody
+
+
+def test_gravity_model_sends_the_stated_share_of_residents():
+    pop = np.array([1e6, 5e5, 2e5])
+    km = np.array([[0, 50, 100], [50, 0, 60], [100, 60, 0]], float)
+    trips = gravity_trips(pop, km, 0.01, 80.0)
+    np.testing.assert_allclose(trips.sum(axis=1), 0.01 * pop)
+    assert np.all(np.diag(trips) == 0)
+    # From city 0, city 1 (nearer and larger) gets more travellers than city 2.
+    assert trips[0, 1] / trips[0, 2] == pytest.approx((5e5 * math.exp(-50 / 80)) / (2e5 * math.exp(-100 / 80)))

@@ -356,6 +356,12 @@ def load_scenario(path: str | Path) -> LoadedScenario:
                 raise
             note = f"{exc.message} [the census named by epidemic.file in {path}]"
             raise ConfigError(exc.file, exc.path, note, exc.value) from None
+    from stocksim.geography import read_city_matrix, road_km
+
+    if scenario.distances.file:
+        road_km(loaded)
+    if scenario.epidemic.model == "seir" and scenario.epidemic.mobility.kind == "matrix":
+        read_city_matrix(loaded, scenario.epidemic.mobility.matrix, "epidemic.mobility.matrix")
     return loaded
 
 
