@@ -3,8 +3,10 @@
     python benchmarks/bench_core.py [--reps 400] [--repeats 5] [--config configs/jinan-circle.yaml]
 
 Prints milliseconds per replication (median over repeats) for
-- simulate: sampling, demand, the SimPy model and the event records (what every run does);
+- simulate: sampling, the epidemic, demand, the SimPy model and the event records (what every run does);
 - run: the same plus the tidy daily, events and per-replication tables and the summary;
+- epidemic: the epidemic driver alone (deterministic as configured, and stochastic), i.e. the
+  time an SEIR outbreak adds to each replication;
 and the ratio of each to ``floor.py --days H --cities C --items I`` run in this same process
 (the bare (s, S) logic in numpy; see shared bench). The machine is shared: quote medians and
 ratios, not single timings.
@@ -23,6 +25,7 @@ import numpy as np
 
 from stocksim.config import load_scenario
 from stocksim.epidemic import EpidemicDriver
+from stocksim.params import sample_batch
 from stocksim.runner import DEFAULT_BATCH, batches, run, simulate_replications
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,13 +68,23 @@ def main() -> None:
     simulate_replications(s, census, s.seed, np.arange(5))  # warm-up
     sim = median_ms(simulate_all, a.reps, a.repeats)
     full = median_ms(lambda: run(loaded, replications=a.reps, batch_size=a.batch), a.reps, max(1, a.repeats // 2))
+    rows = [("simulate", sim), ("run (with tables)", full)]
+    if s.epidemic.model == "seir":
+        stochastic = load_scenario(a.config)
+        stochastic = stochastic.model_copy(
+            update={"scenario": s.model_copy(update={"epidemic": s.epidemic.model_copy(update={"stochastic": True})})}
+        )
+        for label, sc in (("epidemic", loaded), ("epidemic stochastic", stochastic)):
+            driver = EpidemicDriver(sc)
+            params = [sample_batch(sc.scenario, s.seed, idx) for idx in batches(a.reps, a.batch)]
+            rows.append((label, median_ms(lambda d=driver, ps=params: [d.batch(s.seed, p) for p in ps], a.reps, 3)))
     fl = floor_ms(s.horizon_days, len(s.cities), len(s.items), 1000)
     size = f"days={s.horizon_days} cities={len(s.cities)} items={len(s.items)}"
     print(f"scenario={s.name} {size} reps={a.reps} batch={a.batch}")
-    for label, ms in (("simulate", sim), ("run (with tables)", full)):
+    for label, ms in rows:
         ratio = f"  ratio_to_floor={ms / fl:.1f}x" if fl else ""
-        print(f"{label:<18} ms_per_rep={ms:.3f}{ratio}")
-    print(f"floor              ms_per_rep={fl:.4f}" if fl else "floor: floor.py not found")
+        print(f"{label:<20} ms_per_rep={ms:.3f}{ratio}")
+    print(f"{'floor':<20} ms_per_rep={fl:.4f}" if fl else "floor: floor.py not found")
 
 
 if __name__ == "__main__":

@@ -147,7 +147,7 @@ class Epidemic(BaseModel):
     mobility: Mobility = Mobility()
     interventions: list[Intervention] = []
     stochastic: bool = False
-    steps_per_day: int = Field(default=8, ge=1, le=96)
+    steps_per_day: int = Field(default=4, ge=1, le=96)
     care: Care | None = None
 
 

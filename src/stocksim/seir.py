@@ -115,46 +115,57 @@ def seir_params(
     return SeirParams(r0 / infectious, 1 / latent, 1 / infectious, mixing, shares, intro, contact)
 
 
-def _rates(state: np.ndarray, pop: np.ndarray, p: SeirParams, contact: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Flows per day (infection, onset, recovery), each (R, C), for state (4, R, C)."""
-    s, e, i, _ = state
-    seen = (p.mixing * (i / pop)[:, None, :]).sum(axis=-1)  # elementwise sum: batch-invariant
-    infection = p.beta[:, None] * contact * seen * s
-    return infection, p.sigma[:, None] * e, p.gamma[:, None] * i
+def _rates(state: np.ndarray, inv_pop: np.ndarray, p: SeirParams, beta_c: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Flows per day (infection, onset, recovery), each (R, C), for state (>=3, R, C);
+    ``beta_c`` is beta x the day's contact factor, (R, C)."""
+    seen = np.einsum("rij,rj->ri", p.mixing, state[2] * inv_pop)  # row by row: batch-invariant
+    return beta_c * seen * state[0], p.sigma[:, None] * state[1], p.gamma[:, None] * state[2]
 
 
-def _derivative(state, pop, p, contact):
-    inf, onset, rec = _rates(state[:4], pop, p, contact)
-    return np.stack([-inf, inf - onset, onset - rec, rec, inf, onset])
+def _derivative(state, inv_pop, p, beta_c):
+    inf, onset, rec = _rates(state, inv_pop, p, beta_c)
+    out = np.empty_like(state)
+    out[0] = -inf
+    out[1] = inf - onset
+    out[2] = onset - rec
+    out[3] = rec
+    out[4] = inf
+    out[5] = onset
+    return out
 
 
-def rk4_day(state: np.ndarray, pop, p: SeirParams, contact, steps: int) -> np.ndarray:
+def rk4_day(state: np.ndarray, inv_pop, p: SeirParams, beta_c, steps: int) -> np.ndarray:
     """Advance (6, R, C) = S, E, I, R, cumulative infections, cumulative onsets by one day."""
     h = 1.0 / steps
     for _ in range(steps):
-        k1 = _derivative(state, pop, p, contact)
-        k2 = _derivative(state + 0.5 * h * k1, pop, p, contact)
-        k3 = _derivative(state + 0.5 * h * k2, pop, p, contact)
-        k4 = _derivative(state + h * k3, pop, p, contact)
+        k1 = _derivative(state, inv_pop, p, beta_c)
+        k2 = _derivative(state + 0.5 * h * k1, inv_pop, p, beta_c)
+        k3 = _derivative(state + 0.5 * h * k2, inv_pop, p, beta_c)
+        k4 = _derivative(state + h * k3, inv_pop, p, beta_c)
         state = state + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
     return state
 
 
-def chain_binomial_day(state, pop, p: SeirParams, contact, steps: int, gens) -> np.ndarray:
-    """Advance (6, R, C) by one day in ``steps`` binomial steps, replication r drawing from gens[r]."""
+def chain_binomial_day(state, inv_pop, p: SeirParams, beta_c, steps: int, gens) -> np.ndarray:
+    """Advance (6, R, C) by one day in ``steps`` binomial steps, replication r drawing from gens[r]
+    (one draw per step for its three transitions, in the order infection, onset, recovery)."""
     h = 1.0 / steps
     state = state.copy()
+    n_c = state.shape[2]
+    p_onset = np.broadcast_to((1 - np.exp(-h * p.sigma))[:, None], state.shape[1:])
+    p_rec = np.broadcast_to((1 - np.exp(-h * p.gamma))[:, None], state.shape[1:])
     for _ in range(steps):
-        inf, onset, rec = _rates(state[:4], pop, p, contact)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            p_inf = 1 - np.exp(-h * np.where(state[0] > 0, inf / state[0], 0.0))
-        p_onset = 1 - np.exp(-h * p.sigma)
-        p_rec = 1 - np.exp(-h * p.gamma)
-        for r, g in enumerate(gens):
-            new_e = g.binomial(state[0, r].astype(np.int64), p_inf[r])
-            new_i = g.binomial(state[1, r].astype(np.int64), p_onset[r])
-            new_r = g.binomial(state[2, r].astype(np.int64), p_rec[r])
-            state[:, r] += np.stack([-new_e, new_e - new_i, new_i - new_r, new_r, new_e, new_i])
+        hazard = beta_c * np.einsum("rij,rj->ri", p.mixing, state[2] * inv_pop)
+        probs = np.concatenate([1 - np.exp(-h * hazard), p_onset, p_rec], axis=1)  # (R, 3C)
+        counts = state[:3].transpose(1, 0, 2).reshape(len(gens), -1).astype(np.int64)
+        moved = np.stack([g.binomial(counts[r], probs[r]) for r, g in enumerate(gens)]).astype(float)
+        new_e, new_i, new_r = moved[:, :n_c], moved[:, n_c : 2 * n_c], moved[:, 2 * n_c :]
+        state[0] -= new_e
+        state[1] += new_e - new_i
+        state[2] += new_i - new_r
+        state[3] += new_r
+        state[4] += new_e
+        state[5] += new_i
     return state
 
 
@@ -169,6 +180,7 @@ def simulate_epidemic(
     noise = rngs(seed, reps, Stream.EPIDEMIC) if e.stochastic else None
     n, horizon, n_c = len(reps), s.horizon_days, len(s.cities)
     pop = np.array([c.population for c in s.cities], float)
+    inv_pop = 1.0 / pop
     state = np.zeros((6, n, n_c))
     state[0] = pop
     daily = np.zeros((n, horizon, n_c, 4))
@@ -185,10 +197,11 @@ def simulate_epidemic(
         state[1] += intro
         state[4] += intro
         contact = p.contact[:, t] * np.take_along_axis(table.contact_factor, level_row[:, t], axis=1)
+        beta_c = p.beta[:, None] * contact
         if noise is None:
-            state = rk4_day(state, pop, p, contact, e.steps_per_day)
+            state = rk4_day(state, inv_pop, p, beta_c, e.steps_per_day)
         else:
-            state = chain_binomial_day(state, pop, p, contact, e.steps_per_day, noise)
+            state = chain_binomial_day(state, inv_pop, p, beta_c, e.steps_per_day, noise)
         daily[:, t] = np.moveaxis(state[:4], 0, -1)
         cum[:, t + 1] = np.moveaxis(state[4:6], 0, -1)
         onsets = cum[:, t + 1, :, 1] - cum[:, t, :, 1]
