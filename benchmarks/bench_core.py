@@ -26,7 +26,7 @@ import numpy as np
 from stocksim.config import load_scenario
 from stocksim.epidemic import EpidemicDriver
 from stocksim.params import sample_batch
-from stocksim.runner import DEFAULT_BATCH, batches, run, simulate_replications
+from stocksim.runner import DEFAULT_BATCH, Simulator, batches, run
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOOR_CANDIDATES = [ROOT.parent / "shared" / "bench" / "floor.py", ROOT / "benchmarks" / "floor.py"]
@@ -59,13 +59,13 @@ def main() -> None:
     a = ap.parse_args()
     loaded = load_scenario(a.config)
     s = loaded.scenario
-    census = EpidemicDriver(loaded)
+    sim = Simulator(loaded)
 
     def simulate_all() -> None:
         for idx in batches(a.reps, a.batch):
-            simulate_replications(s, census, s.seed, idx)
+            sim.batch(s.seed, idx)
 
-    simulate_replications(s, census, s.seed, np.arange(5))  # warm-up
+    sim.batch(s.seed, np.arange(5))  # warm-up
     sim = median_ms(simulate_all, a.reps, a.repeats)
     full = median_ms(lambda: run(loaded, replications=a.reps, batch_size=a.batch), a.reps, max(1, a.repeats // 2))
     rows = [("simulate", sim), ("run (with tables)", full)]

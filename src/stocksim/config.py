@@ -197,17 +197,65 @@ class Supplier(BaseModel):
     name: str = ""
     lead_time_days: Uncertain
     capacity_per_day: dict[Id, Uncertain]
+    other_buyers_per_day: dict[Id, Uncertain] = {}
     unit_cost_cny: dict[Id, Uncertain] = {}
     disruptions: list[Disruption] = []
 
 
+class VolumeDiscount(BaseModel):
+    """Suppliers' price tier: an order of at least ``min_quantity`` units (of ``item``, or of any
+    item) pays (1 - discount) x the price."""
+
+    model_config = _FROZEN
+    min_quantity: NonNeg
+    discount: float = Field(ge=0, lt=1)
+    item: Id | None = None
+
+
+class Joint(BaseModel):
+    """The joint procurement centre (联采): one pooled order per item per review."""
+
+    model_config = _FROZEN
+    lead_city: Id | None = None
+    supplier_priority: Literal["fcfs", "joint_first", "reserved_share"] = "fcfs"
+    reserved_share: float = Field(default=0.0, ge=0, le=1)
+    allocation: Literal["proportional_to_need", "equal_days_of_cover", "population"] = "proportional_to_need"
+
+
 class Procurement(BaseModel):
     model_config = _FROZEN
-    mode: Literal["none", "independent"] = "independent"
+    mode: Literal["none", "independent", "joint"] = "independent"
     review_every_days: int = Field(default=7, ge=1)
     first_review_day: int = Field(default=0, ge=0)
     reorder_point_days: NonNeg = 30.0
     order_up_to_days: NonNeg = 45.0
+    volume_discounts: list[VolumeDiscount] = []
+    joint: Joint = Joint()
+
+
+class Transfers(BaseModel):
+    """Mutual aid between cities (联供) and shipments from depots."""
+
+    model_config = _FROZEN
+    enabled: bool = False
+    request_below_days: NonNeg = 10.0
+    request_up_to_days: NonNeg = 20.0
+    donor_keeps_days: NonNeg = 30.0
+    matching: Literal["nearest_first", "largest_surplus_first"] = "nearest_first"
+    speed_kmh: float = Field(default=60.0, gt=0)
+    handling_hours: NonNeg = 1.0
+    cost_per_unit_km: NonNeg = 0.0
+
+
+class Depot(BaseModel):
+    """A reserve with no demand of its own (for example the provincial reserve), located in a city."""
+
+    model_config = _FROZEN
+    id: Id
+    name: str = ""
+    city: Id
+    stock: dict[Id, NonNeg] = {}
+    lots: list[Lot] = []
 
 
 class Scenario(BaseModel):
@@ -226,6 +274,8 @@ class Scenario(BaseModel):
     distances: Distances = Distances()
     suppliers: list[Supplier] = []
     procurement: Procurement = Procurement()
+    transfers: Transfers = Transfers()
+    depots: list[Depot] = []
 
     @property
     def item_ids(self) -> list[str]:
@@ -234,6 +284,15 @@ class Scenario(BaseModel):
     @property
     def city_ids(self) -> list[str]:
         return [c.id for c in self.cities]
+
+    @property
+    def location_ids(self) -> list[str]:
+        """Cities, then depots: the rows of every stock array."""
+        return [c.id for c in self.cities] + [d.id for d in self.depots]
+
+    @property
+    def lead_city(self) -> str:
+        return self.procurement.joint.lead_city or self.cities[0].id
 
 
 class LoadedScenario(BaseModel):
@@ -425,6 +484,32 @@ def check_references(s: Scenario, source: str | Path) -> None:
                 )
             for f in ("capacity_factor", "lead_time_factor", "price_factor"):
                 _non_negative(getattr(dis, f), f"suppliers[{k}].disruptions[{j}].{f}", fail)
+
+    ids = set(s.city_ids)
+    for k, d in enumerate(s.depots):
+        if d.id in ids:
+            fail(f"depots[{k}].id", "already used by a city", d.id)
+        if d.city not in cities:
+            fail(f"depots[{k}].city", "unknown city id", d.city)
+        known_items(f"depots[{k}].stock", d.stock)
+        for j, lot in enumerate(d.lots):
+            if lot.item not in items:
+                fail(f"depots[{k}].lots[{j}].item", "unknown item id", lot.item)
+    if len({d.id for d in s.depots}) < len(s.depots):
+        fail("depots", "a depot id is used twice")
+    tr = s.transfers
+    if tr.request_up_to_days < tr.request_below_days:
+        fail("transfers.request_up_to_days", "must be >= request_below_days", tr.request_up_to_days)
+    j = s.procurement.joint
+    if j.lead_city is not None and j.lead_city not in cities:
+        fail("procurement.joint.lead_city", "unknown city id", j.lead_city)
+    for k, vd in enumerate(s.procurement.volume_discounts):
+        if vd.item is not None and vd.item not in items:
+            fail(f"procurement.volume_discounts[{k}].item", "unknown item id", vd.item)
+    for k, sup in enumerate(s.suppliers):
+        known_items(f"suppliers[{k}].other_buyers_per_day", sup.other_buyers_per_day)
+        for key, v in sup.other_buyers_per_day.items():
+            _non_negative(v, f"suppliers[{k}].other_buyers_per_day.{key}", fail)
 
     p = s.procurement
     if p.mode != "none":

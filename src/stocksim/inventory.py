@@ -18,18 +18,37 @@ a handful of array operations per day.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from stocksim.config import Scenario
 
 
+@dataclass
+class Parcel:
+    """Units taken out of stock with their expiry: per bucket (R, L, I, K) and from the pool (R, L, I)."""
+
+    expiring: np.ndarray
+    durable: np.ndarray
+
+    def total(self) -> np.ndarray:
+        return self.durable + self.expiring.sum(axis=-1)
+
+    def scaled(self, factor: np.ndarray) -> Parcel:
+        """The same mix of expiry days, ``factor`` (R, L, I) times the quantity."""
+        return Parcel(self.expiring * factor[..., None], self.durable * factor)
+
+
 class Stock:
+    """Stock of every location (cities, then depots) of a batch, shaped (R, L, I)."""
+
     def __init__(self, s: Scenario, replications: int):
         horizon, items = s.horizon_days, s.items
         shelf = np.array([it.shelf_life_days for it in items])
         item_index = {it.id: j for j, it in enumerate(items)}
-        initial = []  # (city, item, quantity, expires_day)
-        for c, city in enumerate(s.cities):
+        initial = []  # (location, item, quantity, expires_day)
+        for c, city in enumerate([*s.cities, *s.depots]):
             for item_id, qty in city.stock.items():
                 j = item_index[item_id]
                 initial.append((c, j, qty, int(shelf[j])))  # on-hand stock counts as new on day 0
@@ -44,7 +63,7 @@ class Stock:
         key_of_day[self.keys] = np.arange(len(self.keys))
         self._key_of_day = key_of_day
         self._delivery_key = np.where(delivered_expiry < horizon, key_of_day[np.minimum(delivered_expiry, horizon)], -1)
-        n_c, n_i = len(s.cities), len(items)
+        n_c, n_i = len(s.cities) + len(s.depots), len(items)
         self.durable = np.zeros((replications, n_c, n_i))
         self.expiring = np.zeros((replications, n_c, n_i, len(self.keys)))
         for c, j, qty, e in initial:
@@ -67,6 +86,14 @@ class Stock:
         self._live = k + 1
         return out
 
+    def delivery_parcel(self, day: int, quantity: np.ndarray) -> Parcel:
+        """A delivery made on ``day`` (R, L, I) as a parcel of lots expiring shelf_life days later."""
+        expiring = np.zeros(quantity.shape + (len(self.keys),))
+        keys = self._delivery_key[:, day]
+        for j in np.flatnonzero(keys >= 0):
+            expiring[:, :, j, keys[j]] = quantity[:, :, j]
+        return Parcel(expiring, np.where(keys >= 0, 0.0, quantity))
+
     def receive(self, day: int, quantity: np.ndarray) -> None:
         """Add a day's deliveries (R, C, I) as lots expiring ``shelf_life`` days later."""
         keys = self._delivery_key[:, day]
@@ -79,7 +106,7 @@ class Stock:
             self.expiring[:, :, j, keys[j]] += quantity[:, :, j]
 
     def issue(self, demand: np.ndarray) -> np.ndarray:
-        """Serve ``demand`` (R, C, I) first-expiry-first-out; returns the units served."""
+        """Serve ``demand`` (R, L, I) first-expiry-first-out; returns the units served."""
         served = np.zeros_like(demand)
         if self._live < self.expiring.shape[-1]:
             lots = self.expiring[..., self._live :]
@@ -90,3 +117,21 @@ class Stock:
         from_pool = np.minimum(demand - served, self.durable)
         self.durable -= from_pool
         return served + from_pool
+
+    def take(self, quantity: np.ndarray) -> Parcel:
+        """Remove ``quantity`` (R, L, I, at most what is on hand) first-expiry-first-out, keeping
+        each unit's expiry day: what a transfer ships."""
+        before = self.expiring.copy()
+        pool_before = self.durable.copy()
+        self.issue(quantity)
+        return Parcel(before - self.expiring, pool_before - self.durable)
+
+    def put(self, day: int, parcel: Parcel) -> np.ndarray:
+        """Add a parcel arriving on ``day``; units whose expiry day has come are written off on
+        arrival. Returns the units written off (R, L, I)."""
+        self.durable += parcel.durable
+        if not self.expiring.shape[-1]:
+            return np.zeros_like(parcel.durable)
+        gone = self.keys <= day
+        self.expiring += np.where(gone, 0.0, parcel.expiring)
+        return parcel.expiring[..., gone].sum(axis=-1)

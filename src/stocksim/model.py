@@ -1,14 +1,17 @@
 """The SimPy wiring of a batch of replications: who acts when, and nothing else.
 
 One SimPy clock drives a batch of replications whose state is held in arrays shaped
-(replications, cities, items). The replications do not interact: each draws from its own
-streams, so its numbers are the same in any batch.
+(replications, locations, items); the locations are the cities, then the depots. The
+replications do not interact: each draws from its own streams, so its numbers are the same in
+any batch.
 
 Order of things within day t (the offsets are the SimPy times within the day):
   t+0.0  lots expiring on day t are written off
-  t+0.1  shipments due on day t arrive and become lots
+  t+0.1  shipments due on day t arrive: supplier deliveries (to a city, or to the joint centre,
+         which allocates them at once), carriage from the centre, transfers
   t+0.2  the day's demand is served first-expiry-first-out; what cannot be served is lost
-  t+0.4  on review days, each city reviews its position and orders
+  t+0.4  on review days, each city (or the joint centre) reviews its position and orders
+  t+0.5  cities short of stock ask for transfers; depots and donor cities ship
   t+0.6  suppliers ship from the day's capacity, oldest orders first
   t+0.8  the end-of-day state is recorded (the reserve check uses this closing stock)
 """
@@ -22,30 +25,52 @@ import numpy as np
 import simpy
 
 from stocksim.config import Scenario
-from stocksim.inventory import Stock
+from stocksim.inventory import Parcel, Stock
 from stocksim.params import BatchParams
-from stocksim.procurement import SupplierBook, order_quantity
+from stocksim.procurement import SupplierBook, allocate, discount_rate, order_quantity, review_days
 from stocksim.seir import EpidemicBatch
+from stocksim.transfers import TransferPlanner, travel_days
 
-EXPIRY, DELIVERY, DEMAND, REVIEW, DISPATCH, RECORD = 0.0, 0.1, 0.2, 0.4, 0.6, 0.8
+EXPIRY, DELIVERY, DEMAND, REVIEW, TRANSFER, DISPATCH, RECORD = 0.0, 0.1, 0.2, 0.4, 0.5, 0.6, 0.8
 
-EVENT_KINDS = ("order", "delivery", "expiry", "response_level")
-DAILY_FIELDS = ("served", "on_hand", "on_order", "received", "expired", "purchase_cost")
+EVENT_KINDS = (
+    "order",
+    "delivery",
+    "allocation",
+    "carriage",
+    "transfer_out",
+    "transfer_in",
+    "expiry",
+    "response_level",
+)
+DAILY_FIELDS = (
+    "served",
+    "on_hand",
+    "on_order",
+    "received",
+    "transfer_in",
+    "transfer_out",
+    "expired",
+    "purchase_cost",
+    "transport_cost",
+)
 
 
 @dataclass
 class BatchResult:
-    """Daily figures (R, H, C, I) per field, the opening stock, and the event records."""
+    """Daily figures (R, H, L, I) per field over the locations (cities, then depots), the opening
+    stock, the reserve figures, the epidemic and the event records."""
 
     replications: np.ndarray
     demand: np.ndarray
     initial: np.ndarray
     daily: dict[str, np.ndarray]
-    required: np.ndarray  # (R, H, C, I)
-    daily_max: np.ndarray  # (R, C, I)
+    required: np.ndarray  # (R, H, L, I)
+    daily_max: np.ndarray  # (R, L, I)
     circle_required: np.ndarray  # (R, H, I)
     circle_daily_max: np.ndarray  # (R, I)
     epidemic: EpidemicBatch
+    item_cost: np.ndarray  # (R, I) CNY per unit, to value write-offs
     events: dict[str, np.ndarray] = field(default_factory=dict)
 
 
@@ -62,16 +87,18 @@ class _Events:
         "order_id",
         "supplier",
         "dispatched",
+        "counterpart",
     )
 
     def __init__(self) -> None:
         self._chunks: list[tuple[np.ndarray, ...]] = []
 
-    def add(self, kind: str, time, r, c, i, qty, order_id=-1, supplier=-1, dispatched=-1) -> None:
-        """Record events; ``r, c, i, qty`` are arrays, the others arrays or scalars."""
+    def add(self, kind: str, time, r, c, i, qty, order_id=-1, supplier=-1, dispatched=-1, counterpart=-1) -> None:
+        """Record events; ``r, c, i, qty`` are arrays, the others arrays or scalars. Locations
+        are indices into the scenario's locations; the joint centre is ``len(locations)``."""
         n = len(r)
         if n:
-            cols = (r, time, EVENT_KINDS.index(kind), c, i, qty, order_id, supplier, dispatched)
+            cols = (r, time, EVENT_KINDS.index(kind), c, i, qty, order_id, supplier, dispatched, counterpart)
             self._chunks.append(tuple(x if np.ndim(x) else np.full(n, x) for x in cols))
 
     def arrays(self, replications: np.ndarray) -> dict[str, np.ndarray]:
@@ -95,34 +122,65 @@ def _every(env: simpy.Environment, first: float, step: int, action: Callable[[in
         yield env.timeout(step)
 
 
-def simulate_batch(
-    s: Scenario,
-    p: BatchParams,
-    demand: np.ndarray,
-    lead_times: np.ndarray,
-    daily_max: np.ndarray,
-    circle_daily_max: np.ndarray,
-    epidemic: EpidemicBatch,
-    required: np.ndarray,
-    circle_required: np.ndarray,
-) -> BatchResult:
-    """Run one batch; ``demand`` (R, H, C, I) and ``lead_times`` (R, S, H, C, I) are drawn already,
-    and so is the epidemic (it does not depend on stock)."""
+@dataclass
+class Inputs:
+    """What a batch needs besides the scenario, drawn or computed before it runs. Arrays over
+    locations (cities, then depots) have zeros for the depots."""
+
+    params: BatchParams
+    demand: np.ndarray  # (R, H, L, I)
+    lead_times: np.ndarray  # (R, S, H, C, I)
+    daily_max: np.ndarray  # (R, L, I)
+    circle_daily_max: np.ndarray  # (R, I)
+    required: np.ndarray  # (R, H, L, I)
+    circle_required: np.ndarray  # (R, H, I)
+    epidemic: EpidemicBatch
+    km: np.ndarray  # (L, L) road km between locations
+
+
+def _order_id(day, buyer, item, n_buyers: int, n_items: int):
+    return (day * n_buyers + buyer) * n_items + item
+
+
+def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
+    """Run one batch of replications through the horizon."""
+    p = x.params
     n_r, horizon = p.size, s.horizon_days
-    n_c, n_i = len(s.cities), len(s.items)
-    shape = (n_r, n_c, n_i)
+    n_c, n_l, n_i = len(s.cities), len(s.location_ids), len(s.items)
+    shape = (n_r, n_l, n_i)
     stock = Stock(s, n_r)
-    book = SupplierBook(s, p)
+    book = SupplierBook(s, p, n_l)
+    centre = book.centre
+    n_buyers = n_l + 2
     events = _Events()
-    on_order = np.zeros(shape)
-    arrivals = np.zeros((horizon + 1,) + shape)  # index horizon collects arrivals after the end
-    record = {k: np.zeros((n_r, horizon, n_c, n_i)) for k in DAILY_FIELDS}
+    planner = TransferPlanner(s, x.km)
+    on_order = np.zeros(shape)  # supplier orders open or travelling, and carriage from the centre
+    carriage_inbound = np.zeros(shape)
+    transfer_inbound = np.zeros(shape)
+    centre_on_order = np.zeros((n_r, n_i))
+    arrivals = np.zeros((horizon + 1, n_r, n_buyers, n_i))  # index horizon: after the end
+    carriage: dict[int, Parcel] = {}
+    transfers: dict[int, Parcel] = {}
+    record = {k: np.zeros((n_r, horizon, n_l, n_i)) for k in DAILY_FIELDS}
     initial = stock.on_hand()
-    for r, day, c, code in epidemic.level_changes:
+    reorder_point = s.procurement.reorder_point_days * x.daily_max
+    order_up_to = s.procurement.order_up_to_days * x.daily_max
+    lead = s.location_ids.index(s.lead_city)
+    ship_days = travel_days(s, x.km)[lead]
+    cost_km = s.transfers.cost_per_unit_km
+    population = np.array([c.population for c in s.cities], float)
+    share_of_spend = x.daily_max[:, :n_c] / np.maximum(x.daily_max[:, :n_c].sum(axis=1, keepdims=True), 1e-300)
+    city_of_buyer = np.array([*range(n_c), *[s.city_ids.index(d.city) for d in s.depots], lead, lead])
+    for r, day, c, code in x.epidemic.level_changes:
         events.add("response_level", day, r, c, np.full(len(r), -1), code.astype(float))
-    reorder_point = s.procurement.reorder_point_days * daily_max
-    order_up_to = s.procurement.order_up_to_days * daily_max
     env = simpy.Environment()
+
+    def add_parcel(pending: dict[int, Parcel], day: int, parcel: Parcel) -> None:
+        if day in pending:
+            pending[day].expiring += parcel.expiring
+            pending[day].durable += parcel.durable
+        else:
+            pending[day] = parcel
 
     def write_off(t: int) -> None:
         expired = stock.write_off(t)
@@ -131,42 +189,124 @@ def simulate_batch(
             events.add("expiry", t, *np.nonzero(expired), expired[expired > 0])
 
     def deliver(t: int) -> None:
-        received = arrivals[t]
+        received = arrivals[t, :, :n_l]
         stock.receive(t, received)
         on_order[:] -= received
-        np.maximum(on_order, 0.0, out=on_order)  # parts of an order shipped on several days: rounding
         record["received"][:, t] = received
+        if arrivals[t, :, centre].any():
+            allocate_delivery(t, arrivals[t, :, centre])
+        if t in carriage:
+            parcel = carriage.pop(t)
+            got = parcel.total()
+            record["expired"][:, t] += stock.put(t, parcel)
+            record["received"][:, t] += got
+            on_order[:] -= got
+            carriage_inbound[:] -= got
+            events.add("carriage", t, *np.nonzero(got), got[got > 0], counterpart=centre)
+        if t in transfers:
+            parcel = transfers.pop(t)
+            got = parcel.total()
+            record["expired"][:, t] += stock.put(t, parcel)
+            record["transfer_in"][:, t] = got
+            transfer_inbound[:] -= got
+        np.maximum(on_order, 0.0, out=on_order)  # parts of an order shipped on several days: rounding
+        np.maximum(carriage_inbound, 0.0, out=carriage_inbound)
+        np.maximum(transfer_inbound, 0.0, out=transfer_inbound)
+
+    def allocate_delivery(t: int, quantity: np.ndarray) -> None:
+        """The joint centre splits a delivery among the cities and sends it on by road."""
+        centre_on_order[:] = np.maximum(centre_on_order - quantity, 0.0)
+        position = (stock.on_hand() + on_order)[:, :n_c]
+        split = allocate(
+            s.procurement.joint.allocation,
+            quantity,
+            position,
+            x.daily_max[:, :n_c],
+            order_up_to[:, :n_c],
+            population,
+        )
+        to = np.zeros(shape)
+        to[:, :n_c] = split
+        parcel = stock.delivery_parcel(t, to)
+        on_order[:] += to
+        carriage_inbound[:] += to
+        record["transport_cost"][:, t] += to * x.km[lead][None, :, None] * cost_km
+        events.add("allocation", t, *np.nonzero(to), to[to > 0], counterpart=centre)
+        for day in np.unique(ship_days[:n_c]):
+            cities = ship_days == day
+            add_parcel(
+                carriage, t + int(day), parcel.scaled(np.broadcast_to(cities[None, :, None], shape).astype(float))
+            )
 
     def consume(t: int) -> None:
-        record["served"][:, t] = stock.issue(demand[:, t])
+        record["served"][:, t] = stock.issue(x.demand[:, t])
 
     def review(t: int) -> None:
-        qty = order_quantity(stock.on_hand() + on_order, reorder_point, order_up_to)
-        if not qty.any():
+        discount_of = lambda q: discount_rate(s, q)  # noqa: E731
+        if s.procurement.mode == "joint":
+            pooled = (stock.on_hand() + on_order)[:, :n_c].sum(axis=1) + centre_on_order
+            qty = order_quantity(pooled, reorder_point[:, :n_c].sum(axis=1), order_up_to[:, :n_c].sum(axis=1))
+            if qty.any():
+                centre_on_order[:] += qty
+                book.place(t, slice(centre, centre + 1), qty[:, None], discount_of(qty)[:, None])
+                r, i = np.nonzero(qty)
+                events.add("order", t, r, centre, i, qty[r, i], _order_id(t, centre, i, n_buyers, n_i))
             return
-        on_order[:] += qty
-        cohort = book.place(t, qty)
-        parts = book.open[..., cohort]  # (R, S, C, I)
-        r, sup, c, i = np.nonzero(parts)
-        events.add("order", t, r, c, i, parts[r, sup, c, i], (cohort * n_c + c) * n_i + i, sup)
+        qty = order_quantity((stock.on_hand() + on_order)[:, :n_c], reorder_point[:, :n_c], order_up_to[:, :n_c])
+        if qty.any():
+            on_order[:, :n_c] += qty
+            book.place(t, slice(0, n_c), qty, discount_of(qty))
+            r, c, i = np.nonzero(qty)
+            events.add("order", t, r, c, i, qty[r, c, i], _order_id(t, c, i, n_buyers, n_i))
+
+    def transfer(t: int) -> None:
+        flows = planner.plan(stock.on_hand(), carriage_inbound + transfer_inbound, x.daily_max)
+        if not flows.any():
+            return
+        out = flows.sum(axis=2)
+        parcel = stock.take(out)
+        record["transfer_out"][:, t] = out
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frac = np.where(out[:, :, None] > 0, flows / out[:, :, None], 0.0)  # (R, from, to, I)
+        for d, c in zip(*np.nonzero(flows.any(axis=(0, 3))), strict=True):
+            piece = Parcel(np.zeros_like(parcel.expiring), np.zeros_like(parcel.durable))
+            piece.expiring[:, c] = parcel.expiring[:, d] * frac[:, d, c, :, None]
+            piece.durable[:, c] = parcel.durable[:, d] * frac[:, d, c]
+            arrive = t + int(planner.days[d, c])
+            add_parcel(transfers, arrive, piece)
+            moved = flows[:, d, c]
+            transfer_inbound[:, c] += moved
+            record["transport_cost"][:, t, c] += moved * x.km[d, c] * cost_km
+            r, i = np.nonzero(moved)
+            tid = _order_id(t, d * n_l + c, i, n_l * n_l, n_i)
+            events.add("transfer_out", t, r, d, i, moved[r, i], tid, counterpart=c)
+            if arrive < horizon:
+                events.add("transfer_in", arrive, r, c, i, moved[r, i], tid, counterpart=d)
 
     def dispatch(t: int) -> None:
         shipped, first = book.ship(t)
-        if not shipped.size or not shipped.any():
+        if not shipped.any():
             return
-        price = book.price[:, :, first : first + shipped.shape[-1]]  # (R, S, W)
-        unit = p.supplier_cost[:, :, None, :, None] * price[:, :, None, None, :]
-        record["purchase_cost"][:, t] = (shipped * unit).sum(axis=(1, 4))
-        lead = np.maximum(1, np.rint(lead_times[:, :, t] * p.lead_time_factor[:, :, t, None, None]))
-        due = np.minimum(t + lead.astype(int), horizon)  # (R, S, C, I)
-        r, sup, c, i, w = np.nonzero(shipped)
-        qty = shipped[r, sup, c, i, w]
-        order_id = ((first + w) * n_c + c) * n_i + i
-        when = due[r, sup, c, i]
-        np.add.at(arrivals, (when, r, c, i), qty)
+        days = np.arange(first, t + 1)
+        unit = (
+            p.supplier_cost[:, :, None, :, None]
+            * p.price_factor[:, :, None, None, days]
+            * (1 - book.discount[:, None, :, :, first : t + 1])
+        )
+        spend = (shipped * unit).sum(axis=(1, 4))  # (R, buyers, I)
+        record["purchase_cost"][:, t] += spend[:, :n_l]
+        record["purchase_cost"][:, t, :n_c] += spend[:, centre, None, :] * share_of_spend
+        lead_time = x.lead_times[:, :, t][:, :, city_of_buyer]  # (R, S, B, I)
+        due = np.minimum(
+            t + np.maximum(1, np.rint(lead_time * p.lead_time_factor[:, :, t, None, None])).astype(int), horizon
+        )
+        r, sup, b, i, w = np.nonzero(shipped)
+        qty = shipped[r, sup, b, i, w]
+        when = due[r, sup, b, i]
+        np.add.at(arrivals, (when, r, b, i), qty)
         inside = when < horizon  # shipments still travelling at the end show as on_order
-        cols = (when, r, c, i, qty, order_id, sup)
-        events.add("delivery", *(x[inside] for x in cols), dispatched=t)
+        cols = (when, r, b, i, qty, _order_id(first + w, b, i, n_buyers, n_i), sup)
+        events.add("delivery", *(col[inside] for col in cols), dispatched=t)
 
     def end_of_day(t: int) -> None:
         record["on_hand"][:, t] = stock.on_hand()
@@ -175,21 +315,24 @@ def simulate_batch(
     env.process(_every(env, EXPIRY, 1, write_off))
     env.process(_every(env, DELIVERY, 1, deliver))
     env.process(_every(env, DEMAND, 1, consume))
-    if s.procurement.mode != "none" and len(book.order_days):
-        env.process(_every(env, book.order_days[0] + REVIEW, s.procurement.review_every_days, review))
+    if s.procurement.mode != "none" and len(review_days(s)):
+        env.process(_every(env, review_days(s)[0] + REVIEW, s.procurement.review_every_days, review))
         env.process(_every(env, DISPATCH, 1, dispatch))
+    if planner.active:
+        env.process(_every(env, TRANSFER, 1, transfer))
     env.process(_every(env, RECORD, 1, end_of_day))
     env.run(until=horizon)
 
     return BatchResult(
         replications=p.replications,
-        demand=demand,
+        demand=x.demand,
         initial=initial,
         daily=record,
-        required=required,
-        daily_max=daily_max,
-        circle_required=circle_required,
-        circle_daily_max=circle_daily_max,
-        epidemic=epidemic,
+        required=x.required,
+        daily_max=x.daily_max,
+        circle_required=x.circle_required,
+        circle_daily_max=x.circle_daily_max,
+        epidemic=x.epidemic,
+        item_cost=p.item_cost,
         events=events.arrays(p.replications),
     )

@@ -29,6 +29,7 @@ class BatchParams:
     item_cost: np.ndarray  # (R, I) CNY per unit
     supplier_cost: np.ndarray  # (R, S, I) CNY per unit before price factors
     capacity: np.ndarray  # (R, S, I) units per day before capacity factors
+    other_buyers: np.ndarray  # (R, S, I, H) units a day other buyers ask of each supplier
     capacity_factor: np.ndarray  # (R, S, H)
     lead_time_factor: np.ndarray  # (R, S, H)
     price_factor: np.ndarray  # (R, S, H)
@@ -61,12 +62,15 @@ def sample_batch(s: Scenario, seed: int, replications: np.ndarray) -> BatchParam
 
     R = len(replications)
     capacity = np.zeros((R, n_s, len(items)))
+    other = np.zeros((R, n_s, len(items)))
     supplier_cost = np.repeat(item_cost[:, None, :], max(n_s, 1), axis=1)[:, :n_s]
     cap_f, lt_f, price_f = (np.ones((R, n_s, horizon)) for _ in range(3))
     for k, sup in enumerate(s.suppliers):
         for j, i in enumerate(items):
             if i in sup.capacity_per_day:
                 capacity[:, k, j] = draw(sup.capacity_per_day[i])
+            if i in sup.other_buyers_per_day:
+                other[:, k, j] = draw(sup.other_buyers_per_day[i])
             if i in sup.unit_cost_cny:
                 supplier_cost[:, k, j] = draw(sup.unit_cost_cny[i])
         for dis in sup.disruptions:
@@ -86,6 +90,7 @@ def sample_batch(s: Scenario, seed: int, replications: np.ndarray) -> BatchParam
         item_cost=item_cost,
         supplier_cost=supplier_cost,
         capacity=capacity,
+        other_buyers=np.broadcast_to(other[..., None], other.shape + (horizon,)),
         capacity_factor=cap_f,
         lead_time_factor=lt_f,
         price_factor=price_f,

@@ -1,17 +1,21 @@
-"""Suppliers and ordering.
+"""Suppliers, ordering policies and the joint procurement centre.
 
-Suppliers have a capacity per item per day, shared by all buyers first come first served: the
-orders placed at one review form a cohort, each day's capacity fills the oldest cohort first,
-and buyers within one cohort (orders placed the same day) share in proportion to what they
-asked. Each day's shipment travels for a lead time drawn per shipment, multiplied in a
-disruption window, at least one day. An order is priced when it is placed (the price factor of
-that day), paid as it ships. An item carried by several suppliers is ordered from each in
-proportion to their capacity.
+Suppliers have a capacity per item per day. Open orders are kept as cohorts by the day they were
+placed; each day's capacity fills the oldest cohort first, and the orders of one day share in
+proportion to their size. Buyers other than the circle (``other_buyers_per_day``) place a fresh
+order every day: it competes with the circle's orders of that day and what is not filled is lost
+to them. With joint procurement the supplier may serve the pooled order first
+(``joint_first``) or hold a share of its capacity for it (``reserved_share``; what the circle
+does not use goes back to the market); ``fcfs`` treats it like any order. Each day's shipment
+travels for a lead time drawn per shipment, multiplied in a disruption window, at least one day.
+An order is priced on the day it is placed (price factor, volume discount), paid as it ships.
+An item carried by several suppliers is ordered from each in proportion to their capacity.
 
-Independent procurement (``mode: independent``) is a periodic review [R, s, S] policy per
-city and item: every ``review_every_days`` [R], when on hand + on order is at or below the
-reorder point [s = reorder_point_days x daily max], order up to [S = order_up_to_days x daily
-max], in whole units.
+Ordering is a periodic review [R, s, S] policy: every ``review_every_days`` [R], when on hand +
+on order is at or below the reorder point [s = reorder_point_days x daily max], order up to
+[S = order_up_to_days x daily max], in whole units. ``independent``: each city for itself;
+``joint``: the centre (in ``joint.lead_city``) for the circle's pooled position against the
+summed s and S, then allocates each delivery among the cities (``allocation``).
 """
 
 from __future__ import annotations
@@ -30,51 +34,127 @@ def review_days(s: Scenario) -> np.ndarray:
 
 
 def order_quantity(position: np.ndarray, reorder_point: np.ndarray, order_up_to: np.ndarray) -> np.ndarray:
-    """Whole units to order for each (R, C, I) under the [s, S] rule."""
+    """Whole units to order under the [s, S] rule, elementwise."""
     return np.where(position <= reorder_point, np.ceil(np.maximum(order_up_to - position, 0.0)), 0.0)
 
 
+def discount_rate(s: Scenario, quantity: np.ndarray) -> np.ndarray:
+    """Volume discount of orders ``quantity`` (..., I): the deepest tier each order reaches."""
+    out = np.zeros_like(quantity)
+    for tier in s.procurement.volume_discounts:
+        items = np.ones(len(s.items), bool) if tier.item is None else np.array([i == tier.item for i in s.item_ids])
+        reached = (quantity >= tier.min_quantity) & items
+        out = np.where(reached, np.maximum(out, tier.discount), out)
+    return out
+
+
+def _fill(window: np.ndarray, capacity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ship from ``capacity`` (R, S, I) to open orders ``window`` (R, S, B, I, W): oldest cohort
+    first, pro rata within a cohort. Takes the shipped units out of ``window``; returns them and
+    the capacity left."""
+    wanted = window.sum(axis=2)  # (R, S, I, W)
+    ahead = np.cumsum(wanted, axis=-1) - wanted
+    filled = np.clip(capacity[..., None] - ahead, 0.0, wanted)
+    fraction = np.divide(filled, wanted, out=np.zeros_like(wanted), where=wanted > 0)
+    shipped = window * fraction[:, :, None]
+    window -= shipped
+    window[window < 1e-9] = 0.0  # orders filled to within rounding count as filled
+    return shipped, capacity - filled.sum(axis=-1)
+
+
 class SupplierBook:
-    """Open orders at every supplier, as cohorts by review: ``open[r, s, c, i, p]``."""
+    """Open orders at every supplier: ``open[r, s, b, i, day placed]``. Buyers b are the
+    locations (cities, then depots, which never order), then the other buyers (``OTHER``),
+    then the joint centre (``CENTRE``)."""
 
-    def __init__(self, s: Scenario, p: BatchParams):
-        n_r, n_s, n_c, n_i = p.size, len(s.suppliers), len(s.cities), len(s.items)
-        self.order_days = review_days(s)
-        self.open = np.zeros((n_r, n_s, n_c, n_i, len(self.order_days)))
-        self.price = np.zeros((n_r, n_s, len(self.order_days)))
+    def __init__(self, s: Scenario, p: BatchParams, n_locations: int):
+        n_r, n_s, n_i, horizon = p.size, len(s.suppliers), len(s.items), s.horizon_days
+        self.other, self.centre = n_locations, n_locations + 1
+        self.open = np.zeros((n_r, n_s, n_locations + 2, n_i, horizon))
+        self.discount = np.zeros((n_r, n_locations + 2, n_i, horizon))
         total = p.capacity.sum(axis=1, keepdims=True)
-        self.share = np.divide(p.capacity, total, out=np.zeros_like(p.capacity), where=total > 0)
+        share = np.divide(p.capacity, total, out=np.zeros_like(p.capacity), where=total > 0)
         # An item nobody can currently make still goes to its suppliers in equal parts.
-        self.share = np.where(total > 0, self.share, 1.0 / max(n_s, 1))
+        self.share = np.where(total > 0, share, 1.0 / max(n_s, 1))
+        self.priority = s.procurement.joint.supplier_priority
+        self.reserved = s.procurement.joint.reserved_share
         self._params = p
-        self._placed = 0  # cohorts placed so far
-        self._oldest = 0  # cohorts before this one are filled everywhere
+        self._oldest = 0  # cohorts before this day are filled everywhere
 
-    def place(self, day: int, quantity: np.ndarray) -> int:
-        """Record the orders (R, C, I) of the review on ``day``; returns the cohort index."""
-        k = self._placed
-        self.open[..., k] = quantity[:, None] * self.share[:, :, None, :]
-        self.price[:, :, k] = self._params.price_factor[:, :, day]
-        self._placed += 1
-        return k
+    def place(self, day: int, buyers: slice, quantity: np.ndarray, discount: np.ndarray) -> None:
+        """Orders (R, B, I) of the buyers in ``buyers``, placed on ``day``."""
+        self.open[:, :, buyers, :, day] = quantity[:, None] * self.share[:, :, None, :]
+        self.discount[:, buyers, :, day] = discount
 
     def ship(self, day: int) -> tuple[np.ndarray, int]:
-        """Fill open orders from the day's capacity. Returns the shipped units
-        (R, S, C, I, W) for cohorts ``first .. first+W-1`` and ``first``."""
-        while self._oldest < self._placed and not self.open[..., self._oldest].any():
-            self._oldest += 1
-        lo, hi = self._oldest, self._placed
+        """Fill open orders from the day's capacity. Returns the shipped units (R, S, B, I, W)
+        for cohorts ``first .. day`` (other buyers' column zeroed) and ``first``."""
         p = self._params
-        window = self.open[..., lo:hi]
-        if hi == lo:
-            return window.copy(), lo
-        wanted = window.sum(axis=2)  # (R, S, I, W)
-        ahead = np.cumsum(wanted, axis=-1) - wanted
-        capacity = (p.capacity * p.capacity_factor[:, :, day, None])[..., None]
-        filled = np.clip(capacity - ahead, 0.0, wanted)
-        fraction = np.divide(filled, wanted, out=np.zeros_like(wanted), where=wanted > 0)
-        shipped = window * fraction[:, :, None]
-        window -= shipped
-        # Orders filled to within a rounding error count as filled.
-        window[window < 1e-9] = 0.0
-        return shipped, lo
+        self.open[:, :, self.other, :, day] = p.other_buyers[:, :, :, day]
+        while self._oldest < day and not self.open[..., self._oldest].any():
+            self._oldest += 1
+        window = self.open[..., self._oldest : day + 1]
+        capacity = p.capacity * p.capacity_factor[:, :, day, None]
+        if self.priority == "fcfs":
+            shipped, _ = _fill(window, capacity)
+        else:
+            first = capacity if self.priority == "joint_first" else capacity * self.reserved
+            joint, rest = _fill(window[:, :, self.centre : self.centre + 1], first)
+            if self.priority == "reserved_share":
+                rest = capacity - first + rest
+            shipped, _ = _fill(window, rest)
+            shipped[:, :, self.centre : self.centre + 1] += joint
+        self.open[:, :, self.other, :, day] = 0.0  # what other buyers did not get is lost to them
+        shipped[:, :, self.other] = 0.0
+        return shipped, self._oldest
+
+    def open_orders(self, buyer: int) -> np.ndarray:
+        """Units still open for one buyer, (R, I)."""
+        return self.open[:, :, buyer].sum(axis=(1, -1))
+
+
+def allocate(
+    rule: str, quantity: np.ndarray, position: np.ndarray, daily: np.ndarray, target: np.ndarray, population: np.ndarray
+) -> np.ndarray:
+    """Split a delivery ``quantity`` (R, I) among the cities (R, C, I).
+
+    - proportional_to_need: in proportion to need = max(0, target - position);
+    - equal_days_of_cover: fill the cities with the fewest days of cover, (position + share) /
+      daily max, up to a common level (water-filling); cities already above it get nothing;
+    - population: in proportion to population.
+    Where no city has need (or no daily max), the delivery is shared by population.
+    """
+    by_population = quantity[:, None, :] * (population / population.sum())[None, :, None]
+    if rule == "population":
+        return by_population
+    if rule == "proportional_to_need":
+        need = np.maximum(target - position, 0.0)
+        total = need.sum(axis=1, keepdims=True)
+        share = np.divide(need, total, out=np.zeros_like(need), where=total > 0)
+        return np.where(total > 0, quantity[:, None, :] * share, by_population)
+    return _water_fill(quantity, position, daily, by_population)
+
+
+def _water_fill(quantity, position, daily, fallback):
+    """Equal days of cover: the level L with sum_c max(0, L d_c - x_c) = quantity."""
+    valid = daily > 0
+    cover = np.where(valid, position / np.where(valid, daily, 1.0), np.inf)
+    order = np.argsort(cover, axis=1)
+    c_sorted = np.take_along_axis(cover, order, axis=1)
+    d_sorted = np.take_along_axis(np.where(valid, daily, 0.0), order, axis=1)
+    finite = np.isfinite(c_sorted)
+    c_fin = np.where(finite, c_sorted, 0.0)
+    cum_d = np.cumsum(d_sorted, axis=1)
+    cum_x = np.cumsum(c_fin * d_sorted, axis=1)
+    # Cost of raising the k+1 lowest cities to the cover of the (k+1)-th: c_k * cum_d_k - cum_x_k.
+    cost = np.where(finite, c_fin * cum_d - cum_x, np.inf)
+    k = np.maximum((cost <= quantity[:, None, :]).sum(axis=1) - 1, 0)  # last level reachable
+    cd = np.take_along_axis(cum_d, k[:, None], axis=1)[:, 0]
+    cx = np.take_along_axis(cum_x, k[:, None], axis=1)[:, 0]
+    level = np.divide(quantity + cx, cd, out=np.zeros_like(cd), where=cd > 0)
+    share = np.where(valid, np.maximum(level[:, None, :] * daily - position, 0.0), 0.0)
+    total = share.sum(axis=1, keepdims=True)
+    share = np.where(
+        total > 0, share * np.divide(quantity[:, None, :], total, out=np.zeros_like(total), where=total > 0), 0
+    )
+    return np.where(total > 0, share, fallback)

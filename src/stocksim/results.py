@@ -19,6 +19,7 @@ from stocksim.response import LEVEL_NAMES
 from stocksim.seir import EpidemicBatch
 
 CIRCLE = "ALL"
+CENTRE = "centre"  # the joint procurement centre, in events
 _TOL = 1e-9
 
 
@@ -38,7 +39,7 @@ def daily_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
 def daily_frame(s: Scenario, cols: dict[str, np.ndarray]) -> pd.DataFrame:
     """The daily table from its columns, city and item given as codes."""
     cols = dict(cols)
-    cols["city"] = _categorical(cols["city"], s.city_ids)
+    cols["city"] = _categorical(cols["city"], s.location_ids)
     cols["item"] = _categorical(cols["item"], s.item_ids)
     cols["response_level"] = _categorical(cols["response_level"], list(LEVEL_NAMES))
     return pd.DataFrame(cols, copy=False)
@@ -51,10 +52,11 @@ def concat_columns(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
 def daily_columns(b: BatchResult) -> dict[str, np.ndarray]:
     """The daily table's columns as arrays (city and item as codes), in the documented order."""
     n_r, horizon, n_c, n_i = b.daily["on_hand"].shape
-    n = n_r * horizon * n_c * n_i
     required = b.required
     on_hand = b.daily["on_hand"]
-    zeros = np.zeros(n)
+    level = b.epidemic.level
+    if level.shape[2] < n_c:  # depots have no response level
+        level = np.pad(level, [(0, 0), (0, 0), (0, n_c - level.shape[2])])
     cols = {
         "replication": np.repeat(b.replications, horizon * n_c * n_i),
         "day": np.tile(np.repeat(np.arange(horizon), n_c * n_i), n_r),
@@ -66,14 +68,15 @@ def daily_columns(b: BatchResult) -> dict[str, np.ndarray]:
         "on_hand": on_hand.ravel(),
         "on_order": b.daily["on_order"].ravel(),
         "received": b.daily["received"].ravel(),
-        "transfer_in": zeros,
-        "transfer_out": zeros,
+        "transfer_in": b.daily["transfer_in"].ravel(),
+        "transfer_out": b.daily["transfer_out"].ravel(),
         "expired": b.daily["expired"].ravel(),
         "required_reserve": required.ravel(),
         "compliant": compliant(on_hand, required).ravel(),
         "days_of_cover": days_of_cover(on_hand, b.daily_max[:, None]).ravel(),
         "purchase_cost": b.daily["purchase_cost"].ravel(),
-        "response_level": np.repeat(b.epidemic.level.ravel(), n_i).astype(np.int8),
+        "transport_cost": b.daily["transport_cost"].ravel(),
+        "response_level": np.repeat(level.ravel(), n_i).astype(np.int8),
     }
     return cols
 
@@ -87,7 +90,7 @@ def events_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
             "replication": e["replication"],
             "time": e["time"],
             "kind": _categorical(e["kind"], list(EVENT_KINDS)),
-            "city": _categorical(e["city"], s.city_ids),
+            "city": _categorical(e["city"], [*s.location_ids, CENTRE]),
             "item": _categorical(e["item"], s.item_ids),
             "quantity": e["quantity"],
             "order_id": e["order_id"],
@@ -95,6 +98,7 @@ def events_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
             if supplier_ids
             else pd.Categorical([None] * len(sup)),
             "dispatched": e["dispatched"],
+            "counterpart": _categorical(e["counterpart"], [*s.location_ids, CENTRE]),
         }
     )
 
@@ -119,7 +123,11 @@ def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
         "unmet": unmet.sum(axis=1),
         "expired": d["expired"].sum(axis=1),
         "purchase_cost": d["purchase_cost"].sum(axis=1),
+        "transport_cost": d["transport_cost"].sum(axis=1),
+        "expired_value": d["expired"].sum(axis=1) * b.item_cost[:, None, :],
         "received": d["received"].sum(axis=1),
+        "transfer_in": d["transfer_in"].sum(axis=1),
+        "transfer_out": d["transfer_out"].sum(axis=1),
         "compliant_days": compliant(d["on_hand"], b.required).sum(axis=1),
         "first_stockout_day": _first_day(short),
         "initial_on_hand": b.initial,
@@ -137,7 +145,7 @@ def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
     circle["initial_days_of_cover"] = days_of_cover(b.initial.sum(axis=1), b.circle_daily_max)
 
     n_r, n_c, n_i = b.daily_max.shape
-    cities = s.city_ids + [CIRCLE]
+    cities = s.location_ids + [CIRCLE]
     frames = {}
     for k in per_city:
         frames[k] = np.concatenate([per_city[k], circle[k][:, None, :]], axis=1).ravel()
@@ -150,6 +158,7 @@ def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
         }
     )
     out["days"] = s.horizon_days
+    out["total_cost"] = out["purchase_cost"] + out["transport_cost"] + out["expired_value"]
     return out
 
 
@@ -165,6 +174,9 @@ SUMMARY_COLUMNS = (
     "first_stockout_day_median",
     "expired_mean",
     "purchase_cost_mean",
+    "transport_cost_mean",
+    "expired_value_mean",
+    "total_cost_mean",
     "replications",
 )
 
@@ -188,6 +200,9 @@ def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
             "first_stockout_day_median": g["first_stockout_day"].median(),
             "expired_mean": g["expired"].mean(),
             "purchase_cost_mean": g["purchase_cost"].mean(),
+            "transport_cost_mean": g["transport_cost"].mean(),
+            "expired_value_mean": g["expired_value"].mean(),
+            "total_cost_mean": g["total_cost"].mean(),
             "replications": g["replication"].nunique(),
         }
     ).reset_index()

@@ -17,7 +17,8 @@ import pandas as pd
 from stocksim.config import LoadedScenario, Scenario
 from stocksim.demand import expected_demand, realised_demand
 from stocksim.epidemic import EpidemicDriver
-from stocksim.model import BatchResult, simulate_batch
+from stocksim.geography import road_km
+from stocksim.model import BatchResult, Inputs, simulate_batch
 from stocksim.params import draw_lead_times, sample_batch
 from stocksim.reserve import daily_max, required_reserve
 from stocksim.results import (
@@ -30,20 +31,50 @@ from stocksim.results import (
     replication_table,
     summary_table,
 )
+from stocksim.transfers import location_km
 
 DEFAULT_BATCH = 100
 
 
-def simulate_replications(s: Scenario, driver: EpidemicDriver, seed: int, replications: np.ndarray) -> BatchResult:
-    """Draw the batch's numbers and run it: sample -> epidemic -> demand -> reserve rule -> SimPy model."""
-    p = sample_batch(s, seed, replications)
-    epi = driver.batch(seed, p)
-    mean = expected_demand(epi.demand_census(), p, epi.routine_multiplier)
-    demand = realised_demand(mean, s.demand.noise, p, seed)
-    per_city, circle = daily_max(s, p, mean)
-    required, circle_required = required_reserve(epi.coverage_days, per_city, circle)
-    lead_times = draw_lead_times(s, seed, replications)
-    return simulate_batch(s, p, demand, lead_times, per_city, circle, epi, required, circle_required)
+def pad_locations(x: np.ndarray, axis: int, n_depots: int) -> np.ndarray:
+    """Extend a per-city array with zeros for the depots (no demand, no reserve of their own)."""
+    if not n_depots:
+        return x
+    pad = [(0, 0)] * x.ndim
+    pad[axis] = (0, n_depots)
+    return np.pad(x, pad)
+
+
+class Simulator:
+    """A scenario made ready to run: its data files read once, then any batch of replications."""
+
+    def __init__(self, loaded: LoadedScenario):
+        self.scenario = loaded.scenario
+        self.driver = EpidemicDriver(loaded)
+        self.km = location_km(loaded.scenario, road_km(loaded))
+
+    def batch(self, seed: int, replications: np.ndarray) -> BatchResult:
+        """Draw the batch's numbers and run it: sample -> epidemic -> demand -> reserve rule -> SimPy model."""
+        s = self.scenario
+        p = sample_batch(s, seed, replications)
+        epi = self.driver.batch(seed, p)
+        mean = expected_demand(epi.demand_census(), p, epi.routine_multiplier)
+        demand = realised_demand(mean, s.demand.noise, p, seed)
+        per_city, circle = daily_max(s, p, mean)
+        required, circle_required = required_reserve(epi.coverage_days, per_city, circle)
+        n_d = len(s.depots)
+        inputs = Inputs(
+            params=p,
+            demand=pad_locations(demand, 2, n_d),
+            lead_times=draw_lead_times(s, seed, replications),
+            daily_max=pad_locations(per_city, 1, n_d),
+            circle_daily_max=circle,
+            required=pad_locations(required, 2, n_d),
+            circle_required=circle_required,
+            epidemic=epi,
+            km=self.km,
+        )
+        return simulate_batch(s, inputs)
 
 
 def batches(n: int, size: int) -> Iterator[np.ndarray]:
@@ -76,11 +107,11 @@ def run(
     n = s.replications if replications is None else replications
     seed = s.seed if seed is None else seed
     start = time.perf_counter()
-    driver = EpidemicDriver(loaded)
+    sim = Simulator(loaded)
     daily, events, reps, census = [], [], [], []
     has_epidemic = s.epidemic.model != "none"
     for idx in batches(n, batch_size):
-        b = simulate_replications(s, driver, seed, idx)
+        b = sim.batch(seed, idx)
         if keep_daily:
             daily.append(daily_columns(b))
         events.append(events_table(s, b))
