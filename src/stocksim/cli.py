@@ -1,4 +1,4 @@
-"""The command line: ``stocksim run``, ``stocksim epidemic`` and ``stocksim validate``. No model logic here."""
+"""The command line: ``stocksim run``, ``epidemic``, ``compare`` and ``validate``. No model logic here."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from stocksim import __version__
+from stocksim.compare import Comparison, compare, policy_scenario, stockout_matrix
 from stocksim.config import ConfigError, LoadedScenario, load_scenario
 from stocksim.output import (
     FORMATS,
@@ -70,6 +71,20 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default parquet)")
     e.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     e.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    c = sub.add_parser("compare", help="run several policies on common random numbers and compare them")
+    c.add_argument("config", help="scenario YAML file")
+    c.add_argument(
+        "--policies",
+        default="independent,joint,joint+transfers",
+        help="comma-separated policies, the first is the baseline (default: independent,joint,joint+transfers); "
+        "modes none, independent, joint, joint-pooled, joint-combined; modifiers +transfers, +nodepots",
+    )
+    c.add_argument("--replications", type=_positive_int, help="override the scenario's replications")
+    c.add_argument("--seed", type=_seed, help="override the scenario's seed")
+    c.add_argument("--out", type=Path, help="output directory (default: runs/NAME-compare-TIMESTAMP)")
+    c.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
+    c.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
     v = sub.add_parser("validate", help="check a scenario and its data files without running it")
     v.add_argument("config", help="scenario YAML file")
@@ -180,6 +195,66 @@ def cmd_epidemic(args: argparse.Namespace) -> int:
     return 0
 
 
+def comparison_table(cmp: Comparison, loaded: LoadedScenario) -> str:
+    """City x policy: probability of running out of any item; paired difference to the first policy."""
+    s = loaded.scenario
+    names = {c.id: c.name for c in s.cities} | {CIRCLE: "Circle (any)"}
+    table = stockout_matrix(cmp.table, s.city_ids).set_index(["city", "policy"])
+    base = cmp.policies[0]
+    width = max(24, *(len(p) + 2 for p in cmp.policies))
+    lines = [
+        "Probability of running out of any item (share of replications); for the other policies the paired",
+        f"difference to {base} and its 95 % interval, on common random numbers:",
+        f"{'':<14}" + "".join(f"{p:>{width}}" for p in cmp.policies),
+    ]
+    for city in [*s.city_ids, CIRCLE]:
+        cells = []
+        for p in cmp.policies:
+            row = table.loc[(city, p)]
+            cell = f"{row['mean']:.0%}"
+            if p != base:
+                cell += f" {row['diff']:+.0%} [{row['diff_low']:+.0%},{row['diff_high']:+.0%}]"
+            cells.append(f"{cell:>{width}}")
+        lines.append(f"{names[city][:14]:<14}" + "".join(cells))
+    cost = cmp.table[
+        (cmp.table["city"] == CIRCLE) & (cmp.table["item"] == "ALL") & (cmp.table["metric"] == "total_cost")
+    ]
+    cost = cost.set_index("policy")
+    lines.append("Circle total cost (purchase + transport + expired), million CNY per replication:")
+    parts = []
+    for p in cmp.policies:
+        row = cost.loc[p]
+        txt = f"{p} {row['mean'] / 1e6:,.1f}"
+        if p != base:
+            txt += f" ({row['diff'] / 1e6:+,.1f} [{row['diff_low'] / 1e6:+,.1f}, {row['diff_high'] / 1e6:+,.1f}])"
+        parts.append(txt)
+    lines.append("  " + "; ".join(parts))
+    return "\n".join(lines)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    loaded = load_scenario(args.config)
+    s = loaded.scenario
+    policies = [p.strip() for p in args.policies.split(",") if p.strip()]
+    for p in policies:
+        policy_scenario(s, p)  # a misspelt policy fails before anything runs
+    out = args.out or default_out_dir(f"{s.name}-compare")
+    check_target(out, args.overwrite)
+    cmp = compare(loaded, policies, replications=args.replications, seed=args.seed)
+    first = cmp.results[policies[0]]
+    info = manifest(loaded, first.seed, first.replications, cmp.wall_seconds, "csv") | {"policies": policies}
+    summaries = pd.concat([r.summary.assign(policy=p) for p, r in cmp.results.items()], ignore_index=True)
+    write_outputs(out, {}, {"compare": cmp.table, "summaries": summaries}, info, "csv", args.overwrite)
+    if not args.quiet:
+        print(
+            f"{s.name}: {len(policies)} policies x {first.replications} replications, seed {first.seed}, "
+            f"{cmp.wall_seconds:.1f} s"
+        )
+        print(comparison_table(cmp, loaded))
+        print(f"results: {out}")
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.config)
     s = loaded.scenario
@@ -194,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="stocksim: %(message)s")
     try:
-        commands = {"run": cmd_run, "epidemic": cmd_epidemic, "validate": cmd_validate}
+        commands = {"run": cmd_run, "epidemic": cmd_epidemic, "compare": cmd_compare, "validate": cmd_validate}
         return commands[args.command](args)
     except (ConfigError, OutputExists) as exc:
         print(f"stocksim: error: {exc}", file=sys.stderr)

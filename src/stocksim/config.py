@@ -217,6 +217,7 @@ class Joint(BaseModel):
 
     model_config = _FROZEN
     lead_city: Id | None = None
+    ordering: Literal["pooled", "combined"] = "pooled"
     supplier_priority: Literal["fcfs", "joint_first", "reserved_share"] = "fcfs"
     reserved_share: float = Field(default=0.0, ge=0, le=1)
     allocation: Literal["proportional_to_need", "equal_days_of_cover", "population"] = "proportional_to_need"

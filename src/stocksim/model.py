@@ -151,6 +151,7 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
     stock = Stock(s, n_r)
     book = SupplierBook(s, p, n_l)
     centre = book.centre
+    at_centre = n_l  # how events name the centre: after the locations
     n_buyers = n_l + 2
     events = _Events()
     planner = TransferPlanner(s, x.km)
@@ -202,7 +203,7 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
             record["received"][:, t] += got
             on_order[:] -= got
             carriage_inbound[:] -= got
-            events.add("carriage", t, *np.nonzero(got), got[got > 0], counterpart=centre)
+            events.add("carriage", t, *np.nonzero(got), got[got > 0], counterpart=at_centre)
         if t in transfers:
             parcel = transfers.pop(t)
             got = parcel.total()
@@ -231,7 +232,7 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
         on_order[:] += to
         carriage_inbound[:] += to
         record["transport_cost"][:, t] += to * x.km[lead][None, :, None] * cost_km
-        events.add("allocation", t, *np.nonzero(to), to[to > 0], counterpart=centre)
+        events.add("allocation", t, *np.nonzero(to), to[to > 0], counterpart=at_centre)
         for day in np.unique(ship_days[:n_c]):
             cities = ship_days == day
             add_parcel(
@@ -243,16 +244,22 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
 
     def review(t: int) -> None:
         discount_of = lambda q: discount_rate(s, q)  # noqa: E731
+        position = (stock.on_hand() + on_order)[:, :n_c]
         if s.procurement.mode == "joint":
-            pooled = (stock.on_hand() + on_order)[:, :n_c].sum(axis=1) + centre_on_order
-            qty = order_quantity(pooled, reorder_point[:, :n_c].sum(axis=1), order_up_to[:, :n_c].sum(axis=1))
+            if s.procurement.joint.ordering == "pooled":
+                pooled = position.sum(axis=1) + centre_on_order
+                qty = order_quantity(pooled, reorder_point[:, :n_c].sum(axis=1), order_up_to[:, :n_c].sum(axis=1))
+            else:  # combined: the cities' own orders, bought as one
+                # A city's share of what the centre has on order counts towards its position.
+                pending = centre_on_order[:, None, :] * share_of_spend
+                qty = order_quantity(position + pending, reorder_point[:, :n_c], order_up_to[:, :n_c]).sum(axis=1)
             if qty.any():
                 centre_on_order[:] += qty
                 book.place(t, slice(centre, centre + 1), qty[:, None], discount_of(qty)[:, None])
                 r, i = np.nonzero(qty)
-                events.add("order", t, r, centre, i, qty[r, i], _order_id(t, centre, i, n_buyers, n_i))
+                events.add("order", t, r, at_centre, i, qty[r, i], _order_id(t, centre, i, n_buyers, n_i))
             return
-        qty = order_quantity((stock.on_hand() + on_order)[:, :n_c], reorder_point[:, :n_c], order_up_to[:, :n_c])
+        qty = order_quantity(position, reorder_point[:, :n_c], order_up_to[:, :n_c])
         if qty.any():
             on_order[:, :n_c] += qty
             book.place(t, slice(0, n_c), qty, discount_of(qty))
@@ -305,7 +312,7 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
         when = due[r, sup, b, i]
         np.add.at(arrivals, (when, r, b, i), qty)
         inside = when < horizon  # shipments still travelling at the end show as on_order
-        cols = (when, r, b, i, qty, _order_id(first + w, b, i, n_buyers, n_i), sup)
+        cols = (when, r, np.where(b == centre, at_centre, b), i, qty, _order_id(first + w, b, i, n_buyers, n_i), sup)
         events.add("delivery", *(col[inside] for col in cols), dispatched=t)
 
     def end_of_day(t: int) -> None:

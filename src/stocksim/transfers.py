@@ -6,7 +6,7 @@ urgent request is met first. Depots (a provincial reserve, no demand of their ow
 nearest first; then, if transfers between cities are enabled, donor cities, nearest first or
 largest surplus first. A donor never goes below ``donor_keeps_days`` of its own daily max.
 Shipments leave first-expiry-first-out and travel for the road time: km / speed_kmh +
-handling_hours, in whole days (at least one day between different places).
+handling_hours, rounded up to whole days.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from stocksim.config import Scenario
 
 
 def travel_days(s: Scenario, km: np.ndarray) -> np.ndarray:
-    """Whole days on the road between locations (cities, then depots at their city's distance)."""
+    """Whole days on the road between locations: km / speed + handling hours, rounded up to whole
+    days (a trip of a few hours arrives the next day; none at all, the same day)."""
     t = s.transfers
     hours = km / t.speed_kmh + t.handling_hours
     days = np.ceil(hours / 24.0 - 1e-12).astype(int)
-    days = np.maximum(days, 1)
     np.fill_diagonal(days, 0)
     return days
 
