@@ -291,28 +291,27 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
                 events.add("transfer_in", arrive, r, c, i, moved[r, i], tid, counterpart=d)
 
     def dispatch(t: int) -> None:
-        shipped, first = book.ship(t)
+        shipped, days = book.ship(t)
         if not shipped.any():
             return
-        days = np.arange(first, t + 1)
         unit = (
             p.supplier_cost[:, :, None, :, None]
             * p.price_factor[:, :, None, None, days]
-            * (1 - book.discount[:, None, :, :, first : t + 1])
+            * (1 - book.discount[:, None, :, :, days])
         )
         spend = (shipped * unit).sum(axis=(1, 4))  # (R, buyers, I)
         record["purchase_cost"][:, t] += spend[:, :n_l]
         record["purchase_cost"][:, t, :n_c] += spend[:, centre, None, :] * share_of_spend
         lead_time = x.lead_times[:, :, t][:, :, city_of_buyer]  # (R, S, B, I)
-        due = np.minimum(
-            t + np.maximum(1, np.rint(lead_time * p.lead_time_factor[:, :, t, None, None])).astype(int), horizon
-        )
+        travel = np.maximum(1, np.rint(lead_time * p.lead_time_factor[:, :, t, None, None])).astype(int)
+        due = np.minimum(t + travel, horizon)
         r, sup, b, i, w = np.nonzero(shipped)
         qty = shipped[r, sup, b, i, w]
         when = due[r, sup, b, i]
         np.add.at(arrivals, (when, r, b, i), qty)
         inside = when < horizon  # shipments still travelling at the end show as on_order
-        cols = (when, r, np.where(b == centre, at_centre, b), i, qty, _order_id(first + w, b, i, n_buyers, n_i), sup)
+        where = np.where(b == centre, at_centre, b)
+        cols = (when, r, where, i, qty, _order_id(days[w], b, i, n_buyers, n_i), sup)
         events.add("delivery", *(col[inside] for col in cols), dispatched=t)
 
     def end_of_day(t: int) -> None:

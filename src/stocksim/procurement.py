@@ -79,34 +79,40 @@ class SupplierBook:
         self.priority = s.procurement.joint.supplier_priority
         self.reserved = s.procurement.joint.reserved_share
         self._params = p
-        self._oldest = 0  # cohorts before this day are filled everywhere
+        self._order_days: list[int] = []  # days on which the circle placed orders, oldest first
 
     def place(self, day: int, buyers: slice, quantity: np.ndarray, discount: np.ndarray) -> None:
         """Orders (R, B, I) of the buyers in ``buyers``, placed on ``day``."""
         self.open[:, :, buyers, :, day] = quantity[:, None] * self.share[:, :, None, :]
         self.discount[:, buyers, :, day] = discount
+        if not self._order_days or self._order_days[-1] != day:
+            self._order_days.append(day)
 
-    def ship(self, day: int) -> tuple[np.ndarray, int]:
+    def ship(self, day: int) -> tuple[np.ndarray, np.ndarray]:
         """Fill open orders from the day's capacity. Returns the shipped units (R, S, B, I, W)
-        for cohorts ``first .. day`` (other buyers' column zeroed) and ``first``."""
+        for the cohorts placed on ``days`` (W of them, oldest first; other buyers' column zeroed)
+        and those days."""
         p = self._params
+        while self._order_days and not self.open[..., self._order_days[0]].any():
+            self._order_days.pop(0)
+        days = np.array(sorted({*self._order_days, day}))
         self.open[:, :, self.other, :, day] = p.other_buyers[:, :, :, day]
-        while self._oldest < day and not self.open[..., self._oldest].any():
-            self._oldest += 1
-        window = self.open[..., self._oldest : day + 1]
+        window = self.open[..., days]  # a copy: the cohorts that have orders open
         capacity = p.capacity * p.capacity_factor[:, :, day, None]
         if self.priority == "fcfs":
             shipped, _ = _fill(window, capacity)
         else:
             first = capacity if self.priority == "joint_first" else capacity * self.reserved
-            joint, rest = _fill(window[:, :, self.centre : self.centre + 1], first)
+            joint_window = window[:, :, self.centre : self.centre + 1]
+            joint, rest = _fill(joint_window, first)
             if self.priority == "reserved_share":
                 rest = capacity - first + rest
             shipped, _ = _fill(window, rest)
             shipped[:, :, self.centre : self.centre + 1] += joint
-        self.open[:, :, self.other, :, day] = 0.0  # what other buyers did not get is lost to them
+        window[:, :, self.other, :, -1] = 0.0  # what other buyers did not get is lost to them
+        self.open[..., days] = window
         shipped[:, :, self.other] = 0.0
-        return shipped, self._oldest
+        return shipped, days
 
     def open_orders(self, buyer: int) -> np.ndarray:
         """Units still open for one buyer, (R, I)."""
