@@ -116,6 +116,26 @@ CASES = {
         _seir(mobility={"matrix": "nowhere.csv"}),
         ["epidemic.mobility.matrix", "nowhere.csv"],
     ),
+    "depot in an unknown city": (
+        base_dict(depots=[{"id": "prov", "city": "atlantis", "stock": {"x": 5}}]),
+        ["depots[0].city", "atlantis"],
+    ),
+    "depot named like a city": (
+        base_dict(depots=[{"id": "a", "city": "a"}]),
+        ["depots[0].id", "already used by a city"],
+    ),
+    "joint centre in an unknown city": (
+        deep_update(base_dict(), {"procurement": {"joint": {"lead_city": "atlantis"}}}),
+        ["procurement.joint.lead_city", "atlantis"],
+    ),
+    "transfer thresholds reversed": (
+        base_dict(transfers={"request_below_days": 20, "request_up_to_days": 10}),
+        ["transfers.request_up_to_days", "10"],
+    ),
+    "misspelt allocation rule": (
+        deep_update(base_dict(), {"procurement": {"joint": {"allocation": "by_need"}}}),
+        ["procurement.joint.allocation", "by_need"],
+    ),
     "lot of an unknown item": (
         base_dict(cities=_city0(lots=[{"item": "y", "quantity": 1, "expires_day": 4}])),
         ["cities[0].lots[0].item", "'y'"],
@@ -208,3 +228,12 @@ def test_validate_reads_the_matrices_it_will_need(tmp_path, capsys):
     (tmp_path / "km.csv").write_text("city,a,b\na,0,10\nb,x,0\n")
     assert main(["validate", path]) == 2
     assert "row b, column a" in capsys.readouterr().err
+
+
+def test_compare_refuses_an_unknown_policy_before_running(tmp_path, capsys):
+    path = _write(tmp_path, base_dict())
+    out = tmp_path / "cmp"
+    assert main(["compare", path, "--policies", "independent,jiont", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "jiont" in err and "unknown procurement mode" in err
+    assert not out.exists()

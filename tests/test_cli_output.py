@@ -63,10 +63,10 @@ def test_every_config_validates_and_runs(config, tmp_path, capsys):
         assert city.name[:14] in printed
     daily = pd.read_csv(out / "daily.csv")
     assert list(daily.columns[: len(DAILY_COLUMNS)]) == DAILY_COLUMNS
-    assert len(daily) == 2 * s.horizon_days * len(s.cities) * len(s.items)
+    assert len(daily) == 2 * s.horizon_days * len(s.location_ids) * len(s.items)
     summary = pd.read_csv(out / "summary.csv")
     assert list(summary.columns[: len(SUMMARY_COLUMNS)]) == SUMMARY_COLUMNS
-    assert len(summary) == (len(s.cities) + 1) * len(s.items)
+    assert len(summary) == (len(s.location_ids) + 1) * len(s.items)
 
 
 def test_run_writes_parquet_tables_and_a_manifest(tmp_path, default_config):
@@ -148,3 +148,16 @@ def test_default_output_directory_is_new_each_time(tmp_path, monkeypatch, defaul
         assert main(["run", str(default_config), "--replications", "1", "--quiet"]) == 0
     runs = sorted(Path("runs").iterdir())
     assert len(runs) == 2 and all(p.name.startswith("jinan-circle-") for p in runs)
+
+
+def test_compare_writes_a_tidy_table_and_prints_the_matrix(tmp_path, capsys, default_config):
+    out = tmp_path / "cmp"
+    args = ["compare", str(default_config), "--replications", "3", "--policies", "independent,joint", "--out", str(out)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "Jinan" in printed and "independent" in printed and "joint" in printed
+    table = pd.read_csv(out / "compare.csv")
+    assert list(table.columns) == ["policy", "city", "item", "metric", "mean", "diff", "diff_low", "diff_high", "n"]
+    assert set(table["metric"]) >= {"stockout", "unmet", "compliance_share", "total_cost", "transport_cost"}
+    assert (table["n"] == 3).all()
+    assert json.loads((out / "manifest.json").read_text())["policies"] == ["independent", "joint"]
