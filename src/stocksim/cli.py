@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import logging
 import math
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pandas as pd
 
 from stocksim import __version__
+from stocksim.batch import derived_configs, parse_value, run_batch, run_to_dir, sweep_points
 from stocksim.compare import Comparison, compare, policy_scenario, stockout_matrix
 from stocksim.config import ConfigError, LoadedScenario, load_scenario
 from stocksim.output import (
@@ -20,10 +24,10 @@ from stocksim.output import (
     default_out_dir,
     manifest,
     write_outputs,
-    write_run,
 )
+from stocksim.parallel import Backend, BatchFailed, default_workers, parse_dask
 from stocksim.results import CIRCLE, epidemic_peaks
-from stocksim.runner import run, run_epidemic
+from stocksim.runner import DAILY_MODES, run_epidemic
 
 EXIT_BAD_INPUT = 2
 log = logging.getLogger("stocksim")
@@ -61,7 +65,31 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, help="output directory (default: runs/NAME-TIMESTAMP)")
     r.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default parquet)")
     r.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
+    _add_scale_options(r)
     r.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    b = sub.add_parser("batch", help="run several scenarios into one folder, resumably, with index.csv")
+    b.add_argument("configs", nargs="+", help="scenario YAML files")
+    b.add_argument("--out", type=Path, required=True, help="folder for the run directories and index.csv")
+    b.add_argument("--replications", type=_positive_int, help="override every scenario's replications")
+    b.add_argument("--seed", type=_seed, help="override every scenario's seed")
+    b.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default parquet)")
+    _add_scale_options(b)
+    b.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    w = sub.add_parser("sweep", help="derive scenarios from a base over a grid of values and run them as a batch")
+    w.add_argument("config", help="base scenario YAML file")
+    w.add_argument(
+        "--set", action="append", default=[], metavar="PATH=V1,V2,...", help="values of one key (repeatable)"
+    )
+    w.add_argument("--lhs", type=_positive_int, help="Latin hypercube points over the --range keys")
+    w.add_argument("--range", action="append", default=[], metavar="PATH=LOW:HIGH", help="interval of one key")
+    w.add_argument("--out", type=Path, required=True, help="folder for the derived configs, runs and index.csv")
+    w.add_argument("--replications", type=_positive_int, help="override the replications")
+    w.add_argument("--seed", type=_seed, help="override the seed (also seeds the Latin hypercube)")
+    w.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default parquet)")
+    _add_scale_options(w)
+    w.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
     e = sub.add_parser("epidemic", help="run only the epidemic driver and write the census per city and day")
     e.add_argument("config", help="scenario YAML file")
@@ -89,6 +117,61 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check a scenario and its data files without running it")
     v.add_argument("config", help="scenario YAML file")
     return ap
+
+
+def _add_scale_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=_positive_int, help="local worker processes (default: all cores)")
+    p.add_argument(
+        "--dask", metavar="ADDRESS", help="tcp://HOST:PORT of a dask scheduler, or local:N for a LocalCluster"
+    )
+    p.add_argument(
+        "--daily",
+        choices=DAILY_MODES,
+        default="full",
+        help="daily table: full (every replication), quantiles (p5, p50, p95 and mean per day, city, item), none",
+    )
+
+
+def _backend(args: argparse.Namespace) -> Backend:
+    if args.dask:
+        parse_dask(args.dask)
+        return Backend(dask=args.dask)
+    return Backend(workers=args.workers or default_workers())
+
+
+class Progress:
+    """Replications done, rate and time left: a bar on a terminal, a line now and then otherwise."""
+
+    def __init__(self, total: int, label: str, quiet: bool):
+        self.total, self.label, self.quiet = total, label, quiet
+        self.done, self.start, self.last = 0, time.monotonic(), 0.0
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=label, unit="rep", file=sys.stderr, leave=False)
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if self.quiet:
+            return
+        if self.bar is not None:
+            self.bar.update(n)
+            return
+        now = time.monotonic()
+        if now - self.last >= 10 or self.done >= self.total:
+            rate = self.done / max(now - self.start, 1e-9)
+            left = (self.total - self.done) / rate if rate > 0 else float("nan")
+            print(
+                f"{self.label}: {self.done}/{self.total} replications, {rate:.1f} rep/s, about {left:.0f} s left",
+                file=sys.stderr,
+                flush=True,
+            )
+            self.last = now
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def compliance_table(summary: pd.DataFrame, loaded: LoadedScenario) -> str:
@@ -139,20 +222,80 @@ def stockout_lines(summary: pd.DataFrame, loaded: LoadedScenario, limit: int = 1
 
 def cmd_run(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.config)
-    out = args.out or default_out_dir(loaded.scenario.name)
+    s = loaded.scenario
+    out = args.out or default_out_dir(s.name)
     check_target(out, args.overwrite)
-    result = run(loaded, replications=args.replications, seed=args.seed)
-    write_run(result, loaded, out, fmt=args.format, overwrite=args.overwrite)
+    backend = _backend(args)
+    n = args.replications or s.replications
+    progress = Progress(n, s.name, args.quiet)
+    try:
+        result = run_to_dir(
+            loaded, out, replications=args.replications, seed=args.seed, fmt=args.format,
+            overwrite=args.overwrite, backend=backend, daily=args.daily, on_batch=progress,
+        )  # fmt: skip
+    finally:
+        progress.close()
     if not args.quiet:
-        s = loaded.scenario
         print(
             f"{s.name}: {result.replications} replications x {s.horizon_days} days, seed {result.seed}, "
-            f"{result.wall_seconds:.1f} s"
+            f"{backend.describe()}, {result.wall_seconds:.1f} s"
         )
         print(compliance_table(result.summary, loaded))
         print(stockout_lines(result.summary, loaded))
         print(f"results: {out}")
     return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    return _batch(args, [Path(c) for c in args.configs], args.out, None)
+
+
+def _batch(args: argparse.Namespace, configs: list[Path], out: Path, extra: dict | None) -> int:
+    backend = _backend(args)
+
+    def on_run(config: str, status: str) -> None:
+        if not args.quiet:
+            print(f"{config}: {status}", flush=True)
+
+    progress = Progress(0, "batch", True) if args.quiet else None
+    index = run_batch(
+        configs, out, replications=args.replications, seed=args.seed, fmt=args.format, backend=backend,
+        daily=args.daily, extra_columns=extra, on_run=on_run, on_batch=progress,
+    )  # fmt: skip
+    failed = index[index["status"].str.startswith("failed")]
+    if not args.quiet:
+        print(f"{len(index) - len(failed)} of {len(index)} runs complete; index: {out / 'index.csv'}")
+    return 1 if len(failed) else 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    base = Path(args.config)
+    loaded = load_scenario(base)
+    sets = []
+    for spec in args.set:
+        path, sep, values = spec.partition("=")
+        if not sep or not values:
+            raise ConfigError("--set", spec, "expected PATH=V1,V2,...", spec)
+        sets.append((path, [parse_value(v) for v in values.split(",")]))
+    ranges = []
+    for spec in args.range:
+        path, sep, span = spec.partition("=")
+        low, colon, high = span.partition(":")
+        try:
+            ranges.append((path, float(low), float(high)))
+        except ValueError:
+            raise ConfigError("--range", spec, "expected PATH=LOW:HIGH with numbers", spec) from None
+        if not sep or not colon or float(low) >= float(high):
+            raise ConfigError("--range", spec, "expected PATH=LOW:HIGH with LOW < HIGH", spec)
+    if not sets and not ranges:
+        raise ConfigError("sweep", "", "give at least one --set or --range")
+    seed = loaded.scenario.seed if args.seed is None else args.seed
+    points = sweep_points(sets, ranges, args.lhs, seed)
+    derived = derived_configs(base, points, args.out / "configs")
+    extra = {str(path): dict(point) for path, point in derived}
+    if not args.quiet:
+        print(f"{len(derived)} scenarios derived from {base} in {args.out / 'configs'}")
+    return _batch(args, [p for p, _ in derived], args.out, extra)
 
 
 def peaks_table(peaks: pd.DataFrame, loaded: LoadedScenario) -> str:
@@ -265,18 +408,37 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _terminate(signum, frame):  # SIGTERM: stop like Ctrl-C, so partial output is cleaned up
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     logging.basicConfig(level=logging.WARNING, format="stocksim: %(message)s")
     try:
-        commands = {"run": cmd_run, "epidemic": cmd_epidemic, "compare": cmd_compare, "validate": cmd_validate}
+        commands = {
+            "run": cmd_run,
+            "batch": cmd_batch,
+            "sweep": cmd_sweep,
+            "epidemic": cmd_epidemic,
+            "compare": cmd_compare,
+            "validate": cmd_validate,
+        }
         return commands[args.command](args)
     except (ConfigError, OutputExists) as exc:
         print(f"stocksim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BatchFailed as exc:
+        print(f"stocksim: a batch failed: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
-        print("stocksim: interrupted; nothing was written", file=sys.stderr)
+        print("stocksim: interrupted; the run in progress was not written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into a program that stopped reading (head, less)
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

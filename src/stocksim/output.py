@@ -12,6 +12,7 @@ import shutil
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from stocksim import __version__
@@ -111,3 +112,93 @@ def write_run(
     }
     info = manifest(loaded, result.seed, result.replications, result.wall_seconds, fmt)
     return write_outputs(out, tables, {"summary": result.summary}, info, fmt, overwrite)
+
+
+class RunWriter:
+    """Streams a run to disk batch by batch, then moves it into place whole.
+
+    Tables arrive in parts (one per batch, named by batch index so that reading them back gives
+    the same order however the batches were scheduled). Parquet tables are Parquet datasets: a
+    directory ``NAME.parquet/`` of part files, which ``pandas.read_parquet`` reads as one table.
+    CSV tables are joined in batch order into one ``NAME.csv`` at the end. For ``--daily
+    quantiles`` each batch's values are kept on disk and the quantiles are computed exactly
+    (numpy's linear interpolation) over all replications, a block of cells at a time.
+    """
+
+    def __init__(self, out: Path, fmt: str = "parquet", overwrite: bool = False):
+        check_target(out, overwrite)
+        self.out, self.fmt, self.overwrite = out, fmt, overwrite
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = out.parent / f".{out.name}.partial-{os.getpid()}"
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.staging.mkdir()
+        self._parts = self.staging / ".parts"
+        self._parts.mkdir()
+
+    def add_table(self, name: str, k: int, df: pd.DataFrame) -> None:
+        if self.fmt == "parquet":
+            folder = self.staging / f"{name}.parquet"
+            folder.mkdir(exist_ok=True)
+            df.to_parquet(folder / f"part-{k:05d}.parquet", index=False)
+        else:
+            folder = self._parts / name
+            folder.mkdir(exist_ok=True)
+            df.to_csv(folder / f"part-{k:05d}.csv", index=False)
+
+    def add_values(self, k: int, values: dict[str, np.ndarray]) -> None:
+        folder = self._parts / "values"
+        folder.mkdir(exist_ok=True)
+        for metric, v in values.items():
+            np.save(folder / f"{metric}-{k:05d}.npy", np.ascontiguousarray(v.T))  # cells x replications
+
+    def quantiles(self, metrics: tuple[str, ...], index: pd.DataFrame, block: int = 2048) -> pd.DataFrame:
+        """p5, p50, p95 and the mean of each metric per cell (row of ``index``), over all replications."""
+        folder = self._parts / "values"
+        frames = []
+        for metric in metrics:
+            files = sorted(folder.glob(f"{metric}-*.npy"))
+            arrays = [np.load(f, mmap_mode="r") for f in files]
+            cells = arrays[0].shape[0]
+            out = np.empty((cells, 4))
+            for a in range(0, cells, block):
+                chunk = np.concatenate([np.asarray(x[a : a + block]) for x in arrays], axis=1)
+                finite = np.where(np.isfinite(chunk), chunk, np.nan)
+                out[a : a + block, :3] = np.quantile(chunk, [0.05, 0.5, 0.95], axis=1).T
+                with np.errstate(invalid="ignore"):
+                    out[a : a + block, 3] = np.nanmean(finite, axis=1)
+            del arrays
+            frames.append(index.assign(metric=metric, p5=out[:, 0], p50=out[:, 1], p95=out[:, 2], mean=out[:, 3]))
+        return pd.concat(frames, ignore_index=True)
+
+    def finish(self, csv_tables: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame], info: dict) -> Path:
+        try:
+            if self.fmt == "csv":
+                for folder in sorted(p for p in self._parts.iterdir() if p.is_dir() and p.name != "values"):
+                    with open(self.staging / f"{folder.name}.csv", "w", encoding="utf-8") as dst:
+                        for j, part in enumerate(sorted(folder.glob("part-*.csv"))):
+                            with open(part, encoding="utf-8") as src:
+                                if j:
+                                    src.readline()  # one header
+                                shutil.copyfileobj(src, dst)
+            for name, df in tables.items():
+                _table(df, self.staging / name, self.fmt)
+            for name, df in csv_tables.items():
+                df.to_csv(self.staging / f"{name}.csv", index=False)
+            shutil.rmtree(self._parts)
+            with open(self.staging / "manifest.json", "w", encoding="utf-8") as f:
+                json.dump(info, f, indent=2, ensure_ascii=False)
+            if self.out.exists():  # --overwrite: swap, then remove the old run
+                old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
+                self.out.rename(old)
+                self.staging.rename(self.out)
+                shutil.rmtree(old)
+            else:
+                self.staging.rename(self.out)
+        except BaseException:
+            self.abort()
+            raise
+        return self.out
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from stocksim.config import Scenario
 from stocksim.model import EVENT_KINDS, BatchResult
@@ -187,14 +188,21 @@ def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
     compliance_share: share of day-ends compliant over all days and replications;
     p_stockout: share of replications with any unmet demand; fill_rate: served / demand over
     all replications; first_stockout_day_median: median over the replications that ran out.
+    95 % intervals: Wilson for p_stockout; Student t over the replications' values for
+    compliance_share (each replication's share of compliant days), unmet_mean and total_cost_mean.
     """
+    reps = reps.assign(
+        stocked_out=reps["first_stockout_day"].notna().astype(float),
+        share=reps["compliant_days"] / reps["days"],
+    )
     g = reps.groupby(["city", "item"], observed=True, sort=False)
+    n = g["replication"].nunique()
     out = pd.DataFrame(
         {
             "required_reserve": g["required_reserve"].mean(),
             "initial_days_of_cover": g["initial_days_of_cover"].mean(),
             "compliance_share": g["compliant_days"].sum() / g["days"].sum(),
-            "p_stockout": g["first_stockout_day"].apply(lambda x: float(x.notna().mean())),
+            "p_stockout": g["stocked_out"].mean(),
             "fill_rate": g["served"].sum() / g["demand"].sum().where(lambda x: x > 0),
             "unmet_mean": g["unmet"].mean(),
             "first_stockout_day_median": g["first_stockout_day"].median(),
@@ -203,11 +211,37 @@ def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
             "transport_cost_mean": g["transport_cost"].mean(),
             "expired_value_mean": g["expired_value"].mean(),
             "total_cost_mean": g["total_cost"].mean(),
-            "replications": g["replication"].nunique(),
+            "replications": n,
         }
-    ).reset_index()
+    )
     out["fill_rate"] = out["fill_rate"].fillna(1.0)
-    return out[list(SUMMARY_COLUMNS)]
+    out["p_stockout_low"], out["p_stockout_high"] = wilson(out["p_stockout"].to_numpy(), n.to_numpy())
+    for col, source in (("compliance_share", "share"), ("unmet_mean", "unmet"), ("total_cost_mean", "total_cost")):
+        mean, sd = g[source].mean(), g[source].std().fillna(0.0)
+        half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
+        out[f"{col}_low"] = np.where(n > 1, mean - half, np.nan)
+        out[f"{col}_high"] = np.where(n > 1, mean + half, np.nan)
+    return out.reset_index()[list(SUMMARY_COLUMNS) + list(CI_COLUMNS)]
+
+
+CI_COLUMNS = (
+    "p_stockout_low",
+    "p_stockout_high",
+    "compliance_share_low",
+    "compliance_share_high",
+    "unmet_mean_low",
+    "unmet_mean_high",
+    "total_cost_mean_low",
+    "total_cost_mean_high",
+)
+
+
+def wilson(p: np.ndarray, n: np.ndarray, z: float = 1.959963984540054) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a proportion p out of n."""
+    denom = 1 + z**2 / n
+    centre = (p + z**2 / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
 
 
 CENSUS_COLUMNS = (

@@ -8,7 +8,7 @@ replications x cities x items). Each replication draws from its own streams
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +19,7 @@ from stocksim.demand import expected_demand, realised_demand
 from stocksim.epidemic import EpidemicDriver
 from stocksim.geography import road_km
 from stocksim.model import BatchResult, Inputs, simulate_batch
+from stocksim.parallel import Backend
 from stocksim.params import draw_lead_times, sample_batch
 from stocksim.reserve import daily_max, required_reserve
 from stocksim.results import (
@@ -95,40 +96,94 @@ class RunResult:
     census: pd.DataFrame | None = None
 
 
+DAILY_MODES = ("full", "quantiles", "none")
+QUANTILE_METRICS = ("on_hand", "on_order", "demand", "unmet", "days_of_cover")
+
+
+@dataclass(frozen=True)
+class BatchTask:
+    """One unit of work, small enough to send to another process or machine."""
+
+    loaded: LoadedScenario
+    seed: int
+    replications: np.ndarray
+    daily: str = "full"
+
+    def label(self) -> str:
+        r = self.replications
+        return f"{self.loaded.source}: replications {r[0]}-{r[-1]}"
+
+
+@dataclass
+class BatchOutput:
+    """A batch's tables as plain columns (city and item as codes), ready to write or join."""
+
+    first: int
+    daily: dict[str, np.ndarray] | None
+    events: pd.DataFrame
+    per_replication: pd.DataFrame
+    census: dict[str, np.ndarray] | None
+    quantile_values: dict[str, np.ndarray] | None  # metric -> (R, H x L x I)
+
+
+def run_batch_task(task: BatchTask) -> BatchOutput:
+    """What a worker does: simulate the batch and shape its tables."""
+    s = task.loaded.scenario
+    b = Simulator(task.loaded).batch(task.seed, task.replications)
+    daily = daily_columns(b) if task.daily != "none" else None
+    values = None
+    if task.daily == "quantiles":
+        n = len(task.replications)
+        values = {m: np.ascontiguousarray(daily[m]).reshape(n, -1) for m in QUANTILE_METRICS}
+        daily = None
+    return BatchOutput(
+        first=int(task.replications[0]),
+        daily=daily,
+        events=events_table(s, b),
+        per_replication=replication_table(s, b),
+        census=census_columns(b.epidemic, task.replications) if s.epidemic.model != "none" else None,
+        quantile_values=values,
+    )
+
+
+def make_tasks(loaded: LoadedScenario, n: int, seed: int, batch_size: int, daily: str) -> list[BatchTask]:
+    return [BatchTask(loaded, seed, idx, daily) for idx in batches(n, batch_size)]
+
+
 def run(
     loaded: LoadedScenario,
     replications: int | None = None,
     seed: int | None = None,
     batch_size: int = DEFAULT_BATCH,
     keep_daily: bool = True,
+    backend: Backend | None = None,
+    on_batch: Callable[[int], None] | None = None,
 ) -> RunResult:
-    """Run a scenario's replications and return its tables."""
+    """Run a scenario's replications and return its tables in memory (for large runs use
+    ``run_to_dir``, which streams them to disk)."""
     s = loaded.scenario
     n = s.replications if replications is None else replications
     seed = s.seed if seed is None else seed
     start = time.perf_counter()
-    sim = Simulator(loaded)
-    daily, events, reps, census = [], [], [], []
+    tasks = make_tasks(loaded, n, seed, batch_size, "full" if keep_daily else "none")
+    outputs: dict[int, BatchOutput] = {}
+    for k, out in (backend or Backend()).run(run_batch_task, tasks, BatchTask.label):
+        outputs[k] = out
+        if on_batch:
+            on_batch(len(tasks[k].replications))
+    ordered = [outputs[k] for k in range(len(tasks))]
+    per_rep = pd.concat([o.per_replication for o in ordered], ignore_index=True)
     has_epidemic = s.epidemic.model != "none"
-    for idx in batches(n, batch_size):
-        b = sim.batch(seed, idx)
-        if keep_daily:
-            daily.append(daily_columns(b))
-        events.append(events_table(s, b))
-        reps.append(replication_table(s, b))
-        if has_epidemic:
-            census.append(census_columns(b.epidemic, idx))
-    per_rep = pd.concat(reps, ignore_index=True)
     return RunResult(
         scenario=s,
         seed=seed,
         replications=n,
-        daily=daily_frame(s, concat_columns(daily)) if keep_daily else None,
-        events=pd.concat(events, ignore_index=True),
+        daily=daily_frame(s, concat_columns([o.daily for o in ordered])) if keep_daily else None,
+        events=pd.concat([o.events for o in ordered], ignore_index=True),
         per_replication=per_rep,
         summary=summary_table(per_rep),
         wall_seconds=time.perf_counter() - start,
-        census=census_frame(s, concat_columns(census)) if has_epidemic else None,
+        census=census_frame(s, concat_columns([o.census for o in ordered])) if has_epidemic else None,
     )
 
 

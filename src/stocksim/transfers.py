@@ -75,21 +75,27 @@ class TransferPlanner:
         if cfg.enabled:
             keep = cfg.donor_keeps_days * daily
             surplus[:, :n_c] = np.maximum(on_hand[:, :n_c] - keep[:, :n_c], 0.0)
+        available = surplus.sum(axis=1)  # (R, I): what all donors together can still give
+        if not (np.minimum(need.sum(axis=1), available) > 0).any():
+            return flows
         order = np.argsort(cover, axis=1, kind="stable")  # most urgent first
         r_idx, i_idx = np.ogrid[:n_r, :n_i]
         for rank in range(n_c):
             req = order[:, rank, :]  # (R, I)
-            left = need[r_idx, req, i_idx]
+            left = np.minimum(need[r_idx, req, i_idx], available)
             if not left.any():
                 continue
             donors = self._donor_order(req, surplus)
             for j in range(n_l - 1):
+                if not left.any():
+                    break
                 donor = donors[:, j, :]
                 give = np.minimum(left, surplus[r_idx, donor, i_idx])
                 give = np.where(donor == req, 0.0, give)
                 left = left - give
                 surplus[r_idx, donor, i_idx] -= give
                 flows[r_idx, donor, req, i_idx] += give
+            available = surplus.sum(axis=1)
         return flows
 
     def _donor_order(self, req: np.ndarray, surplus: np.ndarray) -> np.ndarray:
