@@ -194,7 +194,7 @@ def compliance_table(summary: pd.DataFrame, loaded: LoadedScenario) -> str:
             row = table.loc[(city, it.id)]
             cover = row["initial_days_of_cover"]
             flag = "!" if cover < coverage else " "
-            cover_txt = "inf" if math.isinf(cover) else f"{cover:.1f}"
+            cover_txt = "-" if math.isnan(cover) else f"{cover:.1f}"
             cells.append(f"{row['compliance_share']:>4.0%} {cover_txt:>5}{flag}".rjust(width + 1))
         lines.append(f"{names[city][:14]:<14}" + "".join(cells))
     return "\n".join(lines)

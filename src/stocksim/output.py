@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -163,10 +164,14 @@ class RunWriter:
             out = np.empty((cells, 4))
             for a in range(0, cells, block):
                 chunk = np.concatenate([np.asarray(x[a : a + block]) for x in arrays], axis=1)
-                finite = np.where(np.isfinite(chunk), chunk, np.nan)
-                out[a : a + block, :3] = np.quantile(chunk, [0.05, 0.5, 0.95], axis=1).T
-                with np.errstate(invalid="ignore"):
-                    out[a : a + block, 3] = np.nanmean(finite, axis=1)
+                if np.isnan(chunk).any():  # days of cover are undefined where nothing is needed
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells stay NaN
+                        out[a : a + block, :3] = np.nanquantile(chunk, [0.05, 0.5, 0.95], axis=1).T
+                        out[a : a + block, 3] = np.nanmean(chunk, axis=1)
+                else:
+                    out[a : a + block, :3] = np.quantile(chunk, [0.05, 0.5, 0.95], axis=1).T
+                    out[a : a + block, 3] = chunk.mean(axis=1)
             del arrays
             frames.append(index.assign(metric=metric, p5=out[:, 0], p50=out[:, 1], p95=out[:, 2], mean=out[:, 3]))
         return pd.concat(frames, ignore_index=True)

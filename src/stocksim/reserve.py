@@ -48,7 +48,6 @@ def required_reserve(
 
 
 def days_of_cover(on_hand: np.ndarray, daily: np.ndarray) -> np.ndarray:
-    """on_hand / daily max; infinite when nothing is needed and something is held."""
+    """on_hand / daily max; undefined (NaN) where nothing is needed (a depot, an unused item)."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        out = on_hand / daily
-    return np.where(daily > 0, out, np.where(on_hand > 0, np.inf, 0.0))
+        return np.where(daily > 0, on_hand / np.where(daily > 0, daily, 1.0), np.nan)
