@@ -33,8 +33,8 @@ from stocksim.runner import DEFAULT_BATCH, QUANTILE_METRICS, make_tasks, run_bat
 
 def batch_size_for(n: int, backend: Backend, daily: str) -> int:
     """Replications per batch: enough batches to keep every worker busy, few enough that a
-    batch's tables stay small (daily tables are the large ones)."""
-    cap = DEFAULT_BATCH if daily == "full" else 250
+    batch's arrays stay small (a few hundred MB at most)."""
+    cap = DEFAULT_BATCH
     workers = 4 if backend.dask else backend.workers
     return max(1, min(cap, math.ceil(n / max(1, 2 * workers)) if workers > 1 else cap))
 
@@ -59,6 +59,7 @@ def run_to_dir(
     backend: Backend | None = None,
     daily: str = "full",
     batch_size: int | None = None,
+    events: bool = True,
     on_batch: Callable[[int], None] | None = None,
 ) -> RunSummary:
     s = loaded.scenario
@@ -69,7 +70,7 @@ def run_to_dir(
     start = time.perf_counter()
     writer = RunWriter(out, fmt, overwrite)
     try:
-        tasks = make_tasks(loaded, n, seed, size, daily)
+        tasks = make_tasks(loaded, n, seed, size, daily, events)
         per_rep: dict[int, pd.DataFrame] = {}
         for k, o in backend.run(run_batch_task, tasks, lambda t: t.label()):
             writer.add_table("events", k, o.events)
@@ -91,6 +92,7 @@ def run_to_dir(
         wall = time.perf_counter() - start
         info = manifest(loaded, seed, n, wall, fmt) | {
             "daily": daily,
+            "events": "full" if events else "levels and expiry only",
             "batch_size": size,
             "backend": backend.describe(),
         }
@@ -163,6 +165,7 @@ def run_batch(
     fmt: str = "parquet",
     backend: Backend | None = None,
     daily: str = "full",
+    events: bool = True,
     extra_columns: dict[str, dict] | None = None,
     on_run: Callable[[str, str], None] | None = None,
     on_batch: Callable[[int], None] | None = None,
@@ -194,7 +197,7 @@ def run_batch(
             try:
                 result = run_to_dir(
                     ls, run_dir, replications=n, seed=sd, fmt=fmt, overwrite=run_dir.exists(),
-                    backend=backend, daily=daily, on_batch=on_batch,
+                    backend=backend, daily=daily, events=events, on_batch=on_batch,
                 )  # fmt: skip
                 row |= {"status": "done", "wall_seconds": round(result.wall_seconds, 3)} | headline(result.summary)
                 if on_run:

@@ -130,6 +130,12 @@ def _add_scale_options(p: argparse.ArgumentParser) -> None:
         default="full",
         help="daily table: full (every replication), quantiles (p5, p50, p95 and mean per day, city, item), none",
     )
+    p.add_argument(
+        "--events",
+        choices=("full", "none"),
+        default="full",
+        help="event log: full, or none (only response levels and write-offs; faster for large runs)",
+    )
 
 
 def _backend(args: argparse.Namespace) -> Backend:
@@ -231,7 +237,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         result = run_to_dir(
             loaded, out, replications=args.replications, seed=args.seed, fmt=args.format,
-            overwrite=args.overwrite, backend=backend, daily=args.daily, on_batch=progress,
+            overwrite=args.overwrite, backend=backend, daily=args.daily, events=args.events == "full",
+            on_batch=progress,
         )  # fmt: skip
     finally:
         progress.close()
@@ -260,7 +267,7 @@ def _batch(args: argparse.Namespace, configs: list[Path], out: Path, extra: dict
     progress = Progress(0, "batch", True) if args.quiet else None
     index = run_batch(
         configs, out, replications=args.replications, seed=args.seed, fmt=args.format, backend=backend,
-        daily=args.daily, extra_columns=extra, on_run=on_run, on_batch=progress,
+        daily=args.daily, events=args.events == "full", extra_columns=extra, on_run=on_run, on_batch=progress,
     )  # fmt: skip
     failed = index[index["status"].str.startswith("failed")]
     if not args.quiet:

@@ -114,11 +114,14 @@ class _Events:
         return {k: v[order] for k, v in out.items()}
 
 
-def _every(env: simpy.Environment, first: float, step: int, action: Callable[[int], None]):
-    """A process that calls ``action(day)`` at time ``first``, ``first + step``, ..."""
+def _every(env: simpy.Environment, first: float, step: int, until: int, action: Callable[[int], None]):
+    """A process that calls ``action(day)`` at time ``first``, ``first + step``, ... before ``until``.
+    It ends by itself, so nothing is left scheduled (and nothing kept alive) after the run."""
     yield env.timeout(first)
     while True:
         action(int(env.now))
+        if env.now + step >= until:
+            return
         yield env.timeout(step)
 
 
@@ -136,6 +139,7 @@ class Inputs:
     circle_required: np.ndarray  # (R, H, I)
     epidemic: EpidemicBatch
     km: np.ndarray  # (L, L) road km between locations
+    record_events: bool = True  # orders, deliveries, allocations and transfers (expiry and levels always)
 
 
 def _order_id(day, buyer, item, n_buyers: int, n_items: int):
@@ -172,6 +176,7 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
     population = np.array([c.population for c in s.cities], float)
     share_of_spend = x.daily_max[:, :n_c] / np.maximum(x.daily_max[:, :n_c].sum(axis=1, keepdims=True), 1e-300)
     city_of_buyer = np.array([*range(n_c), *[s.city_ids.index(d.city) for d in s.depots], lead, lead])
+    grid_r, grid_b, grid_i = np.ix_(np.arange(n_r), np.arange(n_buyers), np.arange(n_i))
     for r, day, c, code in x.epidemic.level_changes:
         events.add("response_level", day, r, c, np.full(len(r), -1), code.astype(float))
     env = simpy.Environment()
@@ -203,7 +208,8 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
             record["received"][:, t] += got
             on_order[:] -= got
             carriage_inbound[:] -= got
-            events.add("carriage", t, *np.nonzero(got), got[got > 0], counterpart=at_centre)
+            if x.record_events:
+                events.add("carriage", t, *np.nonzero(got), got[got > 0], counterpart=at_centre)
         if t in transfers:
             parcel = transfers.pop(t)
             got = parcel.total()
@@ -232,7 +238,8 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
         on_order[:] += to
         carriage_inbound[:] += to
         record["transport_cost"][:, t] += to * x.km[lead][None, :, None] * cost_km
-        events.add("allocation", t, *np.nonzero(to), to[to > 0], counterpart=at_centre)
+        if x.record_events:
+            events.add("allocation", t, *np.nonzero(to), to[to > 0], counterpart=at_centre)
         for day in np.unique(ship_days[:n_c]):
             cities = ship_days == day
             add_parcel(
@@ -305,10 +312,14 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
         lead_time = x.lead_times[:, :, t][:, :, city_of_buyer]  # (R, S, B, I)
         travel = np.maximum(1, np.rint(lead_time * p.lead_time_factor[:, :, t, None, None])).astype(int)
         due = np.minimum(t + travel, horizon)
+        per_supplier = shipped.sum(axis=-1)  # (R, S, B, I): one truck a day per supplier, buyer, item
+        for k in range(per_supplier.shape[1]):  # within one supplier each (r, b, i) has one arrival day
+            arrivals[due[:, k], grid_r, grid_b, grid_i] += per_supplier[:, k]
+        if not x.record_events:
+            return
         r, sup, b, i, w = np.nonzero(shipped)
         qty = shipped[r, sup, b, i, w]
         when = due[r, sup, b, i]
-        np.add.at(arrivals, (when, r, b, i), qty)
         inside = when < horizon  # shipments still travelling at the end show as on_order
         where = np.where(b == centre, at_centre, b)
         cols = (when, r, where, i, qty, _order_id(days[w], b, i, n_buyers, n_i), sup)
@@ -318,16 +329,16 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
         record["on_hand"][:, t] = stock.on_hand()
         record["on_order"][:, t] = on_order
 
-    env.process(_every(env, EXPIRY, 1, write_off))
-    env.process(_every(env, DELIVERY, 1, deliver))
-    env.process(_every(env, DEMAND, 1, consume))
+    env.process(_every(env, EXPIRY, 1, horizon, write_off))
+    env.process(_every(env, DELIVERY, 1, horizon, deliver))
+    env.process(_every(env, DEMAND, 1, horizon, consume))
     if s.procurement.mode != "none" and len(review_days(s)):
-        env.process(_every(env, review_days(s)[0] + REVIEW, s.procurement.review_every_days, review))
-        env.process(_every(env, DISPATCH, 1, dispatch))
+        env.process(_every(env, review_days(s)[0] + REVIEW, s.procurement.review_every_days, horizon, review))
+        env.process(_every(env, DISPATCH, 1, horizon, dispatch))
     if planner.active:
-        env.process(_every(env, TRANSFER, 1, transfer))
-    env.process(_every(env, RECORD, 1, end_of_day))
-    env.run(until=horizon)
+        env.process(_every(env, TRANSFER, 1, horizon, transfer))
+    env.process(_every(env, RECORD, 1, horizon, end_of_day))
+    env.run()
 
     return BatchResult(
         replications=p.replications,

@@ -54,7 +54,7 @@ class Simulator:
         self.driver = EpidemicDriver(loaded)
         self.km = location_km(loaded.scenario, road_km(loaded))
 
-    def batch(self, seed: int, replications: np.ndarray) -> BatchResult:
+    def batch(self, seed: int, replications: np.ndarray, events: bool = True) -> BatchResult:
         """Draw the batch's numbers and run it: sample -> epidemic -> demand -> reserve rule -> SimPy model."""
         s = self.scenario
         p = sample_batch(s, seed, replications)
@@ -74,6 +74,7 @@ class Simulator:
             circle_required=circle_required,
             epidemic=epi,
             km=self.km,
+            record_events=events,
         )
         return simulate_batch(s, inputs)
 
@@ -108,6 +109,7 @@ class BatchTask:
     seed: int
     replications: np.ndarray
     daily: str = "full"
+    events: bool = True
 
     def label(self) -> str:
         r = self.replications
@@ -129,7 +131,7 @@ class BatchOutput:
 def run_batch_task(task: BatchTask) -> BatchOutput:
     """What a worker does: simulate the batch and shape its tables."""
     s = task.loaded.scenario
-    b = Simulator(task.loaded).batch(task.seed, task.replications)
+    b = Simulator(task.loaded).batch(task.seed, task.replications, task.events)
     daily = daily_columns(b) if task.daily != "none" else None
     values = None
     if task.daily == "quantiles":
@@ -146,8 +148,10 @@ def run_batch_task(task: BatchTask) -> BatchOutput:
     )
 
 
-def make_tasks(loaded: LoadedScenario, n: int, seed: int, batch_size: int, daily: str) -> list[BatchTask]:
-    return [BatchTask(loaded, seed, idx, daily) for idx in batches(n, batch_size)]
+def make_tasks(
+    loaded: LoadedScenario, n: int, seed: int, batch_size: int, daily: str, events: bool = True
+) -> list[BatchTask]:
+    return [BatchTask(loaded, seed, idx, daily, events) for idx in batches(n, batch_size)]
 
 
 def run(
