@@ -228,3 +228,20 @@ def test_progress_prints_plain_lines_when_not_a_terminal(tmp_path, capsys):
     )
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def test_turning_the_event_log_off_changes_no_result(tmp_path):
+    loaded = load_scenario(DEFAULT)
+    run_to_dir(loaded, tmp_path / "on", replications=3)
+    run_to_dir(loaded, tmp_path / "off", replications=3, events=False)
+    on, off = _tables(tmp_path / "on"), _tables(tmp_path / "off")
+    pd.testing.assert_frame_equal(on["daily"], off["daily"])
+    pd.testing.assert_frame_equal(on["summary"], off["summary"])
+    assert set(off["events"]["kind"].astype(str)) <= {
+        "response_level",
+        "expiry",
+        "order",
+        "transfer_out",
+        "transfer_in",
+    }
+    assert (on["events"]["kind"] == "delivery").any() and not (off["events"]["kind"] == "delivery").any()
