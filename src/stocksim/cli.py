@@ -114,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     c.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
+    rp = sub.add_parser("report", help="write a self-contained HTML report of a run directory")
+    rp.add_argument("run_dir", type=Path, help="a directory written by stocksim run")
+    rp.add_argument("--out", type=Path, help="HTML file (default: RUN_DIR/report.html)")
+    rp.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the report")
+    rp.add_argument("--overwrite", action="store_true", help="replace an existing report")
+
     v = sub.add_parser("validate", help="check a scenario and its data files without running it")
     v.add_argument("config", help="scenario YAML file")
     return ap
@@ -405,6 +411,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from stocksim.report import html_report, load_run
+
+    if not (args.run_dir / "manifest.json").is_file():
+        raise ConfigError(args.run_dir, "", "not a stocksim run directory (no manifest.json)")
+    out = args.out or args.run_dir / "report.html"
+    if out.exists() and not args.overwrite:
+        raise OutputExists(f"{out}: already exists; pass --overwrite to replace it")
+    text = html_report(load_run(args.run_dir), args.lang)
+    tmp = out.with_name(f".{out.name}.partial")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+    print(f"report: {out}")
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.config)
     s = loaded.scenario
@@ -431,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
             "sweep": cmd_sweep,
             "epidemic": cmd_epidemic,
             "compare": cmd_compare,
+            "report": cmd_report,
             "validate": cmd_validate,
         }
         return commands[args.command](args)

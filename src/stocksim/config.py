@@ -179,6 +179,7 @@ class Distances(BaseModel):
 
     model_config = _FROZEN
     file: str | None = None
+    km: dict[Id, dict[Id, NonNeg]] | None = None
     road_factor: float = Field(default=1.25, ge=1.0)
 
 
@@ -536,6 +537,15 @@ def check_references(s: Scenario, source: str | Path) -> None:
             for i in s.item_ids:
                 if i not in r.declared.get(c, {}):
                     fail(f"reserve.declared.{c}.{i}", "missing: daily_max is 'declared'")
+
+    dist = s.distances
+    if dist.file and dist.km:
+        fail("distances", "give either file or km, not both")
+    if dist.km is not None:
+        for a in s.city_ids:
+            for b in s.city_ids:
+                if a != b and b not in dist.km.get(a, {}):
+                    fail(f"distances.km.{a}.{b}", "missing: km needs every pair of cities")
 
     e = s.epidemic
     if e.model == "census" and not e.file:

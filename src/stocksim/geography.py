@@ -54,6 +54,9 @@ def road_km(loaded: LoadedScenario) -> np.ndarray:
     d = loaded.scenario.distances
     if d.file:
         return read_city_matrix(loaded, d.file, "distances.file")
+    if d.km is not None:
+        ids = loaded.scenario.city_ids
+        return np.array([[0.0 if a == b else d.km[a][b] for b in ids] for a in ids])
     return great_circle_km(loaded.scenario) * d.road_factor
 
 
