@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= configs/jinan-circle.yaml
 
-.PHONY: run test lint format bench clean install
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint format bench clean install app
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,15 +23,25 @@ run: $(STAMP)
 	$(BIN)/stocksim run $(CONFIG)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks app
+	$(BIN)/ruff format --check src tests benchmarks app
 
 format: $(STAMP)
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks app
+	$(BIN)/ruff check --fix src tests benchmarks app
 
-test: lint
+# The browser test drives Debian's Chromium (never a downloaded browser); CJK fonts for Chinese labels.
+$(CHROMIUM):
+	@if command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-wqy-microhei; \
+	else echo "Chromium is needed for the browser test: install it as $(CHROMIUM)" >&2; exit 1; fi
+
+test: lint $(CHROMIUM)
 	$(BIN)/python -m pytest -q
+
+app: $(STAMP)
+	$(BIN)/streamlit run app/streamlit_app.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py

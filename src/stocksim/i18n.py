@@ -51,7 +51,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "median": ("median", "中位数"),
     "band": ("5-95 % of replications", "5%-95% 区间"),
     "required": ("required reserve", "储备要求"),
-    "first_stockout": ("median first stockout", "首次断供（中位数）"),
+    "first_stockout": ("Median first stockout day", "首次断供日（中位数）"),
     "day": ("Day", "天"),
     "units": ("Units", "数量"),
     "consumption": ("Consumption", "消耗"),

@@ -62,7 +62,10 @@ def cover_matrix(summary: pd.DataFrame, s: Scenario, lang: str = "en") -> tuple[
     )
     share = table.pivot(index="city", columns="item", values="compliance_share").reindex(index=rows, columns=s.item_ids)
     rename = {"index": cities, "columns": items}
-    return cover.rename(**rename), share.rename(**rename)
+    cover, share = cover.rename(**rename), share.rename(**rename)
+    cover.index.name = share.index.name = t("city", lang)
+    cover.columns.name = share.columns.name = None
+    return cover, share
 
 
 def daily_bands(daily: pd.DataFrame, metric: str = "on_hand") -> pd.DataFrame:
