@@ -25,10 +25,10 @@ import pandas as pd
 import yaml
 
 from stocksim.config import ConfigError, LoadedScenario, load_scenario, parse_scenario
-from stocksim.output import RunWriter, manifest
+from stocksim.output import RunWriter, manifest, write_part, write_values
 from stocksim.parallel import Backend, BatchFailed
 from stocksim.results import CIRCLE, census_frame, daily_frame, summary_table
-from stocksim.runner import DEFAULT_BATCH, QUANTILE_METRICS, make_tasks, run_batch_task
+from stocksim.runner import DEFAULT_BATCH, QUANTILE_METRICS, BatchOutput, BatchTask, make_tasks, run_batch_task
 
 
 def batch_size_for(n: int, backend: Backend, daily: str) -> int:
@@ -72,18 +72,18 @@ def run_to_dir(
     try:
         tasks = make_tasks(loaded, n, seed, size, daily, events)
         per_rep: dict[int, pd.DataFrame] = {}
-        for k, o in backend.run(run_batch_task, tasks, lambda t: t.label()):
-            writer.add_table("events", k, o.events)
-            writer.add_table("replications", k, o.per_replication)
-            if o.daily is not None:
-                writer.add_table("daily", k, daily_frame(s, o.daily))
-            if o.census is not None:
-                writer.add_table("census", k, census_frame(s, o.census))
-            if o.quantile_values is not None:
-                writer.add_values(k, o.quantile_values)
-            per_rep[k] = o.per_replication
-            if on_batch:
-                on_batch(len(tasks[k].replications))
+        if backend.dask:  # workers may be other machines: results come back here to be written
+            for k, o in backend.run(run_batch_task, tasks, lambda t: t.label()):
+                write_batch(writer.staging, fmt, k, o, s)
+                per_rep[k] = o.per_replication
+                if on_batch:
+                    on_batch(len(tasks[k].replications))
+        else:  # local workers write their own parts and send back only the per-replication table
+            jobs = [WriteJob(task, k, str(writer.staging), fmt) for k, task in enumerate(tasks)]
+            for k, reps_k in backend.run(run_and_write, jobs, lambda j: j.task.label()):
+                per_rep[k] = reps_k
+                if on_batch:
+                    on_batch(len(tasks[k].replications))
         reps = pd.concat([per_rep[k] for k in sorted(per_rep)], ignore_index=True)
         summary = summary_table(reps)
         tables = {}
@@ -101,6 +101,32 @@ def run_to_dir(
         writer.abort()
         raise
     return RunSummary(out, summary, n, seed, wall)
+
+
+def write_batch(staging: Path, fmt: str, k: int, o: BatchOutput, s) -> None:
+    write_part(staging, fmt, "events", k, o.events)
+    write_part(staging, fmt, "replications", k, o.per_replication)
+    if o.daily is not None:
+        write_part(staging, fmt, "daily", k, daily_frame(s, o.daily))
+    if o.census is not None:
+        write_part(staging, fmt, "census", k, census_frame(s, o.census))
+    if o.quantile_values is not None:
+        write_values(staging, k, o.quantile_values)
+
+
+@dataclass(frozen=True)
+class WriteJob:
+    task: BatchTask
+    k: int
+    staging: str
+    fmt: str
+
+
+def run_and_write(job: WriteJob) -> pd.DataFrame:
+    """A local worker's whole job: simulate, write the parts, return the per-replication table."""
+    o = run_batch_task(job.task)
+    write_batch(Path(job.staging), job.fmt, job.k, o, job.task.loaded.scenario)
+    return o.per_replication
 
 
 def cell_index(s) -> pd.DataFrame:

@@ -115,6 +115,26 @@ def write_run(
     return write_outputs(out, tables, {"summary": result.summary}, info, fmt, overwrite)
 
 
+def write_part(staging: Path, fmt: str, name: str, k: int, df: pd.DataFrame) -> None:
+    """Part k of a table in a run's staging directory (a worker process may call this too)."""
+    if fmt == "parquet":
+        folder = staging / f"{name}.parquet"
+        folder.mkdir(exist_ok=True)
+        df.to_parquet(folder / f"part-{k:05d}.parquet", index=False)
+    else:
+        folder = staging / ".parts" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        df.to_csv(folder / f"part-{k:05d}.csv", index=False)
+
+
+def write_values(staging: Path, k: int, values: dict[str, np.ndarray]) -> None:
+    """Batch k's daily values for the quantiles, one file per metric, cells x replications."""
+    folder = staging / ".parts" / "values"
+    folder.mkdir(parents=True, exist_ok=True)
+    for metric, v in values.items():
+        np.save(folder / f"{metric}-{k:05d}.npy", np.ascontiguousarray(v.T))
+
+
 class RunWriter:
     """Streams a run to disk batch by batch, then moves it into place whole.
 
@@ -138,22 +158,12 @@ class RunWriter:
         self._parts.mkdir()
 
     def add_table(self, name: str, k: int, df: pd.DataFrame) -> None:
-        if self.fmt == "parquet":
-            folder = self.staging / f"{name}.parquet"
-            folder.mkdir(exist_ok=True)
-            df.to_parquet(folder / f"part-{k:05d}.parquet", index=False)
-        else:
-            folder = self._parts / name
-            folder.mkdir(exist_ok=True)
-            df.to_csv(folder / f"part-{k:05d}.csv", index=False)
+        write_part(self.staging, self.fmt, name, k, df)
 
     def add_values(self, k: int, values: dict[str, np.ndarray]) -> None:
-        folder = self._parts / "values"
-        folder.mkdir(exist_ok=True)
-        for metric, v in values.items():
-            np.save(folder / f"{metric}-{k:05d}.npy", np.ascontiguousarray(v.T))  # cells x replications
+        write_values(self.staging, k, values)
 
-    def quantiles(self, metrics: tuple[str, ...], index: pd.DataFrame, block: int = 2048) -> pd.DataFrame:
+    def quantiles(self, metrics: tuple[str, ...], index: pd.DataFrame, block: int = 512) -> pd.DataFrame:
         """p5, p50, p95 and the mean of each metric per cell (row of ``index``), over all replications."""
         folder = self._parts / "values"
         frames = []
