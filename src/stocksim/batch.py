@@ -25,9 +25,9 @@ import pandas as pd
 import yaml
 
 from stocksim.config import ConfigError, LoadedScenario, load_scenario, parse_scenario
-from stocksim.output import RunWriter, manifest, write_part, write_values
+from stocksim.output import RunWriter, manifest, read_parts, write_part, write_values
 from stocksim.parallel import Backend, BatchFailed
-from stocksim.results import CIRCLE, census_frame, daily_frame, summary_table
+from stocksim.results import CIRCLE, SUMMARY_INPUTS, census_frame, daily_frame, summary_table
 from stocksim.runner import DEFAULT_BATCH, QUANTILE_METRICS, BatchOutput, BatchTask, make_tasks, run_batch_task
 
 
@@ -71,21 +71,18 @@ def run_to_dir(
     writer = RunWriter(out, fmt, overwrite)
     try:
         tasks = make_tasks(loaded, n, seed, size, daily, events)
-        per_rep: dict[int, pd.DataFrame] = {}
         if backend.dask:  # workers may be other machines: results come back here to be written
             for k, o in backend.run(run_batch_task, tasks, lambda t: t.label()):
                 write_batch(writer.staging, fmt, k, o, s)
-                per_rep[k] = o.per_replication
                 if on_batch:
                     on_batch(len(tasks[k].replications))
-        else:  # local workers write their own parts and send back only the per-replication table
+        else:  # local workers write their own parts
             jobs = [WriteJob(task, k, str(writer.staging), fmt) for k, task in enumerate(tasks)]
-            for k, reps_k in backend.run(run_and_write, jobs, lambda j: j.task.label()):
-                per_rep[k] = reps_k
+            for k, _ in backend.run(run_and_write, jobs, lambda j: j.task.label()):
                 if on_batch:
                     on_batch(len(tasks[k].replications))
-        reps = pd.concat([per_rep[k] for k in sorted(per_rep)], ignore_index=True)
-        summary = summary_table(reps)
+        # The summary reads back only the columns it needs, so memory stays small at any size.
+        summary = summary_table(read_parts(writer.staging, fmt, "replications", SUMMARY_INPUTS))
         tables = {}
         if daily == "quantiles":
             tables["daily_quantiles"] = writer.quantiles(QUANTILE_METRICS, cell_index(s))
@@ -122,11 +119,11 @@ class WriteJob:
     fmt: str
 
 
-def run_and_write(job: WriteJob) -> pd.DataFrame:
-    """A local worker's whole job: simulate, write the parts, return the per-replication table."""
+def run_and_write(job: WriteJob) -> int:
+    """A local worker's whole job: simulate and write the parts; returns the replications done."""
     o = run_batch_task(job.task)
     write_batch(Path(job.staging), job.fmt, job.k, o, job.task.loaded.scenario)
-    return o.per_replication
+    return len(job.task.replications)
 
 
 def cell_index(s) -> pd.DataFrame:

@@ -135,6 +135,14 @@ def write_values(staging: Path, k: int, values: dict[str, np.ndarray]) -> None:
         np.save(folder / f"{metric}-{k:05d}.npy", np.ascontiguousarray(v.T))
 
 
+def read_parts(staging: Path, fmt: str, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A table written in parts, read back in part order (only ``columns``)."""
+    if fmt == "parquet":
+        return pd.read_parquet(staging / f"{name}.parquet", columns=list(columns))
+    parts = sorted((staging / ".parts" / name).glob("part-*.csv"))
+    return pd.concat([pd.read_csv(p, usecols=list(columns)) for p in parts], ignore_index=True)[list(columns)]
+
+
 class RunWriter:
     """Streams a run to disk batch by batch, then moves it into place whole.
 

@@ -182,6 +182,26 @@ SUMMARY_COLUMNS = (
 )
 
 
+SUMMARY_INPUTS = (
+    "replication",
+    "city",
+    "item",
+    "demand",
+    "served",
+    "unmet",
+    "expired",
+    "purchase_cost",
+    "transport_cost",
+    "expired_value",
+    "total_cost",
+    "compliant_days",
+    "first_stockout_day",
+    "required_reserve",
+    "initial_days_of_cover",
+    "days",
+)
+
+
 def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
     """One row per city (and ALL) and item, over all replications.
 
