@@ -143,6 +143,29 @@ def read_parts(staging: Path, fmt: str, name: str, columns: tuple[str, ...]) -> 
     return pd.concat([pd.read_csv(p, usecols=list(columns)) for p in parts], ignore_index=True)[list(columns)]
 
 
+class _NpyRows:
+    """Rows of a 2-D .npy file read with plain file reads: unlike a memory map, pages read once
+    do not stay in this process's resident memory."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        with open(path, "rb") as f:
+            major, _ = np.lib.format.read_magic(f)
+            read_header = np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
+            self.shape, fortran, self.dtype = read_header(f)
+            self.offset = f.tell()
+        if fortran or len(self.shape) != 2:
+            raise ValueError(f"{path}: expected a C-ordered 2-D array")
+
+    def rows(self, a: int, b: int) -> np.ndarray:
+        b = min(b, self.shape[0])
+        row = self.shape[1] * self.dtype.itemsize
+        with open(self.path, "rb") as f:
+            f.seek(self.offset + a * row)
+            data = f.read((b - a) * row)
+        return np.frombuffer(data, dtype=self.dtype).reshape(b - a, self.shape[1])
+
+
 class RunWriter:
     """Streams a run to disk batch by batch, then moves it into place whole.
 
@@ -176,12 +199,11 @@ class RunWriter:
         folder = self._parts / "values"
         frames = []
         for metric in metrics:
-            files = sorted(folder.glob(f"{metric}-*.npy"))
-            arrays = [np.load(f, mmap_mode="r") for f in files]
-            cells = arrays[0].shape[0]
+            files = [_NpyRows(f) for f in sorted(folder.glob(f"{metric}-*.npy"))]
+            cells = files[0].shape[0]
             out = np.empty((cells, 4))
             for a in range(0, cells, block):
-                chunk = np.concatenate([np.asarray(x[a : a + block]) for x in arrays], axis=1)
+                chunk = np.concatenate([f.rows(a, a + block) for f in files], axis=1)
                 if np.isnan(chunk).any():  # days of cover are undefined where nothing is needed
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells stay NaN
@@ -190,7 +212,6 @@ class RunWriter:
                 else:
                     out[a : a + block, :3] = np.quantile(chunk, [0.05, 0.5, 0.95], axis=1).T
                     out[a : a + block, 3] = chunk.mean(axis=1)
-            del arrays
             frames.append(index.assign(metric=metric, p5=out[:, 0], p50=out[:, 1], p95=out[:, 2], mean=out[:, 3]))
         return pd.concat(frames, ignore_index=True)
 
