@@ -4,8 +4,9 @@ cost against scenario size, each against the speed floor measured in the same ru
     python benchmarks/bench_scale.py [--reps 1000] [--big 10000] [--skip-big]
 
 Runs ``stocksim run`` as a separate process for the first three figures (what a user runs):
-1. REPS replications of the default scenario on 1 worker with --daily none (ms per replication
-   and ratio to floor.py --days 180 --cities 7 --items 6);
+1. REPS replications of the default scenario on 1 worker with --daily none --events none (ms
+   per replication, including process start-up, and ratio to floor.py --days 180 --cities 7
+   --items 6);
 2. the same on 2 workers: the speed-up;
 3. BIG replications with --daily quantiles on 1 worker: peak memory (max resident set size);
 4. cost against size in this process: days x cities x items scaled from the default scenario,
@@ -38,7 +39,7 @@ DEFAULT = ROOT / "configs" / "jinan-circle.yaml"
 def cli_run(reps: int, workers: int, daily: str, out: Path) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MB) of one ``stocksim run`` process."""
     cmd = [sys.executable, "-m", "stocksim.cli", "run", str(DEFAULT), "--replications", str(reps)]
-    cmd += ["--workers", str(workers), "--daily", daily, "--out", str(out), "--quiet"]
+    cmd += ["--workers", str(workers), "--daily", daily, "--events", "none", "--out", str(out), "--quiet"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True)
@@ -110,7 +111,9 @@ def main() -> None:
         print(f"{a.reps} replications, 2 workers: {t2:.1f} s, speed-up {t1 / t2:.2f}x")
         if not a.skip_big:
             tb, mb = cli_run(a.big, 1, "quantiles", Path(tmp) / "big")
-            print(f"{a.big} replications, 1 worker, --daily quantiles: {tb:.0f} s, peak memory {mb:.0f} MB")
+            print(
+                f"{a.big} replications, 1 worker, --daily quantiles --events none: {tb:.0f} s, peak memory {mb:.0f} MB"
+            )
     base = load_scenario(DEFAULT)
     print("cost against size (200 replications in this process):")
     print(f"{'days':>5} {'cities':>7} {'items':>6} {'ms/rep':>8} {'us per rep-day-city-item':>26}")
