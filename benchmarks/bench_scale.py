@@ -105,7 +105,8 @@ def main() -> None:
         t1, m1 = cli_run(a.reps, 1, "none", Path(tmp) / "w1")
         t2, m2 = cli_run(a.reps, 2, "none", Path(tmp) / "w2")
         print(
-            f"{a.reps} replications, 1 worker, --daily none: {t1:.1f} s = {1e3 * t1 / a.reps:.2f} ms/rep = "
+            f"{a.reps} replications, 1 worker, --daily none --events none: {t1:.1f} s = "
+            f"{1e3 * t1 / a.reps:.2f} ms/rep = "
             f"{1e3 * t1 / a.reps / fl:.1f}x floor; peak {m1:.0f} MB"
         )
         print(f"{a.reps} replications, 2 workers: {t2:.1f} s, speed-up {t1 / t2:.2f}x")

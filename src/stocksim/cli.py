@@ -60,22 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="run a scenario's replications and write the results")
     r.add_argument("config", help="scenario YAML file")
-    r.add_argument("--replications", type=_positive_int, help="override the scenario's replications")
-    r.add_argument("--seed", type=_seed, help="override the scenario's seed")
     r.add_argument("--out", type=Path, help="output directory (default: runs/NAME-TIMESTAMP)")
-    r.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default parquet)")
     r.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
-    _add_scale_options(r)
-    r.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_run_options(r)
 
     b = sub.add_parser("batch", help="run several scenarios into one folder, resumably, with index.csv")
     b.add_argument("configs", nargs="+", help="scenario YAML files")
     b.add_argument("--out", type=Path, required=True, help="folder for the run directories and index.csv")
-    b.add_argument("--replications", type=_positive_int, help="override every scenario's replications")
-    b.add_argument("--seed", type=_seed, help="override every scenario's seed")
-    b.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default parquet)")
-    _add_scale_options(b)
-    b.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_run_options(b)
 
     w = sub.add_parser("sweep", help="derive scenarios from a base over a grid of values and run them as a batch")
     w.add_argument("config", help="base scenario YAML file")
@@ -85,11 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--lhs", type=_positive_int, help="Latin hypercube points over the --range keys")
     w.add_argument("--range", action="append", default=[], metavar="PATH=LOW:HIGH", help="interval of one key")
     w.add_argument("--out", type=Path, required=True, help="folder for the derived configs, runs and index.csv")
-    w.add_argument("--replications", type=_positive_int, help="override the replications")
-    w.add_argument("--seed", type=_seed, help="override the seed (also seeds the Latin hypercube)")
-    w.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default parquet)")
-    _add_scale_options(w)
-    w.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_run_options(w)
 
     e = sub.add_parser("epidemic", help="run only the epidemic driver and write the census per city and day")
     e.add_argument("config", help="scenario YAML file")
@@ -125,7 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
-def _add_scale_options(p: argparse.ArgumentParser) -> None:
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    """What run, batch and sweep share: overrides, table format, where and how to run."""
+    p.add_argument("--replications", type=_positive_int, help="override the scenario's replications")
+    p.add_argument("--seed", type=_seed, help="override the scenario's seed (a sweep's Latin hypercube too)")
+    p.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default parquet)")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--workers", type=_positive_int, help="local worker processes (default: all cores)")
     p.add_argument(
         "--dask", metavar="ADDRESS", help="tcp://HOST:PORT of a dask scheduler, or local:N for a LocalCluster"

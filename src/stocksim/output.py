@@ -18,7 +18,6 @@ import pandas as pd
 
 from stocksim import __version__
 from stocksim.config import LoadedScenario
-from stocksim.runner import RunResult
 
 FORMATS = ("parquet", "csv")
 
@@ -100,19 +99,6 @@ def write_outputs(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out
-
-
-def write_run(
-    result: RunResult, loaded: LoadedScenario, out: Path, fmt: str = "parquet", overwrite: bool = False
-) -> Path:
-    tables = {
-        "daily": result.daily,
-        "events": result.events,
-        "replications": result.per_replication,
-        "census": result.census,
-    }
-    info = manifest(loaded, result.seed, result.replications, result.wall_seconds, fmt)
-    return write_outputs(out, tables, {"summary": result.summary}, info, fmt, overwrite)
 
 
 def write_part(staging: Path, fmt: str, name: str, k: int, df: pd.DataFrame) -> None:
