@@ -177,6 +177,11 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
     share_of_spend = x.daily_max[:, :n_c] / np.maximum(x.daily_max[:, :n_c].sum(axis=1, keepdims=True), 1e-300)
     city_of_buyer = np.array([*range(n_c), *[s.city_ids.index(d.city) for d in s.depots], lead, lead])
     grid_r, grid_b, grid_i = np.ix_(np.arange(n_r), np.arange(n_buyers), np.arange(n_i))
+    # Arrival day of a shipment leaving supplier s on day t for buyer b: lead time drawn for the
+    # buyer's city, times the day's disruption factor, whole days, at least one.
+    lead_days = x.lead_times[:, :, :, city_of_buyer] * p.lead_time_factor[:, :, :, None, None]  # (R, S, H, B, I)
+    days_axis = np.arange(horizon)[None, None, :, None, None]
+    due_day = np.minimum(days_axis + np.maximum(1, np.rint(lead_days)).astype(int), horizon)
     for r, day, c, code in x.epidemic.level_changes:
         events.add("response_level", day, r, c, np.full(len(r), -1), code.astype(float))
     env = simpy.Environment()
@@ -301,17 +306,13 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
         shipped, days = book.ship(t)
         if not shipped.any():
             return
-        unit = (
-            p.supplier_cost[:, :, None, :, None]
-            * p.price_factor[:, :, None, None, days]
-            * (1 - book.discount[:, None, :, :, days])
-        )
-        spend = (shipped * unit).sum(axis=(1, 4))  # (R, buyers, I)
+        # Value shipped per buyer and item: quantity x supplier price x price factor and volume
+        # discount of the day each order was placed.
+        spend = np.einsum("rsbiw,rsi,rsw,rbiw->rbi", shipped, p.supplier_cost, p.price_factor[:, :, days],
+                          1 - book.discount[:, :, :, days])  # fmt: skip
         record["purchase_cost"][:, t] += spend[:, :n_l]
         record["purchase_cost"][:, t, :n_c] += spend[:, centre, None, :] * share_of_spend
-        lead_time = x.lead_times[:, :, t][:, :, city_of_buyer]  # (R, S, B, I)
-        travel = np.maximum(1, np.rint(lead_time * p.lead_time_factor[:, :, t, None, None])).astype(int)
-        due = np.minimum(t + travel, horizon)
+        due = due_day[:, :, t]  # (R, S, B, I)
         per_supplier = shipped.sum(axis=-1)  # (R, S, B, I): one truck a day per supplier, buyer, item
         for k in range(per_supplier.shape[1]):  # within one supplier each (r, b, i) has one arrival day
             arrivals[due[:, k], grid_r, grid_b, grid_i] += per_supplier[:, k]
