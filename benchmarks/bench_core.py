@@ -7,9 +7,9 @@ Prints milliseconds per replication (median over repeats) for
 - run: the same plus the tidy daily, events and per-replication tables and the summary;
 - epidemic: the epidemic driver alone (deterministic as configured, and stochastic), i.e. the
   time an SEIR outbreak adds to each replication;
-and the ratio of each to ``floor.py --days H --cities C --items I`` run in this same process
-(the bare (s, S) logic in numpy; see shared bench). The machine is shared: quote medians and
-ratios, not single timings.
+and the ratio of each to ``benchmarks/floor.py --days H --cities C --items I`` run in this same
+script (the bare (s, S) logic in numpy: the speed floor any full simulator sits above). The
+machine may be shared: quote medians and ratios, not single timings.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from stocksim.params import sample_batch
 from stocksim.runner import DEFAULT_BATCH, Simulator, batches, run
 
 ROOT = Path(__file__).resolve().parents[1]
-FLOOR_CANDIDATES = [ROOT.parent / "shared" / "bench" / "floor.py", ROOT / "benchmarks" / "floor.py"]
+FLOOR_CANDIDATES = [ROOT / "benchmarks" / "floor.py"]
 
 
 def floor_ms(days: int, cities: int, items: int, reps: int) -> float | None:
