@@ -123,18 +123,20 @@ def test_an_interrupted_batch_rerun_completes_every_run_once(tmp_path):
     """SIGTERM halfway: finished runs stay, the run in progress leaves no directory that looks
     complete; the same command again finishes the rest."""
     configs = _small_configs(tmp_path, 4)
-    for p in configs:  # long enough to interrupt
+    for p in configs:  # each run takes a few seconds, long enough to be interrupted in the middle
         d = yaml.safe_load(p.read_text())
-        d["replications"], d["horizon_days"] = 60, 400
+        d["replications"], d["horizon_days"] = 3000, 400
         p.write_text(yaml.safe_dump(d))
     out = tmp_path / "batch"
     cmd = [sys.executable, "-m", "stocksim.cli", "batch", *map(str, configs), "--out", str(out), "--workers", "1"]
+    cmd += ["--daily", "none", "--events", "none"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if (out / "index.csv").exists() and len(pd.read_csv(out / "index.csv")) >= 1:
+    while time.monotonic() < deadline:  # wait until one run is finished and the next one has started
+        started = [p for p in out.glob(".*partial*")] if out.exists() else []
+        if (out / "index.csv").exists() and len(pd.read_csv(out / "index.csv")) >= 1 and started:
             break
-        time.sleep(0.05)
+        time.sleep(0.02)
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=60)
     assert proc.returncode != 0
@@ -147,7 +149,7 @@ def test_an_interrupted_batch_rerun_completes_every_run_once(tmp_path):
     unfinished = [p for p in configs if p.stem not in set(finished["run_dir"])]
     for p in unfinished:
         assert not (out / p.stem).exists()
-    again = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr
     index = pd.read_csv(out / "index.csv")
     assert sorted(index["run_dir"]) == ["s0", "s1", "s2", "s3"] and (index["status"] == "done").all()
