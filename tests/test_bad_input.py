@@ -136,6 +136,13 @@ CASES = {
         deep_update(base_dict(), {"procurement": {"joint": {"allocation": "by_need"}}}),
         ["procurement.joint.allocation", "by_need"],
     ),
+    "inline distances missing a pair": (
+        base_dict(
+            cities=[base_dict()["cities"][0], {**base_dict()["cities"][0], "id": "b", "name": "B"}],
+            distances={"km": {"a": {"b": 10}}},
+        ),
+        ["distances.km.b.a", "missing"],
+    ),
     "lot of an unknown item": (
         base_dict(cities=_city0(lots=[{"item": "y", "quantity": 1, "expires_day": 4}])),
         ["cities[0].lots[0].item", "'y'"],
