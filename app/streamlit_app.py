@@ -204,7 +204,10 @@ def compare_tab(d: dict, lang: str) -> None:
         "independent+nodepots",
     ]
     chosen = st.multiselect(t("policies", lang), options, default=options[:3], key="policies")
-    if chosen and st.button(t("run_compare", lang), key="run_compare"):
+    too_big = work(d, int(d["replications"])) * max(1, len(chosen)) > max_work()
+    if too_big:
+        st.warning(t("too_big", lang))
+    if chosen and st.button(t("run_compare", lang), key="run_compare", disabled=too_big):
         st.session_state.compare = cached_compare(canonical(d), tuple(chosen), int(d["replications"]), int(d["seed"]))
     table = st.session_state.get("compare")
     if table is not None:
