@@ -145,3 +145,14 @@ def test_in_a_real_browser_run_shows_the_matrix(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_compare_tab_shows_the_policies_side_by_side():
+    at = _app()
+    at.number_input(key="reps").set_value(3).run()
+    at.button(key="run_compare").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.session_state.compare
+    assert set(table["policy"]) == {"independent", "joint", "joint+transfers"}
+    view = next(df.value for df in at.dataframe if "joint+transfers" in getattr(df.value, "columns", []))
+    assert "jinan" in view.index and "ALL" in view.index
