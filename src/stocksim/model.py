@@ -288,11 +288,12 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
         with np.errstate(divide="ignore", invalid="ignore"):
             frac = np.where(out[:, :, None] > 0, flows / out[:, :, None], 0.0)  # (R, from, to, I)
         for d, c in zip(*np.nonzero(flows.any(axis=(0, 3))), strict=True):
-            piece = Parcel(np.zeros_like(parcel.expiring), np.zeros_like(parcel.durable))
-            piece.expiring[:, c] = parcel.expiring[:, d] * frac[:, d, c, :, None]
-            piece.durable[:, c] = parcel.durable[:, d] * frac[:, d, c]
             arrive = t + int(planner.days[d, c])
-            add_parcel(transfers, arrive, piece)
+            if arrive not in transfers:
+                transfers[arrive] = Parcel(np.zeros_like(parcel.expiring), np.zeros_like(parcel.durable))
+            due = transfers[arrive]  # what recipient c gets: donor d's parcel in the flow's proportion
+            due.expiring[:, c] += parcel.expiring[:, d] * frac[:, d, c, :, None]
+            due.durable[:, c] += parcel.durable[:, d] * frac[:, d, c]
             moved = flows[:, d, c]
             transfer_inbound[:, c] += moved
             record["transport_cost"][:, t, c] += moved * x.km[d, c] * cost_km
