@@ -309,18 +309,19 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
             return
         # Value shipped per buyer and item: quantity x supplier price x price factor and volume
         # discount of the day each order was placed.
-        spend = np.einsum("rsbiw,rsi,rsw,rbiw->rbi", shipped, p.supplier_cost, p.price_factor[:, :, days],
-                          1 - book.discount[:, :, :, days])  # fmt: skip
+        price = np.moveaxis(p.price_factor[:, :, days], -1, 0)[..., None, None]  # (W, R, S, 1, 1)
+        priced = (shipped * (1 - book.discount[days])[:, :, None] * price).sum(axis=0)  # (R, S, B, I)
+        spend = (priced * p.supplier_cost[:, :, None, :]).sum(axis=1)  # (R, B, I)
         record["purchase_cost"][:, t] += spend[:, :n_l]
         record["purchase_cost"][:, t, :n_c] += spend[:, centre, None, :] * share_of_spend
         due = due_day[:, :, t]  # (R, S, B, I)
-        per_supplier = shipped.sum(axis=-1)  # (R, S, B, I): one truck a day per supplier, buyer, item
+        per_supplier = shipped.sum(axis=0)  # (R, S, B, I): one truck a day per supplier, buyer, item
         for k in range(per_supplier.shape[1]):  # within one supplier each (r, b, i) has one arrival day
             arrivals[due[:, k], grid_r, grid_b, grid_i] += per_supplier[:, k]
         if not x.record_events:
             return
-        r, sup, b, i, w = np.nonzero(shipped)
-        qty = shipped[r, sup, b, i, w]
+        w, r, sup, b, i = np.nonzero(shipped)
+        qty = shipped[w, r, sup, b, i]
         when = due[r, sup, b, i]
         inside = when < horizon  # shipments still travelling at the end show as on_order
         where = np.where(b == centre, at_centre, b)

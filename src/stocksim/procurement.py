@@ -49,29 +49,30 @@ def discount_rate(s: Scenario, quantity: np.ndarray) -> np.ndarray:
 
 
 def _fill(window: np.ndarray, capacity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Ship from ``capacity`` (R, S, I) to open orders ``window`` (R, S, B, I, W): oldest cohort
+    """Ship from ``capacity`` (R, S, I) to open orders ``window`` (W, R, S, B, I): oldest cohort
     first, pro rata within a cohort. Takes the shipped units out of ``window``; returns them and
     the capacity left."""
-    wanted = window.sum(axis=2)  # (R, S, I, W)
-    ahead = np.cumsum(wanted, axis=-1) - wanted
-    filled = np.clip(capacity[..., None] - ahead, 0.0, wanted)
+    wanted = window.sum(axis=3)  # (W, R, S, I)
+    ahead = np.cumsum(wanted, axis=0) - wanted
+    filled = np.clip(capacity - ahead, 0.0, wanted)
     fraction = np.divide(filled, wanted, out=np.zeros_like(wanted), where=wanted > 0)
-    shipped = window * fraction[:, :, None]
+    shipped = window * fraction[:, :, :, None, :]
     window -= shipped
     window[window < 1e-9] = 0.0  # orders filled to within rounding count as filled
-    return shipped, capacity - filled.sum(axis=-1)
+    return shipped, capacity - filled.sum(axis=0)
 
 
 class SupplierBook:
-    """Open orders at every supplier: ``open[r, s, b, i, day placed]``. Buyers b are the
-    locations (cities, then depots, which never order), then the other buyers (``OTHER``),
-    then the joint centre (``CENTRE``)."""
+    """Open orders at every supplier: ``open[day placed, r, s, b, i]`` (the day first, so the few
+    open cohorts are read and written as contiguous blocks). Buyers b are the locations (cities,
+    then depots, which never order), then the other buyers (``other``), then the joint centre
+    (``centre``)."""
 
     def __init__(self, s: Scenario, p: BatchParams, n_locations: int):
         n_r, n_s, n_i, horizon = p.size, len(s.suppliers), len(s.items), s.horizon_days
         self.other, self.centre = n_locations, n_locations + 1
-        self.open = np.zeros((n_r, n_s, n_locations + 2, n_i, horizon))
-        self.discount = np.zeros((n_r, n_locations + 2, n_i, horizon))
+        self.open = np.zeros((horizon, n_r, n_s, n_locations + 2, n_i))
+        self.discount = np.zeros((horizon, n_r, n_locations + 2, n_i))
         total = p.capacity.sum(axis=1, keepdims=True)
         share = np.divide(p.capacity, total, out=np.zeros_like(p.capacity), where=total > 0)
         # An item nobody can currently make still goes to its suppliers in equal parts.
@@ -83,40 +84,36 @@ class SupplierBook:
 
     def place(self, day: int, buyers: slice, quantity: np.ndarray, discount: np.ndarray) -> None:
         """Orders (R, B, I) of the buyers in ``buyers``, placed on ``day``."""
-        self.open[:, :, buyers, :, day] = quantity[:, None] * self.share[:, :, None, :]
-        self.discount[:, buyers, :, day] = discount
+        self.open[day][:, :, buyers, :] = quantity[:, None] * self.share[:, :, None, :]
+        self.discount[day][:, buyers, :] = discount
         if not self._order_days or self._order_days[-1] != day:
             self._order_days.append(day)
 
     def ship(self, day: int) -> tuple[np.ndarray, np.ndarray]:
-        """Fill open orders from the day's capacity. Returns the shipped units (R, S, B, I, W)
+        """Fill open orders from the day's capacity. Returns the shipped units (W, R, S, B, I)
         for the cohorts placed on ``days`` (W of them, oldest first; other buyers' column zeroed)
         and those days."""
         p = self._params
-        while self._order_days and not self.open[..., self._order_days[0]].any():
+        while self._order_days and not self.open[self._order_days[0]].any():
             self._order_days.pop(0)
         days = np.array(sorted({*self._order_days, day}))
-        self.open[:, :, self.other, :, day] = p.other_buyers[:, :, :, day]
-        window = self.open[..., days]  # a copy: the cohorts that have orders open
+        self.open[day][:, :, self.other, :] = p.other_buyers[:, :, :, day]
+        window = self.open[days]  # a copy: the cohorts that have orders open
         capacity = p.capacity * p.capacity_factor[:, :, day, None]
         if self.priority == "fcfs":
             shipped, _ = _fill(window, capacity)
         else:
             first = capacity if self.priority == "joint_first" else capacity * self.reserved
-            joint_window = window[:, :, self.centre : self.centre + 1]
+            joint_window = window[:, :, :, self.centre : self.centre + 1]
             joint, rest = _fill(joint_window, first)
             if self.priority == "reserved_share":
                 rest = capacity - first + rest
             shipped, _ = _fill(window, rest)
-            shipped[:, :, self.centre : self.centre + 1] += joint
-        window[:, :, self.other, :, -1] = 0.0  # what other buyers did not get is lost to them
-        self.open[..., days] = window
-        shipped[:, :, self.other] = 0.0
+            shipped[:, :, :, self.centre : self.centre + 1] += joint
+        window[-1][:, :, self.other, :] = 0.0  # what other buyers did not get is lost to them
+        self.open[days] = window
+        shipped[:, :, :, self.other] = 0.0
         return shipped, days
-
-    def open_orders(self, buyer: int) -> np.ndarray:
-        """Units still open for one buyer, (R, I)."""
-        return self.open[:, :, buyer].sum(axis=(1, -1))
 
 
 def allocate(
