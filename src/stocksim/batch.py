@@ -141,8 +141,6 @@ def cell_index(s) -> pd.DataFrame:
 
 # ---- many configs ------------------------------------------------------------------------
 
-HEADLINE = ("p_stockout", "compliance_share", "unmet_mean", "total_cost_mean")
-
 
 def headline(summary: pd.DataFrame) -> dict[str, float]:
     """Circle-wide figures for the index: worst city-item stockout probability, mean compliance,
@@ -216,6 +214,8 @@ def run_batch(
             row |= {"status": "done", "wall_seconds": info.get("wall_seconds")} | headline(summary)
             if on_run:
                 on_run(str(path), "skipped: finished with the same config hash")
+            if on_batch:
+                on_batch(n)
         else:
             try:
                 result = run_to_dir(

@@ -181,11 +181,15 @@ def _batch(args: argparse.Namespace, configs: list[Path], out: Path, extra: dict
         if not args.quiet:
             print(f"{config}: {status}", flush=True)
 
-    progress = Progress(0, "batch", True) if args.quiet else None
-    index = run_batch(
+    total = sum(args.replications or load_scenario(c).scenario.replications for c in configs)
+    progress = Progress(total, "batch", args.quiet)
+    try:
+        index = run_batch(
         configs, out, replications=args.replications, seed=args.seed, fmt=args.format, backend=backend,
-        daily=args.daily, events=args.events == "full", extra_columns=extra, on_run=on_run, on_batch=progress,
-    )  # fmt: skip
+            daily=args.daily, events=args.events == "full", extra_columns=extra, on_run=on_run, on_batch=progress,
+        )  # fmt: skip
+    finally:
+        progress.close()
     failed = index[index["status"].str.startswith("failed")]
     if not args.quiet:
         print(f"{len(index) - len(failed)} of {len(index)} runs complete; index: {out / 'index.csv'}")

@@ -20,7 +20,6 @@ class Stream(IntEnum):
     DEMAND = 1  # daily consumption noise
     LEAD_TIME = 2  # supplier lead times, per shipment
     EPIDEMIC = 3  # stochastic epidemic
-    TRANSFERS = 4  # reserved for mutual aid between cities
     EPIDEMIC_PARAMS = 5  # uncertain epidemic and response-level parameters
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from stocksim.config import SEVERITIES, ConfigError, Demand, Scenario
+from stocksim.response import LEVEL_NAMES
 from stocksim.uncertain import is_uncertain
 
 
@@ -140,9 +141,6 @@ def check_references(s: Scenario, source: str | Path) -> None:
     _check_response(s, fail)
 
 
-LEVEL_ORDER = ("IV", "III", "II", "I")
-
-
 def _check_seir(s: Scenario, fail) -> None:
     e, cities = s.epidemic, set(s.city_ids)
     for key in ("r0", "latent_days", "infectious_days"):
@@ -186,7 +184,7 @@ def _check_seir(s: Scenario, fail) -> None:
 def _check_response(s: Scenario, fail) -> None:
     levels = s.response.levels
     names = [lv.level for lv in levels]
-    if names and names != [n for n in LEVEL_ORDER if n in names]:
+    if names and names != [n for n in LEVEL_NAMES[1:] if n in names]:
         fail("response.levels", "list the levels from the lowest (IV) to the highest (I), each once", names)
     for k, lv in enumerate(levels):
         if lv.exit_below > lv.enter_at:
