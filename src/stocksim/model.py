@@ -29,7 +29,7 @@ from stocksim.inventory import Parcel, Stock
 from stocksim.params import BatchParams
 from stocksim.procurement import SupplierBook, allocate, discount_rate, order_quantity, review_days
 from stocksim.seir import EpidemicBatch
-from stocksim.transfers import TransferPlanner, travel_days
+from stocksim.transfers import TransferPlanner, route, travel_days
 
 EXPIRY, DELIVERY, DEMAND, REVIEW, TRANSFER, DISPATCH, RECORD = 0.0, 0.1, 0.2, 0.4, 0.5, 0.6, 0.8
 
@@ -153,8 +153,6 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
     n_c, n_l, n_i = len(s.cities), len(s.location_ids), len(s.items)
     shape = (n_r, n_l, n_i)
     stock = Stock(s, n_r)
-    book = SupplierBook(s, p, n_l)
-    centre = book.centre
     at_centre = n_l  # how events name the centre: after the locations
     n_buyers = n_l + 2
     events = _Events()
@@ -176,12 +174,8 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
     population = np.array([c.population for c in s.cities], float)
     share_of_spend = x.daily_max[:, :n_c] / np.maximum(x.daily_max[:, :n_c].sum(axis=1, keepdims=True), 1e-300)
     city_of_buyer = np.array([*range(n_c), *[s.city_ids.index(d.city) for d in s.depots], lead, lead])
-    grid_r, grid_b, grid_i = np.ix_(np.arange(n_r), np.arange(n_buyers), np.arange(n_i))
-    # Arrival day of a shipment leaving supplier s on day t for buyer b: lead time drawn for the
-    # buyer's city, times the day's disruption factor, whole days, at least one.
-    lead_days = x.lead_times[:, :, :, city_of_buyer] * p.lead_time_factor[:, :, :, None, None]  # (R, S, H, B, I)
-    days_axis = np.arange(horizon)[None, None, :, None, None]
-    due_day = np.minimum(days_axis + np.maximum(1, np.rint(lead_days)).astype(int), horizon)
+    book = SupplierBook(s, p, n_l, x.lead_times, city_of_buyer)
+    centre = book.centre
     for r, day, c, code in x.epidemic.level_changes:
         events.add("response_level", day, r, c, np.full(len(r), -1), code.astype(float))
     env = simpy.Environment()
@@ -285,48 +279,42 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
         out = flows.sum(axis=2)
         parcel = stock.take(out)
         record["transfer_out"][:, t] = out
-        with np.errstate(divide="ignore", invalid="ignore"):
-            frac = np.where(out[:, :, None] > 0, flows / out[:, :, None], 0.0)  # (R, from, to, I)
-        for d, c in zip(*np.nonzero(flows.any(axis=(0, 3))), strict=True):
-            arrive = t + int(planner.days[d, c])
-            if arrive not in transfers:
-                transfers[arrive] = Parcel(np.zeros_like(parcel.expiring), np.zeros_like(parcel.durable))
-            due = transfers[arrive]  # what recipient c gets: donor d's parcel in the flow's proportion
-            due.expiring[:, c] += parcel.expiring[:, d] * frac[:, d, c, :, None]
-            due.durable[:, c] += parcel.durable[:, d] * frac[:, d, c]
-            moved = flows[:, d, c]
-            transfer_inbound[:, c] += moved
-            record["transport_cost"][:, t, c] += moved * x.km[d, c] * cost_km
-            r, i = np.nonzero(moved)
+        moved = flows.sum(axis=1)  # (R, to, I)
+        transfer_inbound[:, :n_c] += moved
+        record["transport_cost"][:, t, :n_c] += np.einsum("rdci,dc->rci", flows, x.km[:, :n_c]) * cost_km
+        expiring, durable = route(flows, parcel.expiring, parcel.durable, planner.days[:, :n_c])
+        for days in np.flatnonzero(durable.any(axis=(1, 2, 3)) | expiring.any(axis=(1, 2, 3, 4))):
+            add_parcel(transfers, t + int(days), Parcel(expiring[days], durable[days]))
+        if x.record_events:
+            r, d, c, i = np.nonzero(flows)
+            qty = flows[r, d, c, i]
             tid = _order_id(t, d * n_l + c, i, n_l * n_l, n_i)
-            events.add("transfer_out", t, r, d, i, moved[r, i], tid, counterpart=c)
-            if arrive < horizon:
-                events.add("transfer_in", arrive, r, c, i, moved[r, i], tid, counterpart=d)
+            arrive = t + planner.days[d, c]
+            events.add("transfer_out", t, r, d, i, qty, tid, counterpart=c)
+            inside = arrive < horizon
+            events.add(
+                "transfer_in",
+                arrive[inside],
+                r[inside],
+                c[inside],
+                i[inside],
+                qty[inside],
+                tid[inside],
+                counterpart=d[inside],
+            )
 
     def dispatch(t: int) -> None:
-        shipped, days = book.ship(t)
-        if not shipped.any():
-            return
-        # Value shipped per buyer and item: quantity x supplier price x price factor and volume
-        # discount of the day each order was placed.
-        price = np.moveaxis(p.price_factor[:, :, days], -1, 0)[..., None, None]  # (W, R, S, 1, 1)
-        priced = (shipped * (1 - book.discount[days])[:, :, None] * price).sum(axis=0)  # (R, S, B, I)
-        spend = (priced * p.supplier_cost[:, :, None, :]).sum(axis=1)  # (R, B, I)
+        shipped, days, spend = book.ship(t, arrivals)
         record["purchase_cost"][:, t] += spend[:, :n_l]
         record["purchase_cost"][:, t, :n_c] += spend[:, centre, None, :] * share_of_spend
-        due = due_day[:, :, t]  # (R, S, B, I)
-        per_supplier = shipped.sum(axis=0)  # (R, S, B, I): one truck a day per supplier, buyer, item
-        for k in range(per_supplier.shape[1]):  # within one supplier each (r, b, i) has one arrival day
-            arrivals[due[:, k], grid_r, grid_b, grid_i] += per_supplier[:, k]
-        if not x.record_events:
-            return
-        w, r, sup, b, i = np.nonzero(shipped)
-        qty = shipped[w, r, sup, b, i]
-        when = due[r, sup, b, i]
-        inside = when < horizon  # shipments still travelling at the end show as on_order
-        where = np.where(b == centre, at_centre, b)
-        cols = (when, r, where, i, qty, _order_id(days[w], b, i, n_buyers, n_i), sup)
-        events.add("delivery", *(col[inside] for col in cols), dispatched=t)
+        if x.record_events and len(days):
+            w, r, sup, b, i = np.nonzero(shipped)
+            lead_days = x.lead_times[r, sup, t, city_of_buyer[b], i] * p.lead_time_factor[r, sup, t]
+            when = np.minimum(t + np.maximum(1, np.rint(lead_days)).astype(int), horizon)
+            inside = when < horizon  # shipments still travelling at the end show as on_order
+            where = np.where(b == centre, at_centre, b)
+            cols = (when, r, where, i, shipped[w, r, sup, b, i], _order_id(days[w], b, i, n_buyers, n_i), sup)
+            events.add("delivery", *(col[inside] for col in cols), dispatched=t)
 
     def end_of_day(t: int) -> None:
         record["on_hand"][:, t] = stock.on_hand()

@@ -21,6 +21,7 @@ summed s and S, then allocates each delivery among the cities (``allocation``).
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from stocksim.config import Scenario
 from stocksim.params import BatchParams
@@ -48,27 +49,77 @@ def discount_rate(s: Scenario, quantity: np.ndarray) -> np.ndarray:
     return out
 
 
-def _fill(window: np.ndarray, capacity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Ship from ``capacity`` (R, S, I) to open orders ``window`` (W, R, S, B, I): oldest cohort
-    first, pro rata within a cohort. Takes the shipped units out of ``window``; returns them and
-    the capacity left."""
-    wanted = window.sum(axis=3)  # (W, R, S, I)
-    ahead = np.cumsum(wanted, axis=0) - wanted
-    filled = np.clip(capacity - ahead, 0.0, wanted)
-    fraction = np.divide(filled, wanted, out=np.zeros_like(wanted), where=wanted > 0)
-    shipped = window * fraction[:, :, :, None, :]
-    window -= shipped
-    window[window < 1e-9] = 0.0  # orders filled to within rounding count as filled
-    return shipped, capacity - filled.sum(axis=0)
+@njit(cache=True)
+def _fill(book, days, capacity, first, last, shipped):
+    """Ship from ``capacity`` (R, S, I) to the open orders of buyers ``first..last-1`` in the
+    cohorts ``book[days]`` (book: day placed, R, S, B, I): oldest cohort first, pro rata within a
+    cohort. Moves the shipped units from ``book`` into ``shipped`` (W, R, S, B, I); returns the
+    capacity left."""
+    _, n_r, n_s, _, n_i = book.shape
+    left = capacity.copy()
+    for r in range(n_r):
+        for s in range(n_s):
+            for i in range(n_i):
+                cap = left[r, s, i]
+                for w in range(len(days)):
+                    if cap <= 0.0:
+                        break
+                    d = days[w]
+                    wanted = 0.0
+                    for b in range(first, last):
+                        wanted += book[d, r, s, b, i]
+                    if wanted <= 0.0:
+                        continue
+                    filled = min(cap, wanted)
+                    cap -= filled
+                    fraction = filled / wanted
+                    for b in range(first, last):
+                        q = book[d, r, s, b, i] * fraction
+                        shipped[w, r, s, b, i] += q
+                        rest = book[d, r, s, b, i] - q
+                        book[d, r, s, b, i] = rest if rest >= 1e-9 else 0.0  # filled to within rounding
+                left[r, s, i] = cap
+    return left
+
+
+@njit(cache=True)
+def _send(shipped, days, today, discount, price_factor, unit_cost, lead_base, lead_factor, city_of_buyer, arrivals):
+    """Price ``shipped`` (W, R, S, B, I) and put it on the road; returns the spend (R, B, I).
+    A cohort placed on day d is priced at its volume discount and price factor of day d; what
+    leaves supplier s today for buyer b arrives after the lead time drawn for the buyer's city
+    times today's disruption factor, in whole days, at least one (``arrivals`` index H: after
+    the horizon)."""
+    n_w, n_r, n_s, n_b, n_i = shipped.shape
+    horizon = arrivals.shape[0] - 1
+    spend = np.zeros((n_r, n_b, n_i))
+    for r in range(n_r):
+        for s in range(n_s):
+            factor = lead_factor[r, s, today]
+            for b in range(n_b):
+                c = city_of_buyer[b]
+                for i in range(n_i):
+                    total = 0.0
+                    for w in range(n_w):
+                        q = shipped[w, r, s, b, i]
+                        if q > 0.0:
+                            d = days[w]
+                            total += q
+                            price = (1.0 - discount[d, r, b, i]) * price_factor[r, s, d] * unit_cost[r, s, i]
+                            spend[r, b, i] += q * price
+                    if total > 0.0:
+                        lead = max(1, int(np.rint(lead_base[r, s, today, c, i] * factor)))
+                        arrivals[min(today + lead, horizon), r, b, i] += total
+    return spend
 
 
 class SupplierBook:
     """Open orders at every supplier: ``open[day placed, r, s, b, i]`` (the day first, so the few
     open cohorts are read and written as contiguous blocks). Buyers b are the locations (cities,
     then depots, which never order), then the other buyers (``other``), then the joint centre
-    (``centre``)."""
+    (``centre``). ``lead_times`` (R, S, H, C, I) are the base lead times drawn per shipment and
+    ``city_of_buyer`` the city whose draw applies to each buyer."""
 
-    def __init__(self, s: Scenario, p: BatchParams, n_locations: int):
+    def __init__(self, s: Scenario, p: BatchParams, n_locations: int, lead_times: np.ndarray, city_of_buyer):
         n_r, n_s, n_i, horizon = p.size, len(s.suppliers), len(s.items), s.horizon_days
         self.other, self.centre = n_locations, n_locations + 1
         self.open = np.zeros((horizon, n_r, n_s, n_locations + 2, n_i))
@@ -80,6 +131,9 @@ class SupplierBook:
         self.priority = s.procurement.joint.supplier_priority
         self.reserved = s.procurement.joint.reserved_share
         self._params = p
+        self._other_buyers = np.ascontiguousarray(np.moveaxis(p.other_buyers, -1, 0)) if p.other_buyers.any() else None
+        self._lead_times = lead_times
+        self._city_of_buyer = np.asarray(city_of_buyer, dtype=np.int64)
         self._order_days: list[int] = []  # days on which the circle placed orders, oldest first
 
     def place(self, day: int, buyers: slice, quantity: np.ndarray, discount: np.ndarray) -> None:
@@ -89,31 +143,47 @@ class SupplierBook:
         if not self._order_days or self._order_days[-1] != day:
             self._order_days.append(day)
 
-    def ship(self, day: int) -> tuple[np.ndarray, np.ndarray]:
-        """Fill open orders from the day's capacity. Returns the shipped units (W, R, S, B, I)
-        for the cohorts placed on ``days`` (W of them, oldest first; other buyers' column zeroed)
-        and those days."""
+    def ship(self, day: int, arrivals: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Fill open orders from the day's capacity and add what leaves to ``arrivals`` (H + 1, R,
+        B, I) on its arrival day. Returns the shipped units (W, R, S, B, I) for the cohorts placed
+        on ``days`` (W of them, oldest first; other buyers' column zeroed), those days, and the
+        spend (R, B, I) in CNY."""
         p = self._params
         while self._order_days and not self.open[self._order_days[0]].any():
             self._order_days.pop(0)
-        days = np.array(sorted({*self._order_days, day}))
-        self.open[day][:, :, self.other, :] = p.other_buyers[:, :, :, day]
-        window = self.open[days]  # a copy: the cohorts that have orders open
+        if self._other_buyers is not None:
+            self.open[day][:, :, self.other, :] = self._other_buyers[day]
+            days = np.array(sorted({*self._order_days, day}))
+        else:
+            days = np.array(self._order_days, dtype=np.int64)
+        n_r, n_s, n_b, n_i = self.open.shape[1:]
+        shipped = np.zeros((len(days), n_r, n_s, n_b, n_i))
+        if not len(days):
+            return shipped, days, np.zeros((n_r, n_b, n_i))
         capacity = p.capacity * p.capacity_factor[:, :, day, None]
         if self.priority == "fcfs":
-            shipped, _ = _fill(window, capacity)
+            _fill(self.open, days, capacity, 0, n_b, shipped)
         else:
             first = capacity if self.priority == "joint_first" else capacity * self.reserved
-            joint_window = window[:, :, :, self.centre : self.centre + 1]
-            joint, rest = _fill(joint_window, first)
+            rest = _fill(self.open, days, first, self.centre, self.centre + 1, shipped)
             if self.priority == "reserved_share":
                 rest = capacity - first + rest
-            shipped, _ = _fill(window, rest)
-            shipped[:, :, :, self.centre : self.centre + 1] += joint
-        window[-1][:, :, self.other, :] = 0.0  # what other buyers did not get is lost to them
-        self.open[days] = window
+            _fill(self.open, days, rest, 0, n_b, shipped)
+        self.open[day][:, :, self.other, :] = 0.0  # what other buyers did not get is lost to them
         shipped[:, :, :, self.other] = 0.0
-        return shipped, days
+        spend = _send(
+            shipped,
+            days,
+            day,
+            self.discount,
+            p.price_factor,
+            p.supplier_cost,
+            self._lead_times,
+            p.lead_time_factor,
+            self._city_of_buyer,
+            arrivals,
+        )
+        return shipped, days, spend
 
 
 def allocate(

@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 
 from stocksim.config import SEVERITIES, Scenario
 from stocksim.geography import gravity_trips
@@ -115,35 +116,56 @@ def seir_params(
     return SeirParams(r0 / infectious, 1 / latent, 1 / infectious, mixing, shares, intro, contact)
 
 
-def _rates(state: np.ndarray, inv_pop: np.ndarray, p: SeirParams, beta_c: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Flows per day (infection, onset, recovery), each (R, C), for state (>=3, R, C);
-    ``beta_c`` is beta x the day's contact factor, (R, C)."""
-    seen = np.einsum("rij,rj->ri", p.mixing, state[2] * inv_pop)  # row by row: batch-invariant
-    return beta_c * seen * state[0], p.sigma[:, None] * state[1], p.gamma[:, None] * state[2]
+@njit(cache=True)
+def _derivative(y, inv_pop, mixing, sigma, gamma, beta_c, out) -> None:
+    """d/dt of y (6, C) = S, E, I, R, cumulative infections, cumulative onsets of one replication,
+    into ``out``: infection beta c_i S_i sum_j W_ij I_j / N_j, onset sigma E, recovery gamma I."""
+    n_c = y.shape[1]
+    for i in range(n_c):
+        seen = 0.0
+        for j in range(n_c):
+            seen += mixing[i, j] * y[2, j] * inv_pop[j]
+        inf = beta_c[i] * seen * y[0, i]
+        onset = sigma * y[1, i]
+        rec = gamma * y[2, i]
+        out[0, i] = -inf
+        out[1, i] = inf - onset
+        out[2, i] = onset - rec
+        out[3, i] = rec
+        out[4, i] = inf
+        out[5, i] = onset
 
 
-def _derivative(state, inv_pop, p, beta_c):
-    inf, onset, rec = _rates(state, inv_pop, p, beta_c)
+@njit(cache=True)
+def _rk4_days(state, inv_pop, mixing, sigma, gamma, beta_c, steps):
+    h = 1.0 / steps
+    n_k, n_r, n_c = state.shape
     out = np.empty_like(state)
-    out[0] = -inf
-    out[1] = inf - onset
-    out[2] = onset - rec
-    out[3] = rec
-    out[4] = inf
-    out[5] = onset
+    y = np.empty((n_k, n_c))
+    tmp = np.empty((n_k, n_c))
+    k = np.empty((4, n_k, n_c))
+    weight = (0.5 * h, 0.5 * h, h)
+    for r in range(n_r):  # each replication on its own: batch-invariant
+        y[:] = state[:, r]
+        for _ in range(steps):
+            _derivative(y, inv_pop, mixing[r], sigma[r], gamma[r], beta_c[r], k[0])
+            for stage in range(1, 4):
+                w = weight[stage - 1]
+                for a in range(n_k):
+                    for c in range(n_c):
+                        tmp[a, c] = y[a, c] + w * k[stage - 1, a, c]
+                _derivative(tmp, inv_pop, mixing[r], sigma[r], gamma[r], beta_c[r], k[stage])
+            for a in range(n_k):
+                for c in range(n_c):
+                    y[a, c] += h / 6 * (k[0, a, c] + 2 * k[1, a, c] + 2 * k[2, a, c] + k[3, a, c])
+        out[:, r] = y
     return out
 
 
 def rk4_day(state: np.ndarray, inv_pop, p: SeirParams, beta_c, steps: int) -> np.ndarray:
-    """Advance (6, R, C) = S, E, I, R, cumulative infections, cumulative onsets by one day."""
-    h = 1.0 / steps
-    for _ in range(steps):
-        k1 = _derivative(state, inv_pop, p, beta_c)
-        k2 = _derivative(state + 0.5 * h * k1, inv_pop, p, beta_c)
-        k3 = _derivative(state + 0.5 * h * k2, inv_pop, p, beta_c)
-        k4 = _derivative(state + h * k3, inv_pop, p, beta_c)
-        state = state + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
-    return state
+    """Advance (6, R, C) = S, E, I, R, cumulative infections, cumulative onsets by one day with
+    classical Runge-Kutta, ``steps`` steps."""
+    return _rk4_days(state, inv_pop, p.mixing, p.sigma, p.gamma, beta_c, steps)
 
 
 def chain_binomial_day(state, inv_pop, p: SeirParams, beta_c, steps: int, gens) -> np.ndarray:

@@ -11,9 +11,8 @@ handling_hours, rounded up to whole days.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
+from numba import njit
 
 from stocksim.config import Scenario
 
@@ -43,9 +42,8 @@ class TransferPlanner:
         self.cfg = s.transfers
         self.n_cities = len(s.cities)
         self.n_locations = len(s.location_ids)
-        self.km = km
+        self.km = np.ascontiguousarray(km, dtype=float)
         self.days = travel_days(s, km)
-        self.depots_only = not self.cfg.enabled
         is_depot = np.arange(self.n_locations) >= self.n_cities
         # Rank of each donor for each requester under nearest_first: depots before cities, then by km.
         rank = np.where(is_depot[None, :], 0.0, 1e9) + km
@@ -59,53 +57,108 @@ class TransferPlanner:
 
     def plan(self, on_hand: np.ndarray, inbound: np.ndarray, daily: np.ndarray) -> np.ndarray:
         """Flows (R, from location, to city, I) for one day. ``daily`` is the daily max (R, L, I)."""
-        cfg, n_c = self.cfg, self.n_cities
+        cfg = self.cfg
         n_r, n_l, n_i = on_hand.shape
-        position = on_hand + inbound
-        dm = daily[:, :n_c]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cover = np.where(dm > 0, position[:, :n_c] / dm, np.inf)
-        need = np.where(
-            cover < cfg.request_below_days, np.maximum(cfg.request_up_to_days * dm - position[:, :n_c], 0), 0
+        flows = np.zeros((n_r, n_l, self.n_cities, n_i))
+        _match(
+            on_hand,
+            inbound,
+            daily,
+            self._is_depot,
+            self._nearest,
+            self.km,
+            cfg.enabled,
+            cfg.matching == "largest_surplus_first",
+            float(cfg.request_below_days),
+            float(cfg.request_up_to_days),
+            float(cfg.donor_keeps_days),
+            flows,
         )
-        flows = np.zeros((n_r, n_l, n_c, n_i))
-        if not need.any():
-            return flows
-        surplus = np.where(self._is_depot[None, :, None], on_hand, 0.0)
-        if cfg.enabled:
-            keep = cfg.donor_keeps_days * daily
-            surplus[:, :n_c] = np.maximum(on_hand[:, :n_c] - keep[:, :n_c], 0.0)
-        available = surplus.sum(axis=1)  # (R, I): what all donors together can still give
-        if not (np.minimum(need.sum(axis=1), available) > 0).any():
-            return flows
-        order = np.argsort(cover, axis=1, kind="stable")  # most urgent first
-        r_idx, i_idx = np.ogrid[:n_r, :n_i]
-        for rank in range(n_c):
-            req = order[:, rank, :]  # (R, I)
-            left = np.minimum(need[r_idx, req, i_idx], available)
-            if not left.any():
-                continue
-            donors = self._donor_order(req, surplus)
-            for j in range(n_l - 1):
-                if not left.any():
-                    break
-                donor = donors[:, j, :]
-                give = np.minimum(left, surplus[r_idx, donor, i_idx])
-                give = np.where(donor == req, 0.0, give)
-                left = left - give
-                surplus[r_idx, donor, i_idx] -= give
-                flows[r_idx, donor, req, i_idx] += give
-            available = surplus.sum(axis=1)
         return flows
 
-    def _donor_order(self, req: np.ndarray, surplus: np.ndarray) -> np.ndarray:
-        """Donor locations in the order they are asked, (R, L, I), for requester cities ``req``."""
-        if self.cfg.matching == "nearest_first":
-            return np.moveaxis(self._nearest[req], -1, 1)
-        # largest_surplus_first: depots (nearest first), then cities by surplus, largest first.
-        n_r, n_l, n_i = surplus.shape
-        km = np.moveaxis(self.km[req], -1, 1)  # (R, L, I): km from each location to the requester
-        key = np.where(self._is_depot[None, :, None], km - 1e12, -surplus)
-        self_mask = np.arange(n_l)[None, :, None] == req[:, None, :]
-        key = np.where(self_mask, math.inf, key)
-        return np.argsort(key, axis=1, kind="stable")
+
+@njit(cache=True)
+def _match(on_hand, inbound, daily, is_depot, nearest, km, cities_give, by_surplus, below, up_to, keeps, flows):
+    """Fill ``flows`` (R, L, C, I), replication by replication and item by item: requests most
+    urgent (fewest days of cover) first, each from its donors in turn."""
+    n_r, n_l, n_c, n_i = flows.shape
+    cover = np.empty(n_c)
+    need = np.empty(n_c)
+    surplus = np.empty(n_l)
+    key = np.empty(n_l)
+    for r in range(n_r):
+        for i in range(n_i):
+            asked = 0.0
+            for c in range(n_c):
+                dm = daily[r, c, i]
+                position = on_hand[r, c, i] + inbound[r, c, i]
+                cover[c] = position / dm if dm > 0 else np.inf
+                need[c] = max(up_to * dm - position, 0.0) if cover[c] < below else 0.0
+                asked += need[c]
+            if asked <= 0.0:
+                continue
+            available = 0.0
+            for k in range(n_l):
+                if is_depot[k]:
+                    surplus[k] = on_hand[r, k, i]
+                elif cities_give:
+                    surplus[k] = max(on_hand[r, k, i] - keeps * daily[r, k, i], 0.0)
+                else:
+                    surplus[k] = 0.0
+                available += surplus[k]
+            if available <= 0.0:
+                continue
+            for req in np.argsort(cover, kind="mergesort"):
+                left = min(need[req], available)
+                if left <= 0.0:
+                    continue
+                if by_surplus:  # depots (nearest first), then cities by surplus, largest first
+                    for k in range(n_l):
+                        key[k] = km[req, k] - 1e12 if is_depot[k] else -surplus[k]
+                    key[req] = np.inf
+                    donors = np.argsort(key, kind="mergesort")
+                else:
+                    donors = nearest[req]
+                for j in range(n_l - 1):
+                    donor = donors[j]
+                    if left <= 0.0:
+                        break
+                    if donor == req:
+                        continue
+                    give = min(left, surplus[donor])
+                    left -= give
+                    surplus[donor] -= give
+                    flows[r, donor, req, i] += give
+                available = 0.0
+                for k in range(n_l):
+                    available += surplus[k]
+
+
+@njit(cache=True)
+def route(flows, expiring, durable, days):
+    """Split what each donor sent (a parcel of expiring lots (R, L, I, K) and durable units
+    (R, L, I)) among its recipients in proportion to ``flows`` (R, L, C, I). Returns the parcels
+    by days on the road (0..max(days)): expiring (D + 1, R, L, I, K) and durable (D + 1, R, L, I),
+    indexed by recipient."""
+    n_r, n_l, n_c, n_i = flows.shape
+    n_k = expiring.shape[-1]
+    span = days.max() + 1
+    out_exp = np.zeros((span, n_r, n_l, n_i, n_k))
+    out_dur = np.zeros((span, n_r, n_l, n_i))
+    for r in range(n_r):
+        for d in range(n_l):
+            for i in range(n_i):
+                sent = 0.0
+                for c in range(n_c):
+                    sent += flows[r, d, c, i]
+                if sent <= 0.0:
+                    continue
+                for c in range(n_c):
+                    q = flows[r, d, c, i]
+                    if q > 0.0:
+                        f = q / sent
+                        o = days[d, c]
+                        out_dur[o, r, c, i] += durable[r, d, i] * f
+                        for k in range(n_k):
+                            out_exp[o, r, c, i, k] += expiring[r, d, i, k] * f
+    return out_exp, out_dur
