@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit
 
 from stocksim.config import ConfigError, LoadedScenario, Scenario
 from stocksim.results import CIRCLE
@@ -98,7 +98,7 @@ def paired_summary(metrics: dict[str, pd.DataFrame]) -> pd.DataFrame:
         both["d"] = both["value"] - both["ref"]
         g = both.groupby(["city", "item", "metric"], sort=False)
         out = g.agg(mean=("value", "mean"), diff=("d", "mean"), sd=("d", "std"), n=("d", "size")).reset_index()
-        half = stats.t.ppf(0.975, np.maximum(out["n"] - 1, 1)) * out["sd"].fillna(0.0) / np.sqrt(out["n"])
+        half = stdtrit(np.maximum(out["n"] - 1, 1), 0.975) * out["sd"].fillna(0.0) / np.sqrt(out["n"])
         out["diff_low"] = np.where(out["n"] > 1, out["diff"] - half, np.nan)
         out["diff_high"] = np.where(out["n"] > 1, out["diff"] + half, np.nan)
         out.insert(0, "policy", name)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from stocksim.config import Scenario
 
@@ -74,7 +75,7 @@ class Stock:
         self._live = 0  # buckets before this index have expired and are empty
 
     def on_hand(self) -> np.ndarray:
-        return self.durable + self.expiring[..., self._live :].sum(axis=-1)
+        return _on_hand(self.expiring, self.durable, self._live)
 
     def write_off(self, day: int) -> np.ndarray | None:
         """Remove lots whose expiry day is ``day``; returns the units written off, or None."""
@@ -107,24 +108,17 @@ class Stock:
 
     def issue(self, demand: np.ndarray) -> np.ndarray:
         """Serve ``demand`` (R, L, I) first-expiry-first-out; returns the units served."""
-        served = np.zeros_like(demand)
-        if self._live < self.expiring.shape[-1]:
-            lots = self.expiring[..., self._live :]
-            cum = np.cumsum(lots, axis=-1)
-            served = np.minimum(demand, cum[..., -1])
-            # What is left of lot k after `served` units leave from the front: clip(cum_k - served, 0, lot_k).
-            np.minimum(lots, np.maximum(cum - served[..., None], 0.0), out=lots)
-        from_pool = np.minimum(demand - served, self.durable)
-        self.durable -= from_pool
-        return served + from_pool
+        served = np.empty_like(demand)
+        _issue(self.expiring, self.durable, self._live, demand, served, None, None)
+        return served
 
     def take(self, quantity: np.ndarray) -> Parcel:
         """Remove ``quantity`` (R, L, I, at most what is on hand) first-expiry-first-out, keeping
         each unit's expiry day: what a transfer ships."""
-        before = self.expiring.copy()
-        pool_before = self.durable.copy()
-        self.issue(quantity)
-        return Parcel(before - self.expiring, pool_before - self.durable)
+        parcel = Parcel(np.zeros_like(self.expiring), np.zeros_like(self.durable))
+        served = np.empty_like(quantity)
+        _issue(self.expiring, self.durable, self._live, quantity, served, parcel.expiring, parcel.durable)
+        return parcel
 
     def put(self, day: int, parcel: Parcel) -> np.ndarray:
         """Add a parcel arriving on ``day``; units whose expiry day has come are written off on
@@ -135,3 +129,42 @@ class Stock:
         gone = self.keys <= day
         self.expiring += np.where(gone, 0.0, parcel.expiring)
         return parcel.expiring[..., gone].sum(axis=-1)
+
+
+@njit(cache=True)
+def _on_hand(expiring, durable, live):
+    n_r, n_l, n_i, n_k = expiring.shape
+    out = durable.copy()
+    for r in range(n_r):
+        for c in range(n_l):
+            for i in range(n_i):
+                for k in range(live, n_k):
+                    out[r, c, i] += expiring[r, c, i, k]
+    return out
+
+
+@njit(cache=True)
+def _issue(expiring, durable, live, demand, served, taken_expiring, taken_durable):
+    """Take ``demand`` out of stock, the earliest expiry first, then the durable pool; the
+    units served go to ``served`` and, when given, the lots taken to ``taken_*``."""
+    n_r, n_l, n_i, n_k = expiring.shape
+    keep = taken_expiring is not None
+    for r in range(n_r):
+        for c in range(n_l):
+            for i in range(n_i):
+                want = demand[r, c, i]
+                got = 0.0
+                for k in range(live, n_k):
+                    if want <= 0.0:
+                        break
+                    x = min(want, expiring[r, c, i, k])
+                    expiring[r, c, i, k] -= x
+                    want -= x
+                    got += x
+                    if keep:
+                        taken_expiring[r, c, i, k] = x
+                x = min(max(want, 0.0), durable[r, c, i])
+                durable[r, c, i] -= x
+                served[r, c, i] = got + x
+                if keep:
+                    taken_durable[r, c, i] = x

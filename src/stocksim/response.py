@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from stocksim.config import Scenario
 from stocksim.uncertain import draw_per_replication
@@ -66,11 +67,37 @@ def level_table(s: Scenario, rngs: list[np.random.Generator]) -> LevelTable:
 def next_level(table: LevelTable, level: np.ndarray, below_days: np.ndarray, indicator: np.ndarray):
     """One end-of-day update of each city's level row (index into the table) and its count of
     consecutive days below the exit threshold. Returns the new (level, below_days)."""
-    reached = (indicator[..., None] >= table.enter_at[None, 1:]).sum(axis=-1)  # thresholds are ascending
-    below = indicator < table.exit_below[level]
-    below_days = np.where(below & (level > 0), below_days + 1, 0)
-    step_down = below_days >= table.exit_after_days
-    new = np.where(step_down, level - 1, level)
-    below_days = np.where(step_down, 0, below_days)
-    up = reached > new
-    return np.where(up, reached, new), np.where(up, 0, below_days)
+    new_level, new_below = _next_levels(
+        np.ravel(level),
+        np.ravel(below_days),
+        np.ravel(indicator),
+        table.enter_at,
+        table.exit_below,
+        table.exit_after_days,
+    )
+    return new_level.reshape(np.shape(level)), new_below.reshape(np.shape(level))
+
+
+@njit(cache=True)
+def _next_levels(level, below_days, indicator, enter_at, exit_below, exit_after_days):
+    new_level, new_below = np.empty_like(level), np.empty_like(below_days)
+    for k in range(len(level)):
+        new_level[k], new_below[k] = level_step(
+            level[k], below_days[k], indicator[k], enter_at, exit_below, exit_after_days
+        )
+    return new_level, new_below
+
+
+@njit(cache=True)
+def level_step(level, below_days, indicator, enter_at, exit_below, exit_after_days):
+    """One city's update: (level row, consecutive days below the current level's exit threshold)."""
+    reached = 0
+    for k in range(1, len(enter_at)):  # thresholds are ascending
+        if indicator >= enter_at[k]:
+            reached = k
+    below_days = below_days + 1 if (indicator < exit_below[level] and level > 0) else 0
+    if below_days >= exit_after_days:
+        level, below_days = level - 1, 0
+    if reached > level:
+        return reached, 0
+    return level, below_days

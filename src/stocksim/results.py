@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit
 
 from stocksim.config import Scenario
 from stocksim.model import EVENT_KINDS, BatchResult
@@ -238,7 +238,7 @@ def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
     out["p_stockout_low"], out["p_stockout_high"] = wilson(out["p_stockout"].to_numpy(), n.to_numpy())
     for col, source in (("compliance_share", "share"), ("unmet_mean", "unmet"), ("total_cost_mean", "total_cost")):
         mean, sd = g[source].mean(), g[source].std().fillna(0.0)
-        half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
+        half = stdtrit(np.maximum(n - 1, 1), 0.975) * sd / np.sqrt(n)
         out[f"{col}_low"] = np.where(n > 1, mean - half, np.nan)
         out[f"{col}_high"] = np.where(n > 1, mean + half, np.nan)
     return out.reset_index()[list(SUMMARY_COLUMNS) + list(CI_COLUMNS)]

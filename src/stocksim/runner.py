@@ -110,6 +110,7 @@ class BatchTask:
     replications: np.ndarray
     daily: str = "full"
     events: bool = True
+    census: bool | None = None  # the day-by-day census table; by default with the full daily table
 
     def label(self) -> str:
         r = self.replications
@@ -133,6 +134,8 @@ def run_batch_task(task: BatchTask) -> BatchOutput:
     s = task.loaded.scenario
     b = Simulator(task.loaded).batch(task.seed, task.replications, task.events)
     daily = daily_columns(b) if task.daily != "none" else None
+    wanted = task.daily == "full" if task.census is None else task.census
+    full_census = wanted and s.epidemic.model != "none"
     values = None
     if task.daily == "quantiles":
         n = len(task.replications)
@@ -143,15 +146,16 @@ def run_batch_task(task: BatchTask) -> BatchOutput:
         daily=daily,
         events=events_table(s, b),
         per_replication=replication_table(s, b),
-        census=census_columns(b.epidemic, task.replications) if s.epidemic.model != "none" else None,
+        # The census is a day-by-day table too: written in full with the daily table only.
+        census=census_columns(b.epidemic, task.replications) if full_census else None,
         quantile_values=values,
     )
 
 
 def make_tasks(
-    loaded: LoadedScenario, n: int, seed: int, batch_size: int, daily: str, events: bool = True
+    loaded: LoadedScenario, n: int, seed: int, batch_size: int, daily: str, events: bool = True, census=None
 ) -> list[BatchTask]:
-    return [BatchTask(loaded, seed, idx, daily, events) for idx in batches(n, batch_size)]
+    return [BatchTask(loaded, seed, idx, daily, events, census) for idx in batches(n, batch_size)]
 
 
 def run(
@@ -169,7 +173,7 @@ def run(
     n = s.replications if replications is None else replications
     seed = s.seed if seed is None else seed
     start = time.perf_counter()
-    tasks = make_tasks(loaded, n, seed, batch_size, "full" if keep_daily else "none")
+    tasks = make_tasks(loaded, n, seed, batch_size, "full" if keep_daily else "none", census=True)
     outputs: dict[int, BatchOutput] = {}
     for k, out in (backend or Backend()).run(run_batch_task, tasks, BatchTask.label):
         outputs[k] = out

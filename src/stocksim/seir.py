@@ -34,7 +34,7 @@ from numba import njit
 from stocksim.config import SEVERITIES, Scenario
 from stocksim.geography import gravity_trips
 from stocksim.params import BatchParams
-from stocksim.response import LevelTable, level_table, next_level
+from stocksim.response import LevelTable, level_step, level_table, next_level
 from stocksim.seeding import Stream, rngs
 from stocksim.uncertain import draw_per_replication
 
@@ -137,35 +137,64 @@ def _derivative(y, inv_pop, mixing, sigma, gamma, beta_c, out) -> None:
 
 
 @njit(cache=True)
-def _rk4_days(state, inv_pop, mixing, sigma, gamma, beta_c, steps):
+def _rk4(y, inv_pop, mixing, sigma, gamma, beta_c, steps, tmp, k) -> None:
+    """Advance one replication's y (6, C) by one day with classical Runge-Kutta, ``steps`` steps;
+    ``tmp`` (6, C) and ``k`` (4, 6, C) are work space."""
     h = 1.0 / steps
-    n_k, n_r, n_c = state.shape
-    out = np.empty_like(state)
-    y = np.empty((n_k, n_c))
-    tmp = np.empty((n_k, n_c))
-    k = np.empty((4, n_k, n_c))
-    weight = (0.5 * h, 0.5 * h, h)
-    for r in range(n_r):  # each replication on its own: batch-invariant
-        y[:] = state[:, r]
-        for _ in range(steps):
-            _derivative(y, inv_pop, mixing[r], sigma[r], gamma[r], beta_c[r], k[0])
-            for stage in range(1, 4):
-                w = weight[stage - 1]
-                for a in range(n_k):
-                    for c in range(n_c):
-                        tmp[a, c] = y[a, c] + w * k[stage - 1, a, c]
-                _derivative(tmp, inv_pop, mixing[r], sigma[r], gamma[r], beta_c[r], k[stage])
+    n_k, n_c = y.shape
+    for _ in range(steps):
+        _derivative(y, inv_pop, mixing, sigma, gamma, beta_c, k[0])
+        for stage in range(1, 4):
+            w = h if stage == 3 else 0.5 * h
             for a in range(n_k):
                 for c in range(n_c):
-                    y[a, c] += h / 6 * (k[0, a, c] + 2 * k[1, a, c] + 2 * k[2, a, c] + k[3, a, c])
-        out[:, r] = y
-    return out
+                    tmp[a, c] = y[a, c] + w * k[stage - 1, a, c]
+            _derivative(tmp, inv_pop, mixing, sigma, gamma, beta_c, k[stage])
+        for a in range(n_k):
+            for c in range(n_c):
+                y[a, c] += h / 6 * (k[0, a, c] + 2 * k[1, a, c] + 2 * k[2, a, c] + k[3, a, c])
 
 
-def rk4_day(state: np.ndarray, inv_pop, p: SeirParams, beta_c, steps: int) -> np.ndarray:
-    """Advance (6, R, C) = S, E, I, R, cumulative infections, cumulative onsets by one day with
-    classical Runge-Kutta, ``steps`` steps."""
-    return _rk4_days(state, inv_pop, p.mixing, p.sigma, p.gamma, beta_c, steps)
+@njit(cache=True)
+def _deterministic(pop, beta, sigma, gamma, mixing, shares, intro, contact, steps, delays, lv, out):
+    """The expected epidemic of each replication, day by day, in the same steps as the stochastic
+    loop of ``simulate_epidemic``: introductions, one day of RK4 at the contact factor of the
+    level in force, admissions from the day's onsets, the level update. ``lv`` = (contact
+    factor (R, L+1), enter_at, exit_below, exit_after_days, reporting_delay_days); ``out`` =
+    (daily (R, H, C, 4), cum (R, H+1, C, 2), admissions (R, H, C, 3), level_row (R, H+1, C))."""
+    contact_factor, enter_at, exit_below, exit_after, report_delay = lv
+    daily, cum, admissions, level_row = out
+    n_r, horizon, n_c = intro.shape
+    inv_pop = 1.0 / pop
+    y, tmp, k = np.empty((6, n_c)), np.empty((6, n_c)), np.empty((4, 6, n_c))
+    beta_c, below = np.empty(n_c), np.zeros(n_c, dtype=np.int64)
+    for r in range(n_r):  # each replication on its own: batch-invariant
+        y[:] = 0.0
+        y[0] = pop
+        below[:] = 0
+        for t in range(horizon):
+            for c in range(n_c):
+                x = min(intro[r, t, c], y[0, c])
+                y[0, c] -= x
+                y[1, c] += x
+                y[4, c] += x
+                beta_c[c] = beta[r] * (contact[r, t, c] * contact_factor[r, level_row[r, t, c]])
+            _rk4(y, inv_pop, mixing[r], sigma[r], gamma[r], beta_c, steps, tmp, k)
+            for c in range(n_c):
+                daily[r, t, c] = y[:4, c]
+                cum[r, t + 1, c] = y[4:, c]
+                onsets = cum[r, t + 1, c, 1] - cum[r, t, c, 1]
+                for j in range(3):
+                    if t + delays[j] < horizon:
+                        admissions[r, t + delays[j], c, j] += onsets * shares[r, j]
+                day = t - report_delay
+                if len(enter_at) > 1 and day >= 0:
+                    cases = (admissions[r, day, c, 0] + admissions[r, day, c, 1] + admissions[r, day, c, 2]) / pop[c]
+                    level_row[r, t + 1, c], below[c] = level_step(
+                        level_row[r, t, c], below[c], cases * 1e5, enter_at, exit_below, exit_after
+                    )
+                else:
+                    level_row[r, t + 1, c] = level_row[r, t, c]
 
 
 def chain_binomial_day(state, inv_pop, p: SeirParams, beta_c, steps: int, gens) -> np.ndarray:
@@ -202,28 +231,44 @@ def simulate_epidemic(
     noise = rngs(seed, reps, Stream.EPIDEMIC) if e.stochastic else None
     n, horizon, n_c = len(reps), s.horizon_days, len(s.cities)
     pop = np.array([c.population for c in s.cities], float)
-    inv_pop = 1.0 / pop
-    state = np.zeros((6, n, n_c))
-    state[0] = pop
     daily = np.zeros((n, horizon, n_c, 4))
     cum = np.zeros((n, horizon + 1, n_c, 2))  # cumulative infections, onsets at the start of each day
     admissions = np.zeros((n, horizon, n_c, 3))
-    level_row = np.zeros((n, horizon + 1, n_c), dtype=int)
-    below = np.zeros((n, n_c), dtype=int)
-    delays = [getattr(e.care, sev).delay_days for sev in SEVERITIES]
+    level_row = np.zeros((n, horizon + 1, n_c), dtype=np.int64)
+    delays = np.array([getattr(e.care, sev).delay_days for sev in SEVERITIES], dtype=np.int64)
+    out = (daily, cum, admissions, level_row)
+    if noise is None:
+        lv = (
+            table.contact_factor,
+            table.enter_at,
+            table.exit_below,
+            table.exit_after_days,
+            s.response.reporting_delay_days,
+        )
+        _deterministic(
+            pop, p.beta, p.sigma, p.gamma, p.mixing, p.shares, p.intro, p.contact, e.steps_per_day, delays, lv, out
+        )
+    else:
+        _chain_binomial(s, p, table, pop, delays, noise, out)
+    return _assemble(s, bp, table, daily, cum, admissions, level_row[:, :horizon], pop)
+
+
+def _chain_binomial(s: Scenario, p: SeirParams, table: LevelTable, pop, delays, noise, out) -> None:
+    """The stochastic epidemic, day by day: whole introductions, ``steps_per_day`` binomial steps
+    at the contact factor of the level in force, multinomial admissions, the level update."""
+    daily, cum, admissions, level_row = out
+    n, horizon, n_c = p.intro.shape
+    inv_pop = 1.0 / pop
+    state = np.zeros((6, n, n_c))
+    state[0] = pop
+    below = np.zeros((n, n_c), dtype=np.int64)
     for t in range(horizon):
-        intro = np.minimum(p.intro[:, t], state[0])
-        if noise is not None:
-            intro = np.floor(intro)
+        intro = np.floor(np.minimum(p.intro[:, t], state[0]))
         state[0] -= intro
         state[1] += intro
         state[4] += intro
         contact = p.contact[:, t] * np.take_along_axis(table.contact_factor, level_row[:, t], axis=1)
-        beta_c = p.beta[:, None] * contact
-        if noise is None:
-            state = rk4_day(state, inv_pop, p, beta_c, e.steps_per_day)
-        else:
-            state = chain_binomial_day(state, inv_pop, p, beta_c, e.steps_per_day, noise)
+        state = chain_binomial_day(state, inv_pop, p, p.beta[:, None] * contact, s.epidemic.steps_per_day, noise)
         daily[:, t] = np.moveaxis(state[:4], 0, -1)
         cum[:, t + 1] = np.moveaxis(state[4:6], 0, -1)
         onsets = cum[:, t + 1, :, 1] - cum[:, t, :, 1]
@@ -234,20 +279,16 @@ def simulate_epidemic(
             level_row[:, t + 1], below = next_level(table, level_row[:, t], below, cases)
         else:
             level_row[:, t + 1] = level_row[:, t]
-    return _assemble(s, bp, table, daily, cum, admissions, level_row[:, :horizon], pop)
 
 
 def _admit(admissions, t, onsets, shares, delays, noise) -> None:
-    """Admissions by severity from the day's symptom onsets (expected shares, or multinomial)."""
+    """Admissions by severity from the day's symptom onsets (a multinomial split)."""
     horizon = admissions.shape[1]
-    if noise is None:
-        split = onsets[..., None] * shares[:, None, :]
-    else:
-        rest = np.clip(1 - shares.sum(axis=1, keepdims=True), 0, 1)
-        pvals = np.concatenate([shares, rest], axis=1)
-        split = np.stack(
-            [g.multinomial(np.rint(onsets[r]).astype(np.int64), pvals[r])[:, :3] for r, g in enumerate(noise)]
-        ).astype(float)
+    rest = np.clip(1 - shares.sum(axis=1, keepdims=True), 0, 1)
+    pvals = np.concatenate([shares, rest], axis=1)
+    split = np.stack(
+        [g.multinomial(np.rint(onsets[r]).astype(np.int64), pvals[r])[:, :3] for r, g in enumerate(noise)]
+    ).astype(float)
     for k, delay in enumerate(delays):
         if t + delay < horizon:
             admissions[:, t + delay, :, k] += split[..., k]
