@@ -24,19 +24,19 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from stocksim.config import ConfigError, LoadedScenario, load_scenario, parse_scenario
+from stocksim.config import ConfigError, LoadedScenario, Scenario, load_scenario, parse_scenario
 from stocksim.output import RunWriter, manifest, read_parts, write_part, write_values
 from stocksim.parallel import Backend, BatchFailed
 from stocksim.results import CIRCLE, SUMMARY_INPUTS, census_frame, daily_frame, summary_table
-from stocksim.runner import DEFAULT_BATCH, QUANTILE_METRICS, BatchOutput, BatchTask, make_tasks, run_batch_task
+from stocksim.runner import QUANTILE_METRICS, BatchOutput, BatchTask, batch_cap, make_tasks, run_batch_task
 
 
-def batch_size_for(n: int, backend: Backend, daily: str) -> int:
-    """Replications per batch: enough batches to keep every worker busy, few enough that a
-    batch's arrays stay small (a few hundred MB at most)."""
-    cap = DEFAULT_BATCH
-    workers = 4 if backend.dask else backend.workers
-    return max(1, min(cap, math.ceil(n / max(1, 2 * workers)) if workers > 1 else cap))
+def batch_size_for(n: int, backend: Backend, s: Scenario) -> int:
+    """Replications per batch: as large as keeps a batch's daily arrays small (``batch_cap``),
+    in a number of batches that is a multiple of the workers, so that they finish together."""
+    workers = 4 if backend.dask else max(1, backend.workers)
+    rounds = math.ceil(n / (workers * batch_cap(s)))
+    return max(1, math.ceil(n / (workers * rounds)))
 
 
 @dataclass
@@ -66,7 +66,7 @@ def run_to_dir(
     backend = backend or Backend()
     n = s.replications if replications is None else replications
     seed = s.seed if seed is None else seed
-    size = batch_size or batch_size_for(n, backend, daily)
+    size = batch_size or batch_size_for(n, backend, loaded.scenario)
     start = time.perf_counter()
     writer = RunWriter(out, fmt, overwrite)
     try:

@@ -20,7 +20,8 @@ def expected_demand(census: np.ndarray, p: BatchParams, routine_multiplier: np.n
     """Noise-free daily use, shape (R, H, C, I), from the census (R, H, C, 4: mild, severe, icu
     patients and swabs), the response level's routine multiplier (R, H, C) and the batch's rates."""
     routine = (p.health_workers[:, None, :] * routine_multiplier)[..., None] * p.routine_rate[:, None, None, :]
-    patients = np.einsum("rhcs,rsi->rhci", census[..., :3], p.patient_rate)
+    n_r, horizon, n_c, _ = census.shape
+    patients = np.matmul(census[..., :3].reshape(n_r, horizon * n_c, 3), p.patient_rate).reshape(routine.shape)
     swabs = census[..., 3, None] * p.swab_rate[:, None, None, :]
     return routine + patients + swabs
 

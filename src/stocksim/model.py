@@ -273,21 +273,23 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
             events.add("order", t, r, c, i, qty[r, c, i], _order_id(t, c, i, n_buyers, n_i))
 
     def transfer(t: int) -> None:
-        flows = planner.plan(stock.on_hand(), carriage_inbound + transfer_inbound, x.daily_max)
-        if not flows.any():
+        f = planner.plan(stock.on_hand(), carriage_inbound + transfer_inbound, x.daily_max)
+        if f is None:
             return
-        out = flows.sum(axis=2)
-        parcel = stock.take(out)
-        record["transfer_out"][:, t] = out
-        moved = flows.sum(axis=1)  # (R, to, I)
+        parcel = stock.take(f.sent)
+        record["transfer_out"][:, t] = f.sent
+        shipment = (f.r, f.donor, f.city, f.item, f.quantity, f.sent)
+        expiring, durable, moved, unit_km = route(
+            *shipment, parcel.expiring, parcel.durable, planner.days[:, :n_c], x.km[:, :n_c], n_c
+        )
         transfer_inbound[:, :n_c] += moved
-        record["transport_cost"][:, t, :n_c] += np.einsum("rdci,dc->rci", flows, x.km[:, :n_c]) * cost_km
-        expiring, durable = route(flows, parcel.expiring, parcel.durable, planner.days[:, :n_c])
-        for days in np.flatnonzero(durable.any(axis=(1, 2, 3)) | expiring.any(axis=(1, 2, 3, 4))):
-            add_parcel(transfers, t + int(days), Parcel(expiring[days], durable[days]))
+        record["transport_cost"][:, t, :n_c] += unit_km * cost_km
+        for days in range(len(durable)):
+            if durable[days].any() or expiring[days].any():
+                add_parcel(transfers, t + days, Parcel(expiring[days], durable[days]))
         if x.record_events:
-            r, d, c, i = np.nonzero(flows)
-            qty = flows[r, d, c, i]
+            order = np.lexsort((f.item, f.city, f.donor, f.r))
+            r, d, c, i, qty = (a[order] for a in (f.r, f.donor, f.city, f.item, f.quantity))
             tid = _order_id(t, d * n_l + c, i, n_l * n_l, n_i)
             arrive = t + planner.days[d, c]
             events.add("transfer_out", t, r, d, i, qty, tid, counterpart=c)

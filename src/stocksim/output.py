@@ -106,7 +106,9 @@ def write_part(staging: Path, fmt: str, name: str, k: int, df: pd.DataFrame) -> 
     if fmt == "parquet":
         folder = staging / f"{name}.parquet"
         folder.mkdir(exist_ok=True)
-        df.to_parquet(folder / f"part-{k:05d}.parquet", index=False)
+        # Dictionary-encode the categorical columns only, no column statistics: a part is read whole.
+        categorical = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)]
+        df.to_parquet(folder / f"part-{k:05d}.parquet", index=False, use_dictionary=categorical, write_statistics=False)
     else:
         folder = staging / ".parts" / name
         folder.mkdir(parents=True, exist_ok=True)

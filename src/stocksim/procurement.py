@@ -83,32 +83,36 @@ def _fill(book, days, capacity, first, last, shipped):
 
 
 @njit(cache=True)
-def _send(shipped, days, today, discount, price_factor, unit_cost, lead_base, lead_factor, city_of_buyer, arrivals):
+def _send(shipped, days, discount, price_factor, unit_cost, lead_today, lead_factor, city_of_buyer, today, arrivals):
     """Price ``shipped`` (W, R, S, B, I) and put it on the road; returns the spend (R, B, I).
     A cohort placed on day d is priced at its volume discount and price factor of day d; what
-    leaves supplier s today for buyer b arrives after the lead time drawn for the buyer's city
-    times today's disruption factor, in whole days, at least one (``arrivals`` index H: after
-    the horizon)."""
+    leaves supplier s today for buyer b arrives after the lead time drawn today for the buyer's
+    city (``lead_today`` (R, S, C, I)) times today's disruption factor, in whole days, at least
+    one (``arrivals`` index H: after the horizon)."""
     n_w, n_r, n_s, n_b, n_i = shipped.shape
     horizon = arrivals.shape[0] - 1
     spend = np.zeros((n_r, n_b, n_i))
+    total = np.zeros((n_r, n_s, n_b, n_i))
+    for w in range(n_w):
+        d = days[w]
+        for r in range(n_r):
+            for s in range(n_s):
+                for b in range(n_b):
+                    for i in range(n_i):
+                        q = shipped[w, r, s, b, i]
+                        if q > 0.0:
+                            total[r, s, b, i] += q
+                            price = (1.0 - discount[d, r, b, i]) * price_factor[r, s, d] * unit_cost[r, s, i]
+                            spend[r, b, i] += q * price
     for r in range(n_r):
         for s in range(n_s):
             factor = lead_factor[r, s, today]
             for b in range(n_b):
                 c = city_of_buyer[b]
                 for i in range(n_i):
-                    total = 0.0
-                    for w in range(n_w):
-                        q = shipped[w, r, s, b, i]
-                        if q > 0.0:
-                            d = days[w]
-                            total += q
-                            price = (1.0 - discount[d, r, b, i]) * price_factor[r, s, d] * unit_cost[r, s, i]
-                            spend[r, b, i] += q * price
-                    if total > 0.0:
-                        lead = max(1, int(np.rint(lead_base[r, s, today, c, i] * factor)))
-                        arrivals[min(today + lead, horizon), r, b, i] += total
+                    if total[r, s, b, i] > 0.0:
+                        lead = max(1, int(np.rint(lead_today[r, s, c, i] * factor)))
+                        arrivals[min(today + lead, horizon), r, b, i] += total[r, s, b, i]
     return spend
 
 
@@ -132,7 +136,7 @@ class SupplierBook:
         self.reserved = s.procurement.joint.reserved_share
         self._params = p
         self._other_buyers = np.ascontiguousarray(np.moveaxis(p.other_buyers, -1, 0)) if p.other_buyers.any() else None
-        self._lead_times = lead_times
+        self._lead_times = np.ascontiguousarray(np.moveaxis(lead_times, 2, 0))  # (H, R, S, C, I): a day is a block
         self._city_of_buyer = np.asarray(city_of_buyer, dtype=np.int64)
         self._order_days: list[int] = []  # days on which the circle placed orders, oldest first
 
@@ -169,18 +173,19 @@ class SupplierBook:
             if self.priority == "reserved_share":
                 rest = capacity - first + rest
             _fill(self.open, days, rest, 0, n_b, shipped)
-        self.open[day][:, :, self.other, :] = 0.0  # what other buyers did not get is lost to them
+        if self._other_buyers is not None:
+            self.open[day][:, :, self.other, :] = 0.0  # what other buyers did not get is lost to them
         shipped[:, :, :, self.other] = 0.0
         spend = _send(
             shipped,
             days,
-            day,
             self.discount,
             p.price_factor,
             p.supplier_cost,
-            self._lead_times,
+            self._lead_times[day],
             p.lead_time_factor,
             self._city_of_buyer,
+            day,
             arrivals,
         )
         return shipped, days, spend

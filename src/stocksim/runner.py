@@ -34,7 +34,15 @@ from stocksim.results import (
 )
 from stocksim.transfers import location_km
 
-DEFAULT_BATCH = 100
+DEFAULT_BATCH = 200
+CELLS_PER_BATCH = 1_750_000  # replication-days x locations x items: ~13 MB per daily array
+
+
+def batch_cap(s: Scenario) -> int:
+    """The most replications a batch holds: about DEFAULT_BATCH for the default scenario, fewer
+    for larger ones, so that a batch's arrays stay at a few hundred MB whatever the scenario."""
+    cells = s.horizon_days * len(s.location_ids) * len(s.items)
+    return max(1, CELLS_PER_BATCH // cells)
 
 
 def pad_locations(x: np.ndarray, axis: int, n_depots: int) -> np.ndarray:
@@ -111,6 +119,7 @@ class BatchTask:
     daily: str = "full"
     events: bool = True
     census: bool | None = None  # the day-by-day census table; by default with the full daily table
+    key: str = ""  # the scenario's hash: a worker reads a scenario's data files once, not per batch
 
     def label(self) -> str:
         r = self.replications
@@ -129,10 +138,25 @@ class BatchOutput:
     quantile_values: dict[str, np.ndarray] | None  # metric -> (R, H x L x I)
 
 
+_SIMULATORS: dict[str, Simulator] = {}
+
+
+def simulator_for(task: BatchTask) -> Simulator:
+    """The task's scenario made ready, kept for the next batches of the same scenario in this
+    process (the last few scenarios only)."""
+    if not task.key:
+        return Simulator(task.loaded)
+    if task.key not in _SIMULATORS:
+        while len(_SIMULATORS) >= 4:
+            _SIMULATORS.pop(next(iter(_SIMULATORS)))
+        _SIMULATORS[task.key] = Simulator(task.loaded)
+    return _SIMULATORS[task.key]
+
+
 def run_batch_task(task: BatchTask) -> BatchOutput:
     """What a worker does: simulate the batch and shape its tables."""
     s = task.loaded.scenario
-    b = Simulator(task.loaded).batch(task.seed, task.replications, task.events)
+    b = simulator_for(task).batch(task.seed, task.replications, task.events)
     daily = daily_columns(b) if task.daily != "none" else None
     wanted = task.daily == "full" if task.census is None else task.census
     full_census = wanted and s.epidemic.model != "none"
@@ -155,14 +179,15 @@ def run_batch_task(task: BatchTask) -> BatchOutput:
 def make_tasks(
     loaded: LoadedScenario, n: int, seed: int, batch_size: int, daily: str, events: bool = True, census=None
 ) -> list[BatchTask]:
-    return [BatchTask(loaded, seed, idx, daily, events, census) for idx in batches(n, batch_size)]
+    key = loaded.config_hash()
+    return [BatchTask(loaded, seed, idx, daily, events, census, key) for idx in batches(n, batch_size)]
 
 
 def run(
     loaded: LoadedScenario,
     replications: int | None = None,
     seed: int | None = None,
-    batch_size: int = DEFAULT_BATCH,
+    batch_size: int | None = None,
     keep_daily: bool = True,
     backend: Backend | None = None,
     on_batch: Callable[[int], None] | None = None,
@@ -173,7 +198,8 @@ def run(
     n = s.replications if replications is None else replications
     seed = s.seed if seed is None else seed
     start = time.perf_counter()
-    tasks = make_tasks(loaded, n, seed, batch_size, "full" if keep_daily else "none", census=True)
+    size = batch_size or batch_cap(s)
+    tasks = make_tasks(loaded, n, seed, size, "full" if keep_daily else "none", census=True)
     outputs: dict[int, BatchOutput] = {}
     for k, out in (backend or Backend()).run(run_batch_task, tasks, BatchTask.label):
         outputs[k] = out

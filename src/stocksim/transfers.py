@@ -11,6 +11,8 @@ handling_hours, rounded up to whole days.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numba import njit
 
@@ -50,17 +52,22 @@ class TransferPlanner:
         np.fill_diagonal(rank, np.inf)
         self._nearest = np.argsort(rank, axis=1, kind="stable")  # (C+D, L)
         self._is_depot = is_depot
+        self._buffer: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def active(self) -> bool:
         return self.cfg.enabled or self.n_locations > self.n_cities
 
-    def plan(self, on_hand: np.ndarray, inbound: np.ndarray, daily: np.ndarray) -> np.ndarray:
-        """Flows (R, from location, to city, I) for one day. ``daily`` is the daily max (R, L, I)."""
+    def plan(self, on_hand: np.ndarray, inbound: np.ndarray, daily: np.ndarray) -> Flows | None:
+        """The day's shipments, or None when nothing moves. ``daily`` is the daily max (R, L, I)."""
         cfg = self.cfg
         n_r, n_l, n_i = on_hand.shape
-        flows = np.zeros((n_r, n_l, self.n_cities, n_i))
-        _match(
+        if self._buffer is None or len(self._buffer[0]) < n_r * n_i * self.n_cities * n_l:
+            size = n_r * n_i * self.n_cities * n_l  # at most one shipment per replication, item, requester, donor
+            self._buffer = (np.empty((4, size), dtype=np.int64), np.empty(size))
+        index, qty = self._buffer
+        sent = np.zeros((n_r, n_l, n_i))
+        n = _match(
             on_hand,
             inbound,
             daily,
@@ -72,16 +79,40 @@ class TransferPlanner:
             float(cfg.request_below_days),
             float(cfg.request_up_to_days),
             float(cfg.donor_keeps_days),
-            flows,
+            self.n_cities,
+            index,
+            qty,
+            sent,
         )
-        return flows
+        if not n:
+            return None
+        r, d, c, i = index[:, :n].copy()
+        return Flows(r, d, c, i, qty[:n].copy(), sent)
+
+
+@dataclass
+class Flows:
+    """One day's shipments, one entry each: replication, donor location, recipient city, item,
+    units; and the units each location sends (R, L, I)."""
+
+    r: np.ndarray
+    donor: np.ndarray
+    city: np.ndarray
+    item: np.ndarray
+    quantity: np.ndarray
+    sent: np.ndarray
 
 
 @njit(cache=True)
-def _match(on_hand, inbound, daily, is_depot, nearest, km, cities_give, by_surplus, below, up_to, keeps, flows):
-    """Fill ``flows`` (R, L, C, I), replication by replication and item by item: requests most
-    urgent (fewest days of cover) first, each from its donors in turn."""
-    n_r, n_l, n_c, n_i = flows.shape
+def _match(
+    on_hand, inbound, daily, is_depot, nearest, km, cities_give, by_surplus, below, up_to, keeps, n_c, index, qty, sent
+):
+    """Match requests and donors, replication by replication and item by item: requests most
+    urgent (fewest days of cover) first, each from its donors in turn. Writes the shipments to
+    ``index`` (r, donor, city, item) and ``qty`` and what each donor sends to ``sent``; returns
+    the number of shipments."""
+    n_r, n_l, n_i = on_hand.shape
+    n = 0
     cover = np.empty(n_c)
     need = np.empty(n_c)
     surplus = np.empty(n_l)
@@ -123,42 +154,40 @@ def _match(on_hand, inbound, daily, is_depot, nearest, km, cities_give, by_surpl
                     donor = donors[j]
                     if left <= 0.0:
                         break
-                    if donor == req:
-                        continue
                     give = min(left, surplus[donor])
+                    if donor == req or give <= 0.0:
+                        continue
                     left -= give
                     surplus[donor] -= give
-                    flows[r, donor, req, i] += give
+                    sent[r, donor, i] += give
+                    index[0, n], index[1, n], index[2, n], index[3, n] = r, donor, req, i
+                    qty[n] = give
+                    n += 1
                 available = 0.0
                 for k in range(n_l):
                     available += surplus[k]
+    return n
 
 
 @njit(cache=True)
-def route(flows, expiring, durable, days):
+def route(r, donor, city, item, quantity, sent, expiring, durable, days, km, n_c):
     """Split what each donor sent (a parcel of expiring lots (R, L, I, K) and durable units
-    (R, L, I)) among its recipients in proportion to ``flows`` (R, L, C, I). Returns the parcels
-    by days on the road (0..max(days)): expiring (D + 1, R, L, I, K) and durable (D + 1, R, L, I),
-    indexed by recipient."""
-    n_r, n_l, n_c, n_i = flows.shape
-    n_k = expiring.shape[-1]
+    (R, L, I)) among its recipients in proportion to the shipments. Returns the parcels by days
+    on the road (0..max(days)), expiring (D + 1, R, L, I, K) and durable (D + 1, R, L, I) indexed
+    by recipient; the units each city receives (R, C, I) and their unit-km (R, C, I)."""
+    n_r, n_l, n_i, n_k = expiring.shape
     span = days.max() + 1
     out_exp = np.zeros((span, n_r, n_l, n_i, n_k))
     out_dur = np.zeros((span, n_r, n_l, n_i))
-    for r in range(n_r):
-        for d in range(n_l):
-            for i in range(n_i):
-                sent = 0.0
-                for c in range(n_c):
-                    sent += flows[r, d, c, i]
-                if sent <= 0.0:
-                    continue
-                for c in range(n_c):
-                    q = flows[r, d, c, i]
-                    if q > 0.0:
-                        f = q / sent
-                        o = days[d, c]
-                        out_dur[o, r, c, i] += durable[r, d, i] * f
-                        for k in range(n_k):
-                            out_exp[o, r, c, i, k] += expiring[r, d, i, k] * f
-    return out_exp, out_dur
+    received = np.zeros((n_r, n_c, n_i))
+    unit_km = np.zeros((n_r, n_c, n_i))
+    for k in range(len(quantity)):
+        a, d, c, i, q = r[k], donor[k], city[k], item[k], quantity[k]
+        f = q / sent[a, d, i]
+        o = days[d, c]
+        received[a, c, i] += q
+        unit_km[a, c, i] += q * km[d, c]
+        out_dur[o, a, c, i] += durable[a, d, i] * f
+        for b in range(n_k):
+            out_exp[o, a, c, i, b] += expiring[a, d, i, b] * f
+    return out_exp, out_dur, received, unit_km
