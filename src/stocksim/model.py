@@ -306,7 +306,7 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
             )
 
     def dispatch(t: int) -> None:
-        shipped, days, spend = book.ship(t, arrivals)
+        shipped, days, spend = book.ship(t, arrivals, keep=x.record_events)
         record["purchase_cost"][:, t] += spend[:, :n_l]
         record["purchase_cost"][:, t, :n_c] += spend[:, centre, None, :] * share_of_spend
         if x.record_events and len(days):

@@ -50,60 +50,55 @@ def discount_rate(s: Scenario, quantity: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True)
-def _fill(book, days, capacity, first, last, shipped):
+def _fill(book, slots, days, capacity, first, last, lost, prices, spend, total, shipped):
     """Ship from ``capacity`` (R, S, I) to the open orders of buyers ``first..last-1`` in the
-    cohorts ``book[days]`` (book: day placed, R, S, B, I): oldest cohort first, pro rata within a
-    cohort. Moves the shipped units from ``book`` into ``shipped`` (W, R, S, B, I); returns the
-    capacity left."""
+    cohorts ``book[slots]`` (book: cohort, R, S, B, I; cohort w placed on ``days[w]``): oldest
+    cohort first, pro rata within a cohort. Takes the shipped units out of ``book``, adds them
+    to ``total`` (R, S, B, I) and their value to ``spend`` (R, B, I) - a cohort priced at the
+    volume discount and price factor of the day it was placed - and, when given, to ``shipped``
+    (W, R, S, B, I). Buyer ``lost`` (the other buyers) gets its share, which leaves the circle's
+    books. ``prices`` = (discount (cohort, R, B, I), price factor (R, S, H), unit cost (R, S, I)).
+    Returns the capacity left."""
+    discount, price_factor, unit_cost = prices
     _, n_r, n_s, _, n_i = book.shape
     left = capacity.copy()
     for r in range(n_r):
         for s in range(n_s):
             for i in range(n_i):
                 cap = left[r, s, i]
-                for w in range(len(days)):
+                for w in range(len(slots)):
                     if cap <= 0.0:
                         break
-                    d = days[w]
+                    m = slots[w]
                     wanted = 0.0
                     for b in range(first, last):
-                        wanted += book[d, r, s, b, i]
+                        wanted += book[m, r, s, b, i]
                     if wanted <= 0.0:
                         continue
                     filled = min(cap, wanted)
                     cap -= filled
                     fraction = filled / wanted
+                    unit_price = price_factor[r, s, days[w]] * unit_cost[r, s, i]
                     for b in range(first, last):
-                        q = book[d, r, s, b, i] * fraction
-                        shipped[w, r, s, b, i] += q
-                        rest = book[d, r, s, b, i] - q
-                        book[d, r, s, b, i] = rest if rest >= 1e-9 else 0.0  # filled to within rounding
+                        q = book[m, r, s, b, i] * fraction
+                        rest = book[m, r, s, b, i] - q
+                        book[m, r, s, b, i] = rest if rest >= 1e-9 else 0.0  # filled to within rounding
+                        if q > 0.0 and b != lost:
+                            total[r, s, b, i] += q
+                            spend[r, b, i] += q * (1.0 - discount[m, r, b, i]) * unit_price
+                            if shipped is not None:
+                                shipped[w, r, s, b, i] += q
                 left[r, s, i] = cap
     return left
 
 
 @njit(cache=True)
-def _send(shipped, days, discount, price_factor, unit_cost, lead_today, lead_factor, city_of_buyer, today, arrivals):
-    """Price ``shipped`` (W, R, S, B, I) and put it on the road; returns the spend (R, B, I).
-    A cohort placed on day d is priced at its volume discount and price factor of day d; what
-    leaves supplier s today for buyer b arrives after the lead time drawn today for the buyer's
-    city (``lead_today`` (R, S, C, I)) times today's disruption factor, in whole days, at least
-    one (``arrivals`` index H: after the horizon)."""
-    n_w, n_r, n_s, n_b, n_i = shipped.shape
+def _send(total, lead_today, lead_factor, city_of_buyer, today, arrivals) -> None:
+    """Put what leaves today, ``total`` (R, S, B, I), on the road: it arrives after the lead time
+    drawn today for the buyer's city (``lead_today`` (R, S, C, I)) times today's disruption
+    factor, in whole days, at least one (``arrivals`` index H: after the horizon)."""
+    n_r, n_s, n_b, n_i = total.shape
     horizon = arrivals.shape[0] - 1
-    spend = np.zeros((n_r, n_b, n_i))
-    total = np.zeros((n_r, n_s, n_b, n_i))
-    for w in range(n_w):
-        d = days[w]
-        for r in range(n_r):
-            for s in range(n_s):
-                for b in range(n_b):
-                    for i in range(n_i):
-                        q = shipped[w, r, s, b, i]
-                        if q > 0.0:
-                            total[r, s, b, i] += q
-                            price = (1.0 - discount[d, r, b, i]) * price_factor[r, s, d] * unit_cost[r, s, i]
-                            spend[r, b, i] += q * price
     for r in range(n_r):
         for s in range(n_s):
             factor = lead_factor[r, s, today]
@@ -113,21 +108,26 @@ def _send(shipped, days, discount, price_factor, unit_cost, lead_today, lead_fac
                     if total[r, s, b, i] > 0.0:
                         lead = max(1, int(np.rint(lead_today[r, s, c, i] * factor)))
                         arrivals[min(today + lead, horizon), r, b, i] += total[r, s, b, i]
-    return spend
 
 
 class SupplierBook:
-    """Open orders at every supplier: ``open[day placed, r, s, b, i]`` (the day first, so the few
-    open cohorts are read and written as contiguous blocks). Buyers b are the locations (cities,
-    then depots, which never order), then the other buyers (``other``), then the joint centre
-    (``centre``). ``lead_times`` (R, S, H, C, I) are the base lead times drawn per shipment and
-    ``city_of_buyer`` the city whose draw applies to each buyer."""
+    """Open orders at every supplier, one cohort per day on which orders are placed:
+    ``open[cohort, r, s, b, i]`` (the cohort first, so the few open cohorts are read and written
+    as contiguous blocks). Buyers b are the locations (cities, then depots, which never order),
+    then the other buyers (``other``), then the joint centre (``centre``). ``lead_times`` (R, S,
+    H, C, I) are the base lead times drawn per shipment and ``city_of_buyer`` the city whose draw
+    applies to each buyer."""
 
     def __init__(self, s: Scenario, p: BatchParams, n_locations: int, lead_times: np.ndarray, city_of_buyer):
         n_r, n_s, n_i, horizon = p.size, len(s.suppliers), len(s.items), s.horizon_days
         self.other, self.centre = n_locations, n_locations + 1
-        self.open = np.zeros((horizon, n_r, n_s, n_locations + 2, n_i))
-        self.discount = np.zeros((horizon, n_r, n_locations + 2, n_i))
+        self._other_buyers = np.ascontiguousarray(np.moveaxis(p.other_buyers, -1, 0)) if p.other_buyers.any() else None
+        # Cohorts: the review days, and every day when other buyers order every day.
+        order_days = np.arange(horizon) if self._other_buyers is not None else review_days(s)
+        self._slot = np.full(horizon, -1)
+        self._slot[order_days] = np.arange(len(order_days))
+        self.open = np.zeros((max(len(order_days), 1), n_r, n_s, n_locations + 2, n_i))
+        self.discount = np.zeros(self.open.shape[:2] + self.open.shape[3:])
         total = p.capacity.sum(axis=1, keepdims=True)
         share = np.divide(p.capacity, total, out=np.zeros_like(p.capacity), where=total > 0)
         # An item nobody can currently make still goes to its suppliers in equal parts.
@@ -135,59 +135,54 @@ class SupplierBook:
         self.priority = s.procurement.joint.supplier_priority
         self.reserved = s.procurement.joint.reserved_share
         self._params = p
-        self._other_buyers = np.ascontiguousarray(np.moveaxis(p.other_buyers, -1, 0)) if p.other_buyers.any() else None
         self._lead_times = np.ascontiguousarray(np.moveaxis(lead_times, 2, 0))  # (H, R, S, C, I): a day is a block
         self._city_of_buyer = np.asarray(city_of_buyer, dtype=np.int64)
-        self._order_days: list[int] = []  # days on which the circle placed orders, oldest first
+        self._order_days: list[int] = []  # days on which orders were placed and may be open, oldest first
 
     def place(self, day: int, buyers: slice, quantity: np.ndarray, discount: np.ndarray) -> None:
-        """Orders (R, B, I) of the buyers in ``buyers``, placed on ``day``."""
-        self.open[day][:, :, buyers, :] = quantity[:, None] * self.share[:, :, None, :]
-        self.discount[day][:, buyers, :] = discount
+        """Orders (R, B, I) of the buyers in ``buyers``, placed on ``day`` (a review day)."""
+        m = self._slot[day]
+        self.open[m][:, :, buyers, :] = quantity[:, None] * self.share[:, :, None, :]
+        self.discount[m][:, buyers, :] = discount
         if not self._order_days or self._order_days[-1] != day:
             self._order_days.append(day)
 
-    def ship(self, day: int, arrivals: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def ship(
+        self, day: int, arrivals: np.ndarray, keep: bool = False
+    ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
         """Fill open orders from the day's capacity and add what leaves to ``arrivals`` (H + 1, R,
-        B, I) on its arrival day. Returns the shipped units (W, R, S, B, I) for the cohorts placed
-        on ``days`` (W of them, oldest first; other buyers' column zeroed), those days, and the
-        spend (R, B, I) in CNY."""
+        B, I) on its arrival day. Returns the shipped units (W, R, S, B, I) of the cohorts placed
+        on ``days`` (W of them, oldest first; other buyers' column zero) if ``keep``, those days,
+        and the spend (R, B, I) in CNY."""
         p = self._params
-        while self._order_days and not self.open[self._order_days[0]].any():
+        while self._order_days and not self.open[self._slot[self._order_days[0]]].any():
             self._order_days.pop(0)
         if self._other_buyers is not None:
-            self.open[day][:, :, self.other, :] = self._other_buyers[day]
-            days = np.array(sorted({*self._order_days, day}))
-        else:
-            days = np.array(self._order_days, dtype=np.int64)
+            self.open[self._slot[day]][:, :, self.other, :] = self._other_buyers[day]
+            if not self._order_days or self._order_days[-1] != day:
+                self._order_days.append(day)
+        days = np.array(self._order_days, dtype=np.int64)
+        slots = self._slot[days]
         n_r, n_s, n_b, n_i = self.open.shape[1:]
-        shipped = np.zeros((len(days), n_r, n_s, n_b, n_i))
+        spend = np.zeros((n_r, n_b, n_i))
+        shipped = np.zeros((len(days), n_r, n_s, n_b, n_i)) if keep else None
         if not len(days):
-            return shipped, days, np.zeros((n_r, n_b, n_i))
+            return shipped, days, spend
+        total = np.zeros((n_r, n_s, n_b, n_i))
         capacity = p.capacity * p.capacity_factor[:, :, day, None]
+        prices = (self.discount, p.price_factor, p.supplier_cost)
+        book = (self.open, slots, days)
         if self.priority == "fcfs":
-            _fill(self.open, days, capacity, 0, n_b, shipped)
+            _fill(*book, capacity, 0, n_b, self.other, prices, spend, total, shipped)
         else:
             first = capacity if self.priority == "joint_first" else capacity * self.reserved
-            rest = _fill(self.open, days, first, self.centre, self.centre + 1, shipped)
+            rest = _fill(*book, first, self.centre, self.centre + 1, self.other, prices, spend, total, shipped)
             if self.priority == "reserved_share":
                 rest = capacity - first + rest
-            _fill(self.open, days, rest, 0, n_b, shipped)
+            _fill(*book, rest, 0, n_b, self.other, prices, spend, total, shipped)
         if self._other_buyers is not None:
-            self.open[day][:, :, self.other, :] = 0.0  # what other buyers did not get is lost to them
-        shipped[:, :, :, self.other] = 0.0
-        spend = _send(
-            shipped,
-            days,
-            self.discount,
-            p.price_factor,
-            p.supplier_cost,
-            self._lead_times[day],
-            p.lead_time_factor,
-            self._city_of_buyer,
-            day,
-            arrivals,
-        )
+            self.open[self._slot[day]][:, :, self.other, :] = 0.0  # what other buyers did not get is lost to them
+        _send(total, self._lead_times[day], p.lead_time_factor, self._city_of_buyer, day, arrivals)
         return shipped, days, spend
 
 
