@@ -33,9 +33,6 @@ class Parcel:
     expiring: np.ndarray
     durable: np.ndarray
 
-    def total(self) -> np.ndarray:
-        return self.durable + self.expiring.sum(axis=-1)
-
     def scaled(self, factor: np.ndarray) -> Parcel:
         """The same mix of expiry days, ``factor`` (R, L, I) times the quantity."""
         return Parcel(self.expiring * factor[..., None], self.durable * factor)
@@ -120,15 +117,10 @@ class Stock:
         _issue(self.expiring, self.durable, self._live, quantity, served, parcel.expiring, parcel.durable)
         return parcel
 
-    def put(self, day: int, parcel: Parcel) -> np.ndarray:
+    def put(self, day: int, parcel: Parcel) -> tuple[np.ndarray, np.ndarray]:
         """Add a parcel arriving on ``day``; units whose expiry day has come are written off on
-        arrival. Returns the units written off (R, L, I)."""
-        self.durable += parcel.durable
-        if not self.expiring.shape[-1]:
-            return np.zeros_like(parcel.durable)
-        gone = self.keys <= day
-        self.expiring += np.where(gone, 0.0, parcel.expiring)
-        return parcel.expiring[..., gone].sum(axis=-1)
+        arrival. Returns the units that arrived and those written off, (R, L, I) each."""
+        return _put(self.expiring, self.durable, self.keys, day, parcel.expiring, parcel.durable)
 
 
 @njit(cache=True)
@@ -168,3 +160,22 @@ def _issue(expiring, durable, live, demand, served, taken_expiring, taken_durabl
                 served[r, c, i] = got + x
                 if keep:
                     taken_durable[r, c, i] = x
+
+
+@njit(cache=True)
+def _put(expiring, durable, keys, day, parcel_expiring, parcel_durable):
+    n_r, n_l, n_i, n_k = expiring.shape
+    arrived = parcel_durable.copy()
+    gone = np.zeros_like(parcel_durable)
+    for r in range(n_r):
+        for c in range(n_l):
+            for i in range(n_i):
+                durable[r, c, i] += parcel_durable[r, c, i]
+                for k in range(n_k):
+                    q = parcel_expiring[r, c, i, k]
+                    arrived[r, c, i] += q
+                    if keys[k] <= day:
+                        gone[r, c, i] += q
+                    else:
+                        expiring[r, c, i, k] += q
+    return arrived, gone

@@ -201,18 +201,16 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
         if arrivals[t, :, centre].any():
             allocate_delivery(t, arrivals[t, :, centre])
         if t in carriage:
-            parcel = carriage.pop(t)
-            got = parcel.total()
-            record["expired"][:, t] += stock.put(t, parcel)
+            got, gone = stock.put(t, carriage.pop(t))
+            record["expired"][:, t] += gone
             record["received"][:, t] += got
             on_order[:] -= got
             carriage_inbound[:] -= got
             if x.record_events:
                 events.add("carriage", t, *np.nonzero(got), got[got > 0], counterpart=at_centre)
         if t in transfers:
-            parcel = transfers.pop(t)
-            got = parcel.total()
-            record["expired"][:, t] += stock.put(t, parcel)
+            got, gone = stock.put(t, transfers.pop(t))
+            record["expired"][:, t] += gone
             record["transfer_in"][:, t] = got
             transfer_inbound[:] -= got
         np.maximum(on_order, 0.0, out=on_order)  # parts of an order shipped on several days: rounding

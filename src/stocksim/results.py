@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numba import njit
 from scipy.special import stdtrit
 
 from stocksim.config import Scenario
@@ -104,43 +105,78 @@ def events_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
     )
 
 
-def _first_day(mask: np.ndarray) -> np.ndarray:
-    """First day (axis 1) where mask holds, NaN where it never does."""
-    any_ = mask.any(axis=1)
-    return np.where(any_, mask.argmax(axis=1), np.nan)
-
-
 _NOT_ADDITIVE = ("compliant_days", "first_stockout_day", "initial_days_of_cover")
+
+
+_SUMS = ("served", "expired", "purchase_cost", "transport_cost", "received", "transfer_in", "transfer_out")
+
+
+@njit(cache=True)
+def _over_days(demand, daily, on_hand, required, circle_required, tol):
+    """One pass over a batch's days: the sums of ``demand`` and of each of ``daily`` (K arrays
+    (R, H, L, I), served first) per replication, location and item; days compliant and first day
+    with unmet demand (-1: none), per location and for the circle (on hand summed over locations)."""
+    n_k = len(daily)
+    n_r, horizon, n_l, n_i = demand.shape
+    sums = np.zeros((n_k + 1, n_r, n_l, n_i))
+    compliant_days = np.zeros((n_r, n_l, n_i))
+    first = np.full((n_r, n_l, n_i), -1)
+    circle_days = np.zeros((n_r, n_i))
+    circle_first = np.full((n_r, n_i), -1)
+    for r in range(n_r):
+        for t in range(horizon):
+            for i in range(n_i):
+                stock = 0.0
+                short = False
+                for c in range(n_l):
+                    sums[0, r, c, i] += demand[r, t, c, i]
+                    for k in range(n_k):
+                        sums[k + 1, r, c, i] += daily[k][r, t, c, i]
+                    need = required[r, t, c, i]
+                    if on_hand[r, t, c, i] >= need - tol * max(1.0, abs(need)):
+                        compliant_days[r, c, i] += 1
+                    if demand[r, t, c, i] - daily[0][r, t, c, i] > tol:
+                        short = True
+                        if first[r, c, i] < 0:
+                            first[r, c, i] = t
+                    stock += on_hand[r, t, c, i]
+                need = circle_required[r, t, i]
+                if stock >= need - tol * max(1.0, abs(need)):
+                    circle_days[r, i] += 1
+                if short and circle_first[r, i] < 0:
+                    circle_first[r, i] = t
+    return sums, compliant_days, first, circle_days, circle_first
 
 
 def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
     """Totals per replication, city and item, plus the circle (city ALL) per item."""
     d = b.daily
-    unmet = b.demand - d["served"]
-    short = unmet > _TOL
+    sums, days_ok, first, circle_ok, circle_first = _over_days(
+        b.demand, tuple(d[k] for k in _SUMS), d["on_hand"], b.required, b.circle_required, _TOL
+    )
+    total = dict(zip(("demand", *_SUMS), sums, strict=True))
     per_city = {
-        "demand": b.demand.sum(axis=1),
-        "served": d["served"].sum(axis=1),
-        "unmet": unmet.sum(axis=1),
-        "expired": d["expired"].sum(axis=1),
-        "purchase_cost": d["purchase_cost"].sum(axis=1),
-        "transport_cost": d["transport_cost"].sum(axis=1),
-        "expired_value": d["expired"].sum(axis=1) * b.item_cost[:, None, :],
-        "received": d["received"].sum(axis=1),
-        "transfer_in": d["transfer_in"].sum(axis=1),
-        "transfer_out": d["transfer_out"].sum(axis=1),
-        "compliant_days": compliant(d["on_hand"], b.required).sum(axis=1),
-        "first_stockout_day": _first_day(short),
+        "demand": total["demand"],
+        "served": total["served"],
+        "unmet": total["demand"] - total["served"],
+        "expired": total["expired"],
+        "purchase_cost": total["purchase_cost"],
+        "transport_cost": total["transport_cost"],
+        "expired_value": total["expired"] * b.item_cost[:, None, :],
+        "received": total["received"],
+        "transfer_in": total["transfer_in"],
+        "transfer_out": total["transfer_out"],
+        "compliant_days": days_ok,
+        "first_stockout_day": np.where(first >= 0, first, np.nan),
         "initial_on_hand": b.initial,
         "final_on_hand": d["on_hand"][:, -1],
         "required_reserve": b.required.mean(axis=1),
         "daily_max": b.daily_max,
         "initial_days_of_cover": days_of_cover(b.initial, b.daily_max),
     }
-    circle_on_hand = d["on_hand"].sum(axis=2)
     circle = {k: v.sum(axis=1) for k, v in per_city.items() if k not in _NOT_ADDITIVE}
-    circle["compliant_days"] = compliant(circle_on_hand, b.circle_required).sum(axis=1)
-    circle["first_stockout_day"] = _first_day(short.any(axis=2))
+    circle["compliant_days"] = circle_ok
+    circle["first_stockout_day"] = np.where(circle_first >= 0, circle_first, np.nan)
     circle["required_reserve"] = b.circle_required.mean(axis=1)
     circle["daily_max"] = b.circle_daily_max
     circle["initial_days_of_cover"] = days_of_cover(b.initial.sum(axis=1), b.circle_daily_max)

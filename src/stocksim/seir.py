@@ -118,41 +118,47 @@ def seir_params(
 
 @njit(cache=True)
 def _derivative(y, inv_pop, mixing, sigma, gamma, beta_c, out) -> None:
-    """d/dt of y (6, C) = S, E, I, R, cumulative infections, cumulative onsets of one replication,
-    into ``out``: infection beta c_i S_i sum_j W_ij I_j / N_j, onset sigma E, recovery gamma I."""
-    n_c = y.shape[1]
+    """d/dt of y (6, C, R) = S, E, I, R, cumulative infections, cumulative onsets, into ``out``:
+    infection beta c_i S_i sum_j W_ij I_j / N_j, onset sigma E, recovery gamma I. The
+    replications are the innermost axis: each is computed on its own, in the same order."""
+    _, n_c, n_r = y.shape
     for i in range(n_c):
-        seen = 0.0
+        for r in range(n_r):
+            out[4, i, r] = 0.0
         for j in range(n_c):
-            seen += mixing[i, j] * y[2, j] * inv_pop[j]
-        inf = beta_c[i] * seen * y[0, i]
-        onset = sigma * y[1, i]
-        rec = gamma * y[2, i]
-        out[0, i] = -inf
-        out[1, i] = inf - onset
-        out[2, i] = onset - rec
-        out[3, i] = rec
-        out[4, i] = inf
-        out[5, i] = onset
+            for r in range(n_r):
+                out[4, i, r] += mixing[i, j, r] * (y[2, j, r] * inv_pop[j])
+        for r in range(n_r):
+            inf = beta_c[i, r] * out[4, i, r] * y[0, i, r]
+            onset = sigma[r] * y[1, i, r]
+            rec = gamma[r] * y[2, i, r]
+            out[0, i, r] = -inf
+            out[1, i, r] = inf - onset
+            out[2, i, r] = onset - rec
+            out[3, i, r] = rec
+            out[4, i, r] = inf
+            out[5, i, r] = onset
 
 
 @njit(cache=True)
 def _rk4(y, inv_pop, mixing, sigma, gamma, beta_c, steps, tmp, k) -> None:
-    """Advance one replication's y (6, C) by one day with classical Runge-Kutta, ``steps`` steps;
-    ``tmp`` (6, C) and ``k`` (4, 6, C) are work space."""
+    """Advance y (6, C, R) by one day with classical Runge-Kutta, ``steps`` steps; ``tmp``
+    (6, C, R) and ``k`` (4, 6, C, R) are work space."""
     h = 1.0 / steps
-    n_k, n_c = y.shape
+    n_k, n_c, n_r = y.shape
     for _ in range(steps):
         _derivative(y, inv_pop, mixing, sigma, gamma, beta_c, k[0])
         for stage in range(1, 4):
             w = h if stage == 3 else 0.5 * h
             for a in range(n_k):
                 for c in range(n_c):
-                    tmp[a, c] = y[a, c] + w * k[stage - 1, a, c]
+                    for r in range(n_r):
+                        tmp[a, c, r] = y[a, c, r] + w * k[stage - 1, a, c, r]
             _derivative(tmp, inv_pop, mixing, sigma, gamma, beta_c, k[stage])
         for a in range(n_k):
             for c in range(n_c):
-                y[a, c] += h / 6 * (k[0, a, c] + 2 * k[1, a, c] + 2 * k[2, a, c] + k[3, a, c])
+                for r in range(n_r):
+                    y[a, c, r] += h / 6 * (k[0, a, c, r] + 2 * k[1, a, c, r] + 2 * k[2, a, c, r] + k[3, a, c, r])
 
 
 @njit(cache=True)
@@ -166,23 +172,28 @@ def _deterministic(pop, beta, sigma, gamma, mixing, shares, intro, contact, step
     daily, cum, admissions, level_row = out
     n_r, horizon, n_c = intro.shape
     inv_pop = 1.0 / pop
-    y, tmp, k = np.empty((6, n_c)), np.empty((6, n_c)), np.empty((4, 6, n_c))
-    beta_c, below = np.empty(n_c), np.zeros(n_c, dtype=np.int64)
-    for r in range(n_r):  # each replication on its own: batch-invariant
-        y[:] = 0.0
-        y[0] = pop
-        below[:] = 0
-        for t in range(horizon):
+    w = np.empty((n_c, n_c, n_r))  # the replications innermost: one sweep serves them all
+    for r in range(n_r):
+        w[:, :, r] = mixing[r]
+    y, tmp, k = np.zeros((6, n_c, n_r)), np.empty((6, n_c, n_r)), np.empty((4, 6, n_c, n_r))
+    beta_c, below = np.empty((n_c, n_r)), np.zeros((n_r, n_c), dtype=np.int64)
+    for c in range(n_c):
+        y[0, c, :] = pop[c]
+    for t in range(horizon):
+        for c in range(n_c):
+            for r in range(n_r):
+                x = min(intro[r, t, c], y[0, c, r])
+                y[0, c, r] -= x
+                y[1, c, r] += x
+                y[4, c, r] += x
+                beta_c[c, r] = beta[r] * (contact[r, t, c] * contact_factor[r, level_row[r, t, c]])
+        _rk4(y, inv_pop, w, sigma, gamma, beta_c, steps, tmp, k)
+        for r in range(n_r):
             for c in range(n_c):
-                x = min(intro[r, t, c], y[0, c])
-                y[0, c] -= x
-                y[1, c] += x
-                y[4, c] += x
-                beta_c[c] = beta[r] * (contact[r, t, c] * contact_factor[r, level_row[r, t, c]])
-            _rk4(y, inv_pop, mixing[r], sigma[r], gamma[r], beta_c, steps, tmp, k)
-            for c in range(n_c):
-                daily[r, t, c] = y[:4, c]
-                cum[r, t + 1, c] = y[4:, c]
+                for a in range(4):
+                    daily[r, t, c, a] = y[a, c, r]
+                cum[r, t + 1, c, 0] = y[4, c, r]
+                cum[r, t + 1, c, 1] = y[5, c, r]
                 onsets = cum[r, t + 1, c, 1] - cum[r, t, c, 1]
                 for j in range(3):
                     if t + delays[j] < horizon:
@@ -190,8 +201,8 @@ def _deterministic(pop, beta, sigma, gamma, mixing, shares, intro, contact, step
                 day = t - report_delay
                 if len(enter_at) > 1 and day >= 0:
                     cases = (admissions[r, day, c, 0] + admissions[r, day, c, 1] + admissions[r, day, c, 2]) / pop[c]
-                    level_row[r, t + 1, c], below[c] = level_step(
-                        level_row[r, t, c], below[c], cases * 1e5, enter_at, exit_below, exit_after
+                    level_row[r, t + 1, c], below[r, c] = level_step(
+                        level_row[r, t, c], below[r, c], cases * 1e5, enter_at, exit_below, exit_after
                     )
                 else:
                     level_row[r, t + 1, c] = level_row[r, t, c]
