@@ -29,6 +29,7 @@ from stocksim.inventory import Parcel, Stock
 from stocksim.params import BatchParams
 from stocksim.procurement import SupplierBook, allocate, discount_rate, order_quantity, review_days
 from stocksim.seir import EpidemicBatch
+from stocksim.tally import SUMMED, DayTotals
 from stocksim.transfers import TransferPlanner, route, travel_days
 
 EXPIRY, DELIVERY, DEMAND, REVIEW, TRANSFER, DISPATCH, RECORD = 0.0, 0.1, 0.2, 0.4, 0.5, 0.6, 0.8
@@ -72,6 +73,7 @@ class BatchResult:
     epidemic: EpidemicBatch
     item_cost: np.ndarray  # (R, I) CNY per unit, to value write-offs
     events: dict[str, np.ndarray] = field(default_factory=dict)
+    totals: DayTotals | None = None  # when the days were folded in as they went (no daily table)
 
 
 class _Events:
@@ -140,6 +142,7 @@ class Inputs:
     epidemic: EpidemicBatch
     km: np.ndarray  # (L, L) road km between locations
     record_events: bool = True  # orders, deliveries, allocations and transfers (expiry and levels always)
+    keep_days: bool = True  # the daily figures of every day; else each day is folded into totals
 
 
 def _order_id(day, buyer, item, n_buyers: int, n_items: int):
@@ -164,7 +167,9 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
     arrivals = np.zeros((horizon + 1, n_r, n_buyers, n_i))  # index horizon: after the end
     carriage: dict[int, Parcel] = {}
     transfers: dict[int, Parcel] = {}
-    record = {k: np.zeros((n_r, horizon, n_l, n_i)) for k in DAILY_FIELDS}
+    # Daily figures: every day kept, or one day at a time folded into per-replication totals.
+    record = {k: np.zeros((n_r, horizon if x.keep_days else 1, n_l, n_i)) for k in DAILY_FIELDS}
+    totals = None if x.keep_days else DayTotals(n_r, n_l, n_i)
     initial = stock.on_hand()
     reorder_point = s.procurement.reorder_point_days * x.daily_max
     order_up_to = s.procurement.order_up_to_days * x.daily_max
@@ -180,6 +185,9 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
         events.add("response_level", day, r, c, np.full(len(r), -1), code.astype(float))
     env = simpy.Environment()
 
+    def at(t: int) -> int:
+        return t if x.keep_days else 0
+
     def add_parcel(pending: dict[int, Parcel], day: int, parcel: Parcel) -> None:
         if day in pending:
             pending[day].expiring += parcel.expiring
@@ -190,28 +198,28 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
     def write_off(t: int) -> None:
         expired = stock.write_off(t)
         if expired is not None:
-            record["expired"][:, t] = expired
+            record["expired"][:, at(t)] = expired
             events.add("expiry", t, *np.nonzero(expired), expired[expired > 0])
 
     def deliver(t: int) -> None:
         received = arrivals[t, :, :n_l]
         stock.receive(t, received)
         on_order[:] -= received
-        record["received"][:, t] = received
+        record["received"][:, at(t)] = received
         if arrivals[t, :, centre].any():
             allocate_delivery(t, arrivals[t, :, centre])
         if t in carriage:
             got, gone = stock.put(t, carriage.pop(t))
-            record["expired"][:, t] += gone
-            record["received"][:, t] += got
+            record["expired"][:, at(t)] += gone
+            record["received"][:, at(t)] += got
             on_order[:] -= got
             carriage_inbound[:] -= got
             if x.record_events:
                 events.add("carriage", t, *np.nonzero(got), got[got > 0], counterpart=at_centre)
         if t in transfers:
             got, gone = stock.put(t, transfers.pop(t))
-            record["expired"][:, t] += gone
-            record["transfer_in"][:, t] = got
+            record["expired"][:, at(t)] += gone
+            record["transfer_in"][:, at(t)] = got
             transfer_inbound[:] -= got
         np.maximum(on_order, 0.0, out=on_order)  # parts of an order shipped on several days: rounding
         np.maximum(carriage_inbound, 0.0, out=carriage_inbound)
@@ -234,7 +242,7 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
         parcel = stock.delivery_parcel(t, to)
         on_order[:] += to
         carriage_inbound[:] += to
-        record["transport_cost"][:, t] += to * x.km[lead][None, :, None] * cost_km
+        record["transport_cost"][:, at(t)] += to * x.km[lead][None, :, None] * cost_km
         if x.record_events:
             events.add("allocation", t, *np.nonzero(to), to[to > 0], counterpart=at_centre)
         for day in np.unique(ship_days[:n_c]):
@@ -244,7 +252,7 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
             )
 
     def consume(t: int) -> None:
-        record["served"][:, t] = stock.issue(x.demand[:, t])
+        record["served"][:, at(t)] = stock.issue(x.demand[:, t])
 
     def review(t: int) -> None:
         discount_of = lambda q: discount_rate(s, q)  # noqa: E731
@@ -275,13 +283,13 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
         if f is None:
             return
         parcel = stock.take(f.sent)
-        record["transfer_out"][:, t] = f.sent
+        record["transfer_out"][:, at(t)] = f.sent
         shipment = (f.r, f.donor, f.city, f.item, f.quantity, f.sent)
         expiring, durable, moved, unit_km = route(
             *shipment, parcel.expiring, parcel.durable, planner.days[:, :n_c], x.km[:, :n_c], n_c
         )
         transfer_inbound[:, :n_c] += moved
-        record["transport_cost"][:, t, :n_c] += unit_km * cost_km
+        record["transport_cost"][:, at(t), :n_c] += unit_km * cost_km
         for days in range(len(durable)):
             if durable[days].any() or expiring[days].any():
                 add_parcel(transfers, t + days, Parcel(expiring[days], durable[days]))
@@ -305,8 +313,8 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
 
     def dispatch(t: int) -> None:
         shipped, days, spend = book.ship(t, arrivals, keep=x.record_events)
-        record["purchase_cost"][:, t] += spend[:, :n_l]
-        record["purchase_cost"][:, t, :n_c] += spend[:, centre, None, :] * share_of_spend
+        record["purchase_cost"][:, at(t)] += spend[:, :n_l]
+        record["purchase_cost"][:, at(t), :n_c] += spend[:, centre, None, :] * share_of_spend
         if x.record_events and len(days):
             w, r, sup, b, i = np.nonzero(shipped)
             lead_days = x.lead_times[r, sup, t, city_of_buyer[b], i] * p.lead_time_factor[r, sup, t]
@@ -317,8 +325,13 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
             events.add("delivery", *(col[inside] for col in cols), dispatched=t)
 
     def end_of_day(t: int) -> None:
-        record["on_hand"][:, t] = stock.on_hand()
-        record["on_order"][:, t] = on_order
+        record["on_hand"][:, at(t)] = stock.on_hand()
+        record["on_order"][:, at(t)] = on_order
+        if totals is not None:
+            flows = tuple(record[k][:, 0] for k in SUMMED)
+            totals.fold(t, x.demand[:, t], flows, record["on_hand"][:, 0], x.required[:, t], x.circle_required[:, t])
+            for v in record.values():
+                v[:] = 0.0
 
     env.process(_every(env, EXPIRY, 1, horizon, write_off))
     env.process(_every(env, DELIVERY, 1, horizon, deliver))
@@ -335,7 +348,8 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
         replications=p.replications,
         demand=x.demand,
         initial=initial,
-        daily=record,
+        daily=record if x.keep_days else {},
+        totals=totals,
         required=x.required,
         daily_max=x.daily_max,
         circle_required=x.circle_required,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from numba import njit
 from scipy.special import stdtrit
 
 from stocksim.config import Scenario
@@ -19,15 +18,15 @@ from stocksim.model import EVENT_KINDS, BatchResult
 from stocksim.reserve import days_of_cover
 from stocksim.response import LEVEL_NAMES
 from stocksim.seir import EpidemicBatch
+from stocksim.tally import SUMMED, TOL, DayTotals
 
 CIRCLE = "ALL"
 CENTRE = "centre"  # the joint procurement centre, in events
-_TOL = 1e-9
 
 
 def compliant(on_hand: np.ndarray, required: np.ndarray) -> np.ndarray:
     """The reserve check: closing stock at least the required reserve (within rounding)."""
-    return on_hand >= required - _TOL * np.maximum(1.0, np.abs(required))
+    return on_hand >= required - TOL * np.maximum(1.0, np.abs(required))
 
 
 def _categorical(values: np.ndarray, labels: list[str]) -> pd.Categorical:
@@ -108,53 +107,10 @@ def events_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
 _NOT_ADDITIVE = ("compliant_days", "first_stockout_day", "initial_days_of_cover")
 
 
-_SUMS = ("served", "expired", "purchase_cost", "transport_cost", "received", "transfer_in", "transfer_out")
-
-
-@njit(cache=True)
-def _over_days(demand, daily, on_hand, required, circle_required, tol):
-    """One pass over a batch's days: the sums of ``demand`` and of each of ``daily`` (K arrays
-    (R, H, L, I), served first) per replication, location and item; days compliant and first day
-    with unmet demand (-1: none), per location and for the circle (on hand summed over locations)."""
-    n_k = len(daily)
-    n_r, horizon, n_l, n_i = demand.shape
-    sums = np.zeros((n_k + 1, n_r, n_l, n_i))
-    compliant_days = np.zeros((n_r, n_l, n_i))
-    first = np.full((n_r, n_l, n_i), -1)
-    circle_days = np.zeros((n_r, n_i))
-    circle_first = np.full((n_r, n_i), -1)
-    for r in range(n_r):
-        for t in range(horizon):
-            for i in range(n_i):
-                stock = 0.0
-                short = False
-                for c in range(n_l):
-                    sums[0, r, c, i] += demand[r, t, c, i]
-                    for k in range(n_k):
-                        sums[k + 1, r, c, i] += daily[k][r, t, c, i]
-                    need = required[r, t, c, i]
-                    if on_hand[r, t, c, i] >= need - tol * max(1.0, abs(need)):
-                        compliant_days[r, c, i] += 1
-                    if demand[r, t, c, i] - daily[0][r, t, c, i] > tol:
-                        short = True
-                        if first[r, c, i] < 0:
-                            first[r, c, i] = t
-                    stock += on_hand[r, t, c, i]
-                need = circle_required[r, t, i]
-                if stock >= need - tol * max(1.0, abs(need)):
-                    circle_days[r, i] += 1
-                if short and circle_first[r, i] < 0:
-                    circle_first[r, i] = t
-    return sums, compliant_days, first, circle_days, circle_first
-
-
 def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
     """Totals per replication, city and item, plus the circle (city ALL) per item."""
-    d = b.daily
-    sums, days_ok, first, circle_ok, circle_first = _over_days(
-        b.demand, tuple(d[k] for k in _SUMS), d["on_hand"], b.required, b.circle_required, _TOL
-    )
-    total = dict(zip(("demand", *_SUMS), sums, strict=True))
+    d = b.totals or DayTotals.of_days(b.demand, b.daily, b.required, b.circle_required)
+    total = {k: d.total(k) for k in ("demand", *SUMMED)}
     per_city = {
         "demand": total["demand"],
         "served": total["served"],
@@ -166,17 +122,17 @@ def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
         "received": total["received"],
         "transfer_in": total["transfer_in"],
         "transfer_out": total["transfer_out"],
-        "compliant_days": days_ok,
-        "first_stockout_day": np.where(first >= 0, first, np.nan),
+        "compliant_days": d.compliant_days,
+        "first_stockout_day": np.where(d.first_short >= 0, d.first_short, np.nan),
         "initial_on_hand": b.initial,
-        "final_on_hand": d["on_hand"][:, -1],
+        "final_on_hand": d.final_on_hand,
         "required_reserve": b.required.mean(axis=1),
         "daily_max": b.daily_max,
         "initial_days_of_cover": days_of_cover(b.initial, b.daily_max),
     }
     circle = {k: v.sum(axis=1) for k, v in per_city.items() if k not in _NOT_ADDITIVE}
-    circle["compliant_days"] = circle_ok
-    circle["first_stockout_day"] = np.where(circle_first >= 0, circle_first, np.nan)
+    circle["compliant_days"] = d.circle_compliant_days
+    circle["first_stockout_day"] = np.where(d.circle_first_short >= 0, d.circle_first_short, np.nan)
     circle["required_reserve"] = b.circle_required.mean(axis=1)
     circle["daily_max"] = b.circle_daily_max
     circle["initial_days_of_cover"] = days_of_cover(b.initial.sum(axis=1), b.circle_daily_max)

@@ -62,7 +62,7 @@ class Simulator:
         self.driver = EpidemicDriver(loaded)
         self.km = location_km(loaded.scenario, road_km(loaded))
 
-    def batch(self, seed: int, replications: np.ndarray, events: bool = True) -> BatchResult:
+    def batch(self, seed: int, replications: np.ndarray, events: bool = True, days: bool = True) -> BatchResult:
         """Draw the batch's numbers and run it: sample -> epidemic -> demand -> reserve rule -> SimPy model."""
         s = self.scenario
         p = sample_batch(s, seed, replications)
@@ -83,6 +83,7 @@ class Simulator:
             epidemic=epi,
             km=self.km,
             record_events=events,
+            keep_days=days,
         )
         return simulate_batch(s, inputs)
 
@@ -156,7 +157,7 @@ def simulator_for(task: BatchTask) -> Simulator:
 def run_batch_task(task: BatchTask) -> BatchOutput:
     """What a worker does: simulate the batch and shape its tables."""
     s = task.loaded.scenario
-    b = simulator_for(task).batch(task.seed, task.replications, task.events)
+    b = simulator_for(task).batch(task.seed, task.replications, task.events, days=task.daily != "none")
     daily = daily_columns(b) if task.daily != "none" else None
     wanted = task.daily == "full" if task.census is None else task.census
     full_census = wanted and s.epidemic.model != "none"
