@@ -163,10 +163,10 @@ def test_a_failing_run_is_reported_and_the_batch_goes_on(tmp_path, monkeypatch):
     configs = _small_configs(tmp_path, 3)
     real = runner.Simulator.batch
 
-    def flaky(self, seed, replications, events=True):
+    def flaky(self, seed, replications, *args, **kwargs):
         if self.scenario.name == "s1" and 1 in replications:
             raise RuntimeError("worker lost its mind")
-        return real(self, seed, replications, events)
+        return real(self, seed, replications, *args, **kwargs)
 
     monkeypatch.setattr(runner.Simulator, "batch", flaky)
     index = run_batch(configs, tmp_path / "b", backend=Backend(workers=1))
