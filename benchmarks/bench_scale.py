@@ -1,23 +1,27 @@
 """Monte Carlo at scale: replications on 1 and 2 workers, memory of a large quantile run, and
 cost against scenario size, each against the speed floor measured in the same run.
 
-    python benchmarks/bench_scale.py [--reps 1000] [--big 10000] [--skip-big]
+    python benchmarks/bench_scale.py [--reps 1000] [--repeats 3] [--big 10000] [--skip-big]
 
-Runs ``stocksim run`` as a separate process for the first three figures (what a user runs):
-1. REPS replications of the default scenario on 1 worker with --daily none --events none (ms
-   per replication, including process start-up, and ratio to floor.py --days 180 --cities 7
-   --items 6);
-2. the same on 2 workers: the speed-up;
-3. BIG replications with --daily quantiles on 1 worker: peak memory (max resident set size);
-4. cost against size in this process: days x cities x items scaled from the default scenario,
-   ms per replication and per replication-day-city-item (flat if cost grows linearly).
+1. REPS replications of the default scenario, --daily none --events none, written to disk as
+   ``stocksim run`` does (``run_to_dir``), in this process after a warm-up run, as floor.py
+   measures itself after a warm-up: ms per replication on 1 worker and its ratio to
+   ``floor.py --days 180 --cities 7 --items 6`` (median over --repeats runs);
+2. the same on 2 worker processes: the speed-up (median over --repeats runs);
+3. the whole ``stocksim run`` command, 1 and 2 workers, as a user starts it: wall seconds
+   including the interpreter, imports and loading the compiled kernels;
+4. BIG replications with --daily quantiles on 1 worker (``stocksim run``): peak memory (max
+   resident set size);
+5. cost against size in this process: days x cities x items scaled from the default scenario,
+   ms per replication and per replication-day-location-item (flat if cost grows linearly).
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
-import resource
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,8 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
+from stocksim.batch import run_to_dir
 from stocksim.config import LoadedScenario, load_scenario, parse_scenario
-from stocksim.runner import Simulator, batches
+from stocksim.parallel import Backend
+from stocksim.runner import Simulator, batch_cap, batches
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -37,15 +43,17 @@ DEFAULT = ROOT / "configs" / "jinan-circle.yaml"
 
 
 def cli_run(reps: int, workers: int, daily: str, out: Path) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB) of one ``stocksim run`` process."""
+    """Wall seconds and peak resident memory (MB, the largest process) of one ``stocksim run``."""
     cmd = [sys.executable, "-m", "stocksim.cli", "run", str(DEFAULT), "--replications", str(reps)]
     cmd += ["--workers", str(workers), "--daily", daily, "--events", "none", "--out", str(out), "--quiet"]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True)
+    proc = subprocess.Popen(cmd)
+    _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"stocksim run failed with exit code {proc.returncode}")
+    return wall, usage.ru_maxrss / 1024
 
 
 def scaled(base: LoadedScenario, days: int, city_copies: int, item_copies: int) -> LoadedScenario:
@@ -86,44 +94,70 @@ def scaled(base: LoadedScenario, days: int, city_copies: int, item_copies: int) 
 
 def ms_per_rep(loaded: LoadedScenario, reps: int) -> float:
     sim = Simulator(loaded)
-    sim.batch(1, np.arange(3))  # warm-up
+    sim.batch(1, np.arange(3), events=False, days=False)  # warm-up
     t0 = time.perf_counter()
-    for idx in batches(reps, 100):
-        sim.batch(1, idx)
+    for idx in batches(reps, batch_cap(loaded.scenario)):
+        sim.batch(1, idx, events=False, days=False)
     return 1e3 * (time.perf_counter() - t0) / reps
+
+
+def engine_ms(loaded: LoadedScenario, reps: int, workers: int, repeats: int, tmp: Path) -> float:
+    """Median ms per replication of ``run_to_dir`` with --daily none --events none."""
+    times = []
+    for k in range(repeats):
+        t0 = time.perf_counter()
+        run_to_dir(
+            loaded,
+            tmp / f"w{workers}-{k}",
+            replications=reps,
+            backend=Backend(workers=workers),
+            daily="none",
+            events=False,
+        )
+        times.append(time.perf_counter() - t0)
+    return 1e3 * statistics.median(times) / reps
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=1000)
+    ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--big", type=int, default=10_000)
     ap.add_argument("--skip-big", action="store_true")
     a = ap.parse_args()
     fl = floor_ms(180, 7, 6, 1000)
-    print(f"floor (180 days, 7 cities, 6 items): {fl:.4f} ms/rep")
-    with tempfile.TemporaryDirectory() as tmp:
-        t1, m1 = cli_run(a.reps, 1, "none", Path(tmp) / "w1")
-        t2, m2 = cli_run(a.reps, 2, "none", Path(tmp) / "w2")
-        print(
-            f"{a.reps} replications, 1 worker, --daily none --events none: {t1:.1f} s = "
-            f"{1e3 * t1 / a.reps:.2f} ms/rep = "
-            f"{1e3 * t1 / a.reps / fl:.1f}x floor; peak {m1:.0f} MB"
-        )
-        print(f"{a.reps} replications, 2 workers: {t2:.1f} s, speed-up {t1 / t2:.2f}x")
-        if not a.skip_big:
-            tb, mb = cli_run(a.big, 1, "quantiles", Path(tmp) / "big")
-            print(
-                f"{a.big} replications, 1 worker, --daily quantiles --events none: {tb:.0f} s, peak memory {mb:.0f} MB"
-            )
+    print(f"floor.py --days 180 --cities 7 --items 6: {fl:.4f} ms/rep")
     base = load_scenario(DEFAULT)
-    print("cost against size (200 replications in this process):")
-    print(f"{'days':>5} {'cities':>7} {'items':>6} {'ms/rep':>8} {'us per rep-day-city-item':>26}")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        run_to_dir(base, tmp / "warm-up", replications=20, backend=Backend(workers=1), daily="none", events=False)
+        one = engine_ms(base, a.reps, 1, a.repeats, tmp)
+        two = engine_ms(base, a.reps, 2, a.repeats, tmp)
+        print(
+            f"{a.reps} replications, 1 worker, --daily none --events none, in process: {one:.2f} ms/rep = "
+            f"{one / fl:.1f}x floor"
+        )
+        print(f"{a.reps} replications, 2 workers, in process: {two:.2f} ms/rep, speed-up {one / two:.2f}x")
+        t1, m1 = cli_run(a.reps, 1, "none", tmp / "cli1")
+        t2, m2 = cli_run(a.reps, 2, "none", tmp / "cli2")
+        print(
+            f"stocksim run, {a.reps} replications, 1 worker: {t1:.1f} s wall ({t1 - one * a.reps / 1e3:.1f} s of it "
+            f"start-up), peak {m1:.0f} MB; 2 workers: {t2:.1f} s wall, speed-up {t1 / t2:.2f}x"
+        )
+        if not a.skip_big:
+            tb, mb = cli_run(a.big, 1, "quantiles", tmp / "big")
+            print(
+                f"stocksim run, {a.big} replications, 1 worker, --daily quantiles --events none: {tb:.0f} s, "
+                f"peak memory {mb:.0f} MB"
+            )
+    print("cost against size (200 replications in this process, --daily none):")
+    print(f"{'days':>5} {'cities':>7} {'items':>6} {'ms/rep':>8} {'us per rep-day-location-item':>30}")
     for days, cc, ic in ((90, 1, 1), (180, 1, 1), (360, 1, 1), (180, 2, 1), (180, 4, 1), (180, 1, 2), (180, 2, 2)):
         sc = scaled(base, days, cc, ic)
         ms = ms_per_rep(sc, 200)
         cells = days * len(sc.scenario.location_ids) * len(sc.scenario.items)
         print(
-            f"{days:>5} {len(sc.scenario.cities):>7} {len(sc.scenario.items):>6} {ms:>8.2f} {1e3 * ms / cells:>26.3f}"
+            f"{days:>5} {len(sc.scenario.cities):>7} {len(sc.scenario.items):>6} {ms:>8.2f} {1e3 * ms / cells:>30.3f}"
         )
 
 
