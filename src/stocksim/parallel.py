@@ -11,7 +11,9 @@ the results do not depend on where or in what order batches run.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -62,7 +64,9 @@ def default_workers() -> int:
 
 def _run_processes(workers: int, fn, tasks, label):
     in_flight = 2 * workers
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Forked workers start with this process's imports (numpy, pandas, numba, the model) done.
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: dict = {}
         queue = iter(enumerate(tasks))
         try:
