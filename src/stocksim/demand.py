@@ -26,15 +26,20 @@ def expected_demand(census: np.ndarray, p: BatchParams, routine_multiplier: np.n
     return routine + patients + swabs
 
 
-def realised_demand(mean: np.ndarray, noise: str, p: BatchParams, seed: int) -> np.ndarray:
-    """Demand with noise, shape like ``mean``; whole units unless noise is 'none'."""
+def realised_demand(
+    mean: np.ndarray, noise: str, p: BatchParams, seed: int, n_locations: int | None = None
+) -> np.ndarray:
+    """Demand with noise, shape like ``mean`` (R, H, C, I), whole units unless noise is 'none';
+    with ``n_locations`` > C, zeros for the locations after the cities (the depots)."""
+    n_r, horizon, n_c, n_i = mean.shape
+    out = np.zeros((n_r, horizon, n_locations or n_c, n_i))
     if noise == "none":
-        return mean.copy()
-    out = np.empty_like(mean)
+        out[:, :, :n_c] = mean
+        return out
     for r, rng in enumerate(rngs(seed, p.replications, Stream.DEMAND)):
         if noise == "poisson":
-            out[r] = rng.poisson(mean[r])
+            out[r, :, :n_c] = rng.poisson(mean[r])
         else:
             k = p.dispersion[r]
-            out[r] = rng.negative_binomial(k, k / (k + mean[r]))
+            out[r, :, :n_c] = rng.negative_binomial(k, k / (k + mean[r]))
     return out

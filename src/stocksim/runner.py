@@ -68,13 +68,13 @@ class Simulator:
         p = sample_batch(s, seed, replications)
         epi = self.driver.batch(seed, p)
         mean = expected_demand(epi.demand_census(), p, epi.routine_multiplier)
-        demand = realised_demand(mean, s.demand.noise, p, seed)
+        n_d = len(s.depots)
+        demand = realised_demand(mean, s.demand.noise, p, seed, len(s.cities) + n_d)
         per_city, circle = daily_max(s, p, mean)
         required, circle_required = required_reserve(epi.coverage_days, per_city, circle)
-        n_d = len(s.depots)
         inputs = Inputs(
             params=p,
-            demand=pad_locations(demand, 2, n_d),
+            demand=demand,
             lead_times=draw_lead_times(s, seed, replications),
             daily_max=pad_locations(per_city, 1, n_d),
             circle_daily_max=circle,
