@@ -11,6 +11,7 @@ own DEMAND stream: identical across policies compared on one seed.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from stocksim.params import BatchParams
 from stocksim.seeding import Stream, rngs
@@ -19,11 +20,24 @@ from stocksim.seeding import Stream, rngs
 def expected_demand(census: np.ndarray, p: BatchParams, routine_multiplier: np.ndarray) -> np.ndarray:
     """Noise-free daily use, shape (R, H, C, I), from the census (R, H, C, 4: mild, severe, icu
     patients and swabs), the response level's routine multiplier (R, H, C) and the batch's rates."""
-    routine = (p.health_workers[:, None, :] * routine_multiplier)[..., None] * p.routine_rate[:, None, None, :]
+    return _expected(census, p.health_workers, routine_multiplier, p.routine_rate, p.patient_rate, p.swab_rate)
+
+
+@njit(cache=True)
+def _expected(census, workers, multiplier, routine_rate, patient_rate, swab_rate):
     n_r, horizon, n_c, _ = census.shape
-    patients = np.matmul(census[..., :3].reshape(n_r, horizon * n_c, 3), p.patient_rate).reshape(routine.shape)
-    swabs = census[..., 3, None] * p.swab_rate[:, None, None, :]
-    return routine + patients + swabs
+    n_i = routine_rate.shape[1]
+    out = np.empty((n_r, horizon, n_c, n_i))
+    for r in range(n_r):
+        for t in range(horizon):
+            for c in range(n_c):
+                staff = workers[r, c] * multiplier[r, t, c]
+                for i in range(n_i):
+                    patients = 0.0
+                    for k in range(3):
+                        patients += census[r, t, c, k] * patient_rate[r, k, i]
+                    out[r, t, c, i] = staff * routine_rate[r, i] + patients + census[r, t, c, 3] * swab_rate[r, i]
+    return out
 
 
 def realised_demand(

@@ -134,7 +134,7 @@ class Inputs:
 
     params: BatchParams
     demand: np.ndarray  # (R, H, L, I)
-    lead_times: np.ndarray  # (R, S, H, C, I)
+    lead_times: np.ndarray  # (H, R, S, C, I)
     daily_max: np.ndarray  # (R, L, I)
     circle_daily_max: np.ndarray  # (R, I)
     required: np.ndarray  # (R, H, L, I)
@@ -317,7 +317,7 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
         record["purchase_cost"][:, at(t), :n_c] += spend[:, centre, None, :] * share_of_spend
         if x.record_events and len(days):
             w, r, sup, b, i = np.nonzero(shipped)
-            lead_days = x.lead_times[r, sup, t, city_of_buyer[b], i] * p.lead_time_factor[r, sup, t]
+            lead_days = x.lead_times[t, r, sup, city_of_buyer[b], i] * p.lead_time_factor[r, sup, t]
             when = np.minimum(t + np.maximum(1, np.rint(lead_days)).astype(int), horizon)
             inside = when < horizon  # shipments still travelling at the end show as on_order
             where = np.where(b == centre, at_centre, b)

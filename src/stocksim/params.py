@@ -98,13 +98,14 @@ def sample_batch(s: Scenario, seed: int, replications: np.ndarray) -> BatchParam
 
 
 def draw_lead_times(s: Scenario, seed: int, replications: np.ndarray) -> np.ndarray:
-    """Base lead time of a shipment dispatched by supplier s on day t to city c, item i:
-    shape (R, S, H, C, I), in days, before disruption factors. Drawn up front from each
-    replication's LEAD_TIME stream so that policies compared on one seed see the same draws."""
+    """Base lead time of a shipment dispatched on day t by supplier s to city c, item i: shape
+    (H, R, S, C, I), day first (the model reads one day at a time), in days, before disruption
+    factors. Drawn up front from each replication's LEAD_TIME stream, supplier by supplier (S, H,
+    C, I), so that policies compared on one seed see the same draws."""
     shape = (len(s.suppliers), s.horizon_days, len(s.cities), len(s.items))
-    out = np.empty((len(replications),) + shape)
+    out = np.empty((shape[1], len(replications), shape[0]) + shape[2:])
     for r, rng in enumerate(rngs(seed, replications, Stream.LEAD_TIME)):
         for k, sup in enumerate(s.suppliers):
             lt = sup.lead_time_days
-            out[r, k] = np.maximum(lt.draw(rng, shape[1:]), 0.0) if is_uncertain(lt) else float(lt)
+            out[:, r, k] = np.maximum(lt.draw(rng, shape[1:]), 0.0) if is_uncertain(lt) else float(lt)
     return out

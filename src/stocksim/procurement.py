@@ -114,8 +114,8 @@ class SupplierBook:
     """Open orders at every supplier, one cohort per day on which orders are placed:
     ``open[cohort, r, s, b, i]`` (the cohort first, so the few open cohorts are read and written
     as contiguous blocks). Buyers b are the locations (cities, then depots, which never order),
-    then the other buyers (``other``), then the joint centre (``centre``). ``lead_times`` (R, S,
-    H, C, I) are the base lead times drawn per shipment and ``city_of_buyer`` the city whose draw
+    then the other buyers (``other``), then the joint centre (``centre``). ``lead_times`` (H, R,
+    S, C, I) are the base lead times drawn per shipment and ``city_of_buyer`` the city whose draw
     applies to each buyer."""
 
     def __init__(self, s: Scenario, p: BatchParams, n_locations: int, lead_times: np.ndarray, city_of_buyer):
@@ -135,7 +135,7 @@ class SupplierBook:
         self.priority = s.procurement.joint.supplier_priority
         self.reserved = s.procurement.joint.reserved_share
         self._params = p
-        self._lead_times = np.ascontiguousarray(np.moveaxis(lead_times, 2, 0))  # (H, R, S, C, I): a day is a block
+        self._lead_times = lead_times  # (H, R, S, C, I): a day is a block
         self._city_of_buyer = np.asarray(city_of_buyer, dtype=np.int64)
         self._order_days: list[int] = []  # days on which orders were placed and may be open, oldest first
 
