@@ -1,13 +1,14 @@
 """Monte Carlo at scale: replications on 1 and 2 workers, memory of a large quantile run, and
 cost against scenario size, each against the speed floor measured in the same run.
 
-    python benchmarks/bench_scale.py [--reps 1000] [--repeats 3] [--big 10000] [--skip-big]
+    python benchmarks/bench_scale.py [--reps 1000] [--repeats 5] [--big 10000] [--skip-big]
 
 1. REPS replications of the default scenario, --daily none --events none, written to disk as
    ``stocksim run`` does (``run_to_dir``), in this process after a warm-up run, as floor.py
    measures itself after a warm-up: ms per replication on 1 worker and its ratio to
    ``floor.py --days 180 --cities 7 --items 6`` (median over --repeats runs);
-2. the same on 2 worker processes: the speed-up (median over --repeats runs);
+2. the same on 2 worker processes, run in turns with the 1-worker runs: the speed-up (median of
+   the pairs' ratios);
 3. the whole ``stocksim run`` command, 1 and 2 workers, as a user starts it: wall seconds
    including the interpreter, imports and loading the compiled kernels;
 4. BIG replications with --daily quantiles on 1 worker (``stocksim run``): peak memory (max
@@ -101,27 +102,25 @@ def ms_per_rep(loaded: LoadedScenario, reps: int) -> float:
     return 1e3 * (time.perf_counter() - t0) / reps
 
 
-def engine_ms(loaded: LoadedScenario, reps: int, workers: int, repeats: int, tmp: Path) -> float:
-    """Median ms per replication of ``run_to_dir`` with --daily none --events none."""
-    times = []
+def engine_ms(loaded: LoadedScenario, reps: int, repeats: int, tmp: Path) -> tuple[float, float, float]:
+    """ms per replication of ``run_to_dir`` (--daily none --events none) on 1 and on 2 workers,
+    medians over ``repeats`` runs taken in turns (so that a slow spell of a shared machine falls
+    on both), and the median of the runs' speed-ups."""
+    one, two = [], []
     for k in range(repeats):
-        t0 = time.perf_counter()
-        run_to_dir(
-            loaded,
-            tmp / f"w{workers}-{k}",
-            replications=reps,
-            backend=Backend(workers=workers),
-            daily="none",
-            events=False,
-        )
-        times.append(time.perf_counter() - t0)
-    return 1e3 * statistics.median(times) / reps
+        for workers, times in ((1, one), (2, two)):
+            t0 = time.perf_counter()
+            out = tmp / f"w{workers}-{k}"
+            run_to_dir(loaded, out, replications=reps, backend=Backend(workers=workers), daily="none", events=False)
+            times.append(time.perf_counter() - t0)
+    speed_up = statistics.median(a / b for a, b in zip(one, two, strict=True))
+    return 1e3 * statistics.median(one) / reps, 1e3 * statistics.median(two) / reps, speed_up
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=1000)
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--big", type=int, default=10_000)
     ap.add_argument("--skip-big", action="store_true")
     a = ap.parse_args()
@@ -131,13 +130,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         run_to_dir(base, tmp / "warm-up", replications=20, backend=Backend(workers=1), daily="none", events=False)
-        one = engine_ms(base, a.reps, 1, a.repeats, tmp)
-        two = engine_ms(base, a.reps, 2, a.repeats, tmp)
+        one, two, speed_up = engine_ms(base, a.reps, a.repeats, tmp)
         print(
             f"{a.reps} replications, 1 worker, --daily none --events none, in process: {one:.2f} ms/rep = "
             f"{one / fl:.1f}x floor"
         )
-        print(f"{a.reps} replications, 2 workers, in process: {two:.2f} ms/rep, speed-up {one / two:.2f}x")
+        print(f"{a.reps} replications, 2 workers, in process: {two:.2f} ms/rep, speed-up {speed_up:.2f}x")
         t1, m1 = cli_run(a.reps, 1, "none", tmp / "cli1")
         t2, m2 = cli_run(a.reps, 2, "none", tmp / "cli2")
         print(

@@ -9,6 +9,8 @@ Columns and units are documented in ``docs/outputs.md``.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy.special import stdtrit
@@ -202,38 +204,58 @@ def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
     all replications; first_stockout_day_median: median over the replications that ran out.
     95 % intervals: Wilson for p_stockout; Student t over the replications' values for
     compliance_share (each replication's share of compliant days), unmet_mean and total_cost_mean.
+    ``reps`` has the layout of ``replication_table``: each replication's rows in the same city
+    and item order.
     """
-    reps = reps.assign(
-        stocked_out=reps["first_stockout_day"].notna().astype(float),
-        share=reps["compliant_days"] / reps["days"],
-    )
-    g = reps.groupby(["city", "item"], observed=True, sort=False)
-    n = g["replication"].nunique()
-    out = pd.DataFrame(
-        {
-            "required_reserve": g["required_reserve"].mean(),
-            "initial_days_of_cover": g["initial_days_of_cover"].mean(),
-            "compliance_share": g["compliant_days"].sum() / g["days"].sum(),
-            "p_stockout": g["stocked_out"].mean(),
-            "fill_rate": g["served"].sum() / g["demand"].sum().where(lambda x: x > 0),
-            "unmet_mean": g["unmet"].mean(),
-            "first_stockout_day_median": g["first_stockout_day"].median(),
-            "expired_mean": g["expired"].mean(),
-            "purchase_cost_mean": g["purchase_cost"].mean(),
-            "transport_cost_mean": g["transport_cost"].mean(),
-            "expired_value_mean": g["expired_value"].mean(),
-            "total_cost_mean": g["total_cost"].mean(),
-            "replications": n,
-        }
-    )
-    out["fill_rate"] = out["fill_rate"].fillna(1.0)
-    out["p_stockout_low"], out["p_stockout_high"] = wilson(out["p_stockout"].to_numpy(), n.to_numpy())
-    for col, source in (("compliance_share", "share"), ("unmet_mean", "unmet"), ("total_cost_mean", "total_cost")):
-        mean, sd = g[source].mean(), g[source].std().fillna(0.0)
-        half = stdtrit(np.maximum(n - 1, 1), 0.975) * sd / np.sqrt(n)
-        out[f"{col}_low"] = np.where(n > 1, mean - half, np.nan)
-        out[f"{col}_high"] = np.where(n > 1, mean + half, np.nan)
-    return out.reset_index()[list(SUMMARY_COLUMNS) + list(CI_COLUMNS)]
+    replication = reps["replication"].to_numpy()
+    if (np.diff(replication) < 0).any():
+        reps = reps.sort_values("replication", kind="stable")
+        replication = reps["replication"].to_numpy()
+    n = len(np.unique(replication))
+    keys = reps[["city", "item"]].iloc[: len(reps) // max(n, 1)]
+    for key in ("city", "item"):
+        values = reps[key]
+        codes = np.asarray(values.cat.codes if isinstance(values.dtype, pd.CategoricalDtype) else values)
+        if len(keys) * n != len(reps) or not (codes.reshape(n, -1) == codes[: len(keys)]).all():
+            raise ValueError("summary_table needs every replication's rows in one city and item order")
+
+    def col(name: str) -> np.ndarray:  # (replications, city-item rows)
+        return reps[name].to_numpy(float).reshape(n, -1)
+
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (depots, items never short)
+        demand, served = col("demand").sum(axis=0), col("served").sum(axis=0)
+        out = pd.DataFrame(
+            {
+                "city": keys["city"].reset_index(drop=True),
+                "item": keys["item"].reset_index(drop=True),
+                "required_reserve": np.nanmean(col("required_reserve"), axis=0),
+                "initial_days_of_cover": np.nanmean(col("initial_days_of_cover"), axis=0),
+                "compliance_share": col("compliant_days").sum(axis=0) / col("days").sum(axis=0),
+                "p_stockout": (~np.isnan(col("first_stockout_day"))).mean(axis=0),
+                "fill_rate": np.where(demand > 0, served / demand, 1.0),
+                "unmet_mean": col("unmet").mean(axis=0),
+                "first_stockout_day_median": np.nanmedian(col("first_stockout_day"), axis=0),
+                **{f"{k}_mean": col(k).mean(axis=0) for k in COST_AND_WASTE},
+                "replications": n,
+            }
+        )
+        out["p_stockout_low"], out["p_stockout_high"] = wilson(out["p_stockout"].to_numpy(), n)
+        share = col("compliant_days") / col("days")
+        for name, values in (
+            ("compliance_share", share),
+            ("unmet_mean", col("unmet")),
+            ("total_cost_mean", col("total_cost")),
+        ):
+            sd = values.std(axis=0, ddof=1) if n > 1 else np.zeros(values.shape[1])
+            half = stdtrit(max(n - 1, 1), 0.975) * sd / np.sqrt(n)
+            mean = values.mean(axis=0)
+            out[f"{name}_low"] = mean - half if n > 1 else np.nan
+            out[f"{name}_high"] = mean + half if n > 1 else np.nan
+    return out[list(SUMMARY_COLUMNS) + list(CI_COLUMNS)]
+
+
+COST_AND_WASTE = ("expired", "purchase_cost", "transport_cost", "expired_value", "total_cost")
 
 
 CI_COLUMNS = (
