@@ -164,7 +164,9 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
     carriage_inbound = np.zeros(shape)
     transfer_inbound = np.zeros(shape)
     centre_on_order = np.zeros((n_r, n_i))
-    arrivals = np.zeros((horizon + 1, n_r, n_buyers, n_i))  # index horizon: after the end
+    # Supplier shipments on the road, by arrival day modulo the longest lead time + 1 (a ring).
+    longest = np.rint(x.lead_times.max(initial=1.0) * p.lead_time_factor.max(initial=1.0))
+    arrivals = np.zeros((int(min(max(longest, 1), horizon)) + 1, n_r, n_buyers, n_i))
     carriage: dict[int, Parcel] = {}
     transfers: dict[int, Parcel] = {}
     # Daily figures: every day kept, or one day at a time folded into per-replication totals.
@@ -202,12 +204,14 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
             events.add("expiry", t, *np.nonzero(expired), expired[expired > 0])
 
     def deliver(t: int) -> None:
-        received = arrivals[t, :, :n_l]
+        due = arrivals[t % len(arrivals)]
+        received = due[:, :n_l]
         stock.receive(t, received)
         on_order[:] -= received
         record["received"][:, at(t)] = received
-        if arrivals[t, :, centre].any():
-            allocate_delivery(t, arrivals[t, :, centre])
+        if due[:, centre].any():
+            allocate_delivery(t, due[:, centre].copy())
+        due[:] = 0.0
         if t in carriage:
             got, gone = stock.put(t, carriage.pop(t))
             record["expired"][:, at(t)] += gone

@@ -93,12 +93,13 @@ def _fill(book, slots, days, capacity, first, last, lost, prices, spend, total, 
 
 
 @njit(cache=True)
-def _send(total, lead_today, lead_factor, city_of_buyer, today, arrivals) -> None:
+def _send(total, lead_today, lead_factor, city_of_buyer, today, horizon, arrivals) -> None:
     """Put what leaves today, ``total`` (R, S, B, I), on the road: it arrives after the lead time
     drawn today for the buyer's city (``lead_today`` (R, S, C, I)) times today's disruption
-    factor, in whole days, at least one (``arrivals`` index H: after the horizon)."""
+    factor, in whole days, at least one (``arrivals``: by arrival day modulo its length, which
+    is longer than any lead time; what arrives after the horizon is not kept)."""
     n_r, n_s, n_b, n_i = total.shape
-    horizon = arrivals.shape[0] - 1
+    ring = arrivals.shape[0]
     for r in range(n_r):
         for s in range(n_s):
             factor = lead_factor[r, s, today]
@@ -107,7 +108,8 @@ def _send(total, lead_today, lead_factor, city_of_buyer, today, arrivals) -> Non
                 for i in range(n_i):
                     if total[r, s, b, i] > 0.0:
                         lead = max(1, int(np.rint(lead_today[r, s, c, i] * factor)))
-                        arrivals[min(today + lead, horizon), r, b, i] += total[r, s, b, i]
+                        if today + lead < horizon:  # later arrivals stay on order at the end
+                            arrivals[(today + lead) % ring, r, b, i] += total[r, s, b, i]
 
 
 class SupplierBook:
@@ -150,8 +152,8 @@ class SupplierBook:
     def ship(
         self, day: int, arrivals: np.ndarray, keep: bool = False
     ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
-        """Fill open orders from the day's capacity and add what leaves to ``arrivals`` (H + 1, R,
-        B, I) on its arrival day. Returns the shipped units (W, R, S, B, I) of the cohorts placed
+        """Fill open orders from the day's capacity and add what leaves to ``arrivals`` (ring of
+        days, R, B, I) on its arrival day. Returns the shipped units (W, R, S, B, I) of the cohorts placed
         on ``days`` (W of them, oldest first; other buyers' column zero) if ``keep``, those days,
         and the spend (R, B, I) in CNY."""
         p = self._params
@@ -182,7 +184,8 @@ class SupplierBook:
             _fill(*book, rest, 0, n_b, self.other, prices, spend, total, shipped)
         if self._other_buyers is not None:
             self.open[self._slot[day]][:, :, self.other, :] = 0.0  # what other buyers did not get is lost to them
-        _send(total, self._lead_times[day], p.lead_time_factor, self._city_of_buyer, day, arrivals)
+        horizon = len(self._lead_times)
+        _send(total, self._lead_times[day], p.lead_time_factor, self._city_of_buyer, day, horizon, arrivals)
         return shipped, days, spend
 
 
