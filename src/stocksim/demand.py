@@ -15,16 +15,27 @@ from numba import njit
 
 from stocksim.params import BatchParams
 from stocksim.seeding import Stream, rngs
+from stocksim.seir import EpidemicBatch
 
 
-def expected_demand(census: np.ndarray, p: BatchParams, routine_multiplier: np.ndarray) -> np.ndarray:
-    """Noise-free daily use, shape (R, H, C, I), from the census (R, H, C, 4: mild, severe, icu
-    patients and swabs), the response level's routine multiplier (R, H, C) and the batch's rates."""
-    return _expected(census, p.health_workers, routine_multiplier, p.routine_rate, p.patient_rate, p.swab_rate)
+def expected_demand(epi: EpidemicBatch, p: BatchParams) -> np.ndarray:
+    """Noise-free daily use, shape (R, H, C, I): health workers x routine rate x the response
+    level's routine multiplier, + patients by severity x rates per patient-day (patients beyond
+    the designated beds at the mild rate), + swabs x rate per swab."""
+    return _expected(
+        epi.census,
+        epi.overflow,
+        epi.swabs,
+        p.health_workers,
+        epi.routine_multiplier,
+        p.routine_rate,
+        p.patient_rate,
+        p.swab_rate,
+    )
 
 
 @njit(cache=True)
-def _expected(census, workers, multiplier, routine_rate, patient_rate, swab_rate):
+def _expected(census, overflow, swabs, workers, multiplier, routine_rate, patient_rate, swab_rate):
     n_r, horizon, n_c, _ = census.shape
     n_i = routine_rate.shape[1]
     out = np.empty((n_r, horizon, n_c, n_i))
@@ -32,11 +43,12 @@ def _expected(census, workers, multiplier, routine_rate, patient_rate, swab_rate
         for t in range(horizon):
             for c in range(n_c):
                 staff = workers[r, c] * multiplier[r, t, c]
+                mild = census[r, t, c, 0] + (overflow[r, t, c, 0] + overflow[r, t, c, 1])
                 for i in range(n_i):
-                    patients = 0.0
-                    for k in range(3):
+                    patients = mild * patient_rate[r, 0, i]
+                    for k in range(1, 3):
                         patients += census[r, t, c, k] * patient_rate[r, k, i]
-                    out[r, t, c, i] = staff * routine_rate[r, i] + patients + census[r, t, c, 3] * swab_rate[r, i]
+                    out[r, t, c, i] = staff * routine_rate[r, i] + patients + swabs[r, t, c] * swab_rate[r, i]
     return out
 
 

@@ -36,12 +36,15 @@ def daily_max(s: Scenario, p: BatchParams, expected: np.ndarray) -> tuple[np.nda
 
 
 def required_reserve(
-    coverage_days: np.ndarray, per_city: np.ndarray, circle: np.ndarray
+    coverage_days: np.ndarray, per_city: np.ndarray, circle: np.ndarray, n_locations: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The reserve required each day: per city (R, H, C, I) = coverage days in force that day
     (R, H, C) x daily max (R, C, I); for the circle (R, H, I) the cities' requirements summed and
-    scaled by circle daily max / summed city daily max (1 except for ``peak``)."""
-    city = coverage_days[..., None] * per_city[:, None]
+    scaled by circle daily max / summed city daily max (1 except for ``peak``). With
+    ``n_locations`` > C the per-city array has zeros for the locations after the cities (depots)."""
+    n_r, horizon, n_c = coverage_days.shape
+    city = np.zeros((n_r, horizon, n_locations or n_c, per_city.shape[-1]))
+    np.multiply(coverage_days[..., None], per_city[:, None], out=city[:, :, :n_c])
     total = per_city.sum(axis=1)
     ratio = np.divide(circle, total, out=np.ones_like(circle), where=total > 0)
     return city, city.sum(axis=2) * ratio[:, None, :]

@@ -56,15 +56,6 @@ class EpidemicBatch:
     coverage_days: np.ndarray
     level_changes: list[tuple[np.ndarray, ...]] = field(default_factory=list)  # (r, day, city, code)
 
-    def demand_census(self) -> np.ndarray:
-        """(R, H, C, 4) patients by severity and swabs as they drive PPE use; overflow patients
-        count at the mild rate."""
-        out = np.empty(self.census.shape[:-1] + (4,))
-        out[..., 0] = self.census[..., 0] + self.overflow.sum(axis=-1)
-        out[..., 1:3] = self.census[..., 1:3]
-        out[..., 3] = self.swabs
-        return out
-
 
 @dataclass(frozen=True)
 class SeirParams:
