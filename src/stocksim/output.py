@@ -86,8 +86,7 @@ def write_outputs(
                 _table(df, staging / name, fmt)
         for name, df in csv_tables.items():
             df.to_csv(staging / f"{name}.csv", index=False)
-        with open(staging / "manifest.json", "w", encoding="utf-8") as f:
-            json.dump(info, f, indent=2, ensure_ascii=False)
+        _write_manifest(staging, info)
         if out.exists():  # --overwrite: swap, then remove the old run
             old = out.parent / f".{out.name}.old-{os.getpid()}"
             out.rename(old)
@@ -99,6 +98,10 @@ def write_outputs(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out
+
+
+def _write_manifest(folder: Path, info: dict) -> None:
+    (folder / "manifest.json").write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 def write_part(staging: Path, fmt: str, name: str, k: int, df: pd.DataFrame) -> None:
@@ -218,8 +221,7 @@ class RunWriter:
             for name, df in csv_tables.items():
                 df.to_csv(self.staging / f"{name}.csv", index=False)
             shutil.rmtree(self._parts)
-            with open(self.staging / "manifest.json", "w", encoding="utf-8") as f:
-                json.dump(info, f, indent=2, ensure_ascii=False)
+            _write_manifest(self.staging, info)
             if self.out.exists():  # --overwrite: swap, then remove the old run
                 old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
                 self.out.rename(old)
