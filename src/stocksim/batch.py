@@ -25,7 +25,7 @@ import pandas as pd
 import yaml
 
 from stocksim.config import ConfigError, LoadedScenario, Scenario, load_scenario, parse_scenario
-from stocksim.output import RunWriter, manifest, read_parts, write_part, write_values
+from stocksim.output import RunWriter, manifest, read_part, write_part, write_values
 from stocksim.parallel import Backend, BatchFailed
 from stocksim.results import CIRCLE, SUMMARY_INPUTS, census_frame, daily_frame, summary_table
 from stocksim.runner import QUANTILE_METRICS, BatchOutput, BatchTask, batch_cap, make_tasks, run_batch_task
@@ -71,18 +71,22 @@ def run_to_dir(
     writer = RunWriter(out, fmt, overwrite)
     try:
         tasks = make_tasks(loaded, n, seed, size, daily, events)
+        # The summary needs only a few columns of the per-replication table: gathered batch by
+        # batch as they finish (while the other workers still run), so memory stays small.
+        inputs: dict[int, pd.DataFrame] = {}
         if backend.dask:  # workers may be other machines: results come back here to be written
             for k, o in backend.run(run_batch_task, tasks, lambda t: t.label()):
                 write_batch(writer.staging, fmt, k, o, s)
+                inputs[k] = o.per_replication[list(SUMMARY_INPUTS)]
                 if on_batch:
                     on_batch(len(tasks[k].replications))
         else:  # local workers write their own parts
             jobs = [WriteJob(task, k, str(writer.staging), fmt) for k, task in enumerate(tasks)]
             for k, _ in backend.run(run_and_write, jobs, lambda j: j.task.label()):
+                inputs[k] = read_part(writer.staging, fmt, "replications", k, SUMMARY_INPUTS)
                 if on_batch:
                     on_batch(len(tasks[k].replications))
-        # The summary reads back only the columns it needs, so memory stays small at any size.
-        summary = summary_table(read_parts(writer.staging, fmt, "replications", SUMMARY_INPUTS))
+        summary = summary_table(pd.concat([inputs.pop(k) for k in sorted(inputs)], ignore_index=True))
         tables = {}
         if daily == "quantiles":
             tables["daily_quantiles"] = writer.quantiles(QUANTILE_METRICS, cell_index(s))

@@ -126,12 +126,11 @@ def write_values(staging: Path, k: int, values: dict[str, np.ndarray]) -> None:
         np.save(folder / f"{metric}-{k:05d}.npy", np.ascontiguousarray(v.T))
 
 
-def read_parts(staging: Path, fmt: str, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
-    """A table written in parts, read back in part order (only ``columns``)."""
+def read_part(staging: Path, fmt: str, name: str, k: int, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Part k of a table written in parts (only ``columns``)."""
     if fmt == "parquet":
-        return pd.read_parquet(staging / f"{name}.parquet", columns=list(columns))
-    parts = sorted((staging / ".parts" / name).glob("part-*.csv"))
-    return pd.concat([pd.read_csv(p, usecols=list(columns)) for p in parts], ignore_index=True)[list(columns)]
+        return pd.read_parquet(staging / f"{name}.parquet" / f"part-{k:05d}.parquet", columns=list(columns))
+    return pd.read_csv(staging / ".parts" / name / f"part-{k:05d}.csv", usecols=list(columns))[list(columns)]
 
 
 class _NpyRows:

@@ -66,27 +66,29 @@ def _run_processes(workers: int, fn, tasks, label):
     in_flight = 2 * workers
     # Forked workers start with this process's imports (numpy, pandas, numba, the model) done.
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: dict = {}
-        queue = iter(enumerate(tasks))
-        try:
-            for k, task in queue:
-                pending[pool.submit(call_batch, fn, task, label(task))] = k
-                if len(pending) >= in_flight:
-                    break
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    k = pending.pop(fut)
-                    yield k, fut.result()
-                    nxt = next(queue, None)
-                    if nxt is not None:
-                        pending[pool.submit(call_batch, fn, nxt[1], label(nxt[1]))] = nxt[0]
-        except BaseException:
-            for fut in pending:
-                fut.cancel()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pending: dict = {}
+    queue = iter(enumerate(tasks))
+    try:
+        for k, task in queue:
+            pending[pool.submit(call_batch, fn, task, label(task))] = k
+            if len(pending) >= in_flight:
+                break
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                k = pending.pop(fut)
+                yield k, fut.result()
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending[pool.submit(call_batch, fn, nxt[1], label(nxt[1]))] = nxt[0]
+    except BaseException:
+        for fut in pending:
+            fut.cancel()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    # All done: the workers exit in the background while the caller writes the summary.
+    pool.shutdown(wait=False)
 
 
 def parse_dask(address: str) -> tuple[str, int | None]:
