@@ -13,7 +13,7 @@ from scipy.stats import spearmanr
 
 from stocksim.config import load_scenario
 from stocksim.geography import gravity_trips, read_city_matrix
-from stocksim.response import LEVEL_NAMES, LevelTable, next_level
+from stocksim.response import LEVEL_NAMES, LevelTable, level_step
 from stocksim.runner import run_epidemic
 
 CARE = {
@@ -214,10 +214,10 @@ def test_levels_follow_thresholds_with_hysteresis():
     table = _table(exit_after=3)
     indicator = [0, 1.2, 0.9, 1.1, 0.7, 6, 4, 2.9, 2.9, 3.1, 2.0, 2.0, 2.0, 0.4, 0.4, 0.4, 0.4]
     expected = [0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 0, 0]
-    level, below, path = np.zeros((1, 1), int), np.zeros((1, 1), int), []
+    level, below, path = 0, 0, []
     for x in indicator:
-        level, below = next_level(table, level, below, np.array([[x]], float))
-        path.append(int(level[0, 0]))
+        level, below = level_step(level, below, float(x), table.enter_at, table.exit_below, table.exit_after_days)
+        path.append(int(level))
     # Up at once when a threshold is reached; no flicker around 1.0 (exit at 0.5); down one level only
     # after 3 consecutive days below the exit threshold (a day at 3.1 resets the count).
     assert path == expected

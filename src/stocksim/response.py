@@ -64,30 +64,6 @@ def level_table(s: Scenario, rngs: list[np.random.Generator]) -> LevelTable:
     )
 
 
-def next_level(table: LevelTable, level: np.ndarray, below_days: np.ndarray, indicator: np.ndarray):
-    """One end-of-day update of each city's level row (index into the table) and its count of
-    consecutive days below the exit threshold. Returns the new (level, below_days)."""
-    new_level, new_below = _next_levels(
-        np.ravel(level),
-        np.ravel(below_days),
-        np.ravel(indicator),
-        table.enter_at,
-        table.exit_below,
-        table.exit_after_days,
-    )
-    return new_level.reshape(np.shape(level)), new_below.reshape(np.shape(level))
-
-
-@njit(cache=True)
-def _next_levels(level, below_days, indicator, enter_at, exit_below, exit_after_days):
-    new_level, new_below = np.empty_like(level), np.empty_like(below_days)
-    for k in range(len(level)):
-        new_level[k], new_below[k] = level_step(
-            level[k], below_days[k], indicator[k], enter_at, exit_below, exit_after_days
-        )
-    return new_level, new_below
-
-
 @njit(cache=True)
 def level_step(level, below_days, indicator, enter_at, exit_below, exit_after_days):
     """One city's update: (level row, consecutive days below the current level's exit threshold)."""

@@ -34,7 +34,7 @@ from numba import njit
 from stocksim.config import SEVERITIES, Scenario
 from stocksim.geography import gravity_trips
 from stocksim.params import BatchParams
-from stocksim.response import LevelTable, level_step, level_table, next_level
+from stocksim.response import LevelTable, level_step, level_table
 from stocksim.seeding import Stream, rngs
 from stocksim.uncertain import draw_per_replication
 
@@ -199,27 +199,71 @@ def _deterministic(pop, beta, sigma, gamma, mixing, shares, intro, contact, step
                     level_row[r, t + 1, c] = level_row[r, t, c]
 
 
-def chain_binomial_day(state, inv_pop, p: SeirParams, beta_c, steps: int, gens) -> np.ndarray:
-    """Advance (6, R, C) by one day in ``steps`` binomial steps, replication r drawing from gens[r]
-    (one draw per step for its three transitions, in the order infection, onset, recovery)."""
+@njit(cache=True)
+def _chain_binomial(g, r, pop, beta, sigma, gamma, mixing, shares, intro, contact, steps, delays, lv, out) -> None:
+    """Replication r's stochastic epidemic, day by day, drawing from its own generator ``g``:
+    whole introductions; ``steps`` chain-binomial steps a day at the contact factor of the level
+    in force (per step the infections of every city, then the onsets, then the recoveries); the
+    day's onsets split multinomially into mild, severe and ICU admissions (other onsets are not
+    admitted); the level update. Arguments as for ``_deterministic``."""
+    contact_factor, enter_at, exit_below, exit_after, report_delay = lv
+    daily, cum, admissions, level_row = out
+    horizon, n_c = intro.shape[1], intro.shape[2]
     h = 1.0 / steps
-    state = state.copy()
-    n_c = state.shape[2]
-    p_onset = np.broadcast_to((1 - np.exp(-h * p.sigma))[:, None], state.shape[1:])
-    p_rec = np.broadcast_to((1 - np.exp(-h * p.gamma))[:, None], state.shape[1:])
-    for _ in range(steps):
-        hazard = beta_c * np.einsum("rij,rj->ri", p.mixing, state[2] * inv_pop)
-        probs = np.concatenate([1 - np.exp(-h * hazard), p_onset, p_rec], axis=1)  # (R, 3C)
-        counts = state[:3].transpose(1, 0, 2).reshape(len(gens), -1).astype(np.int64)
-        moved = np.stack([g.binomial(counts[r], probs[r]) for r, g in enumerate(gens)]).astype(float)
-        new_e, new_i, new_r = moved[:, :n_c], moved[:, n_c : 2 * n_c], moved[:, 2 * n_c :]
-        state[0] -= new_e
-        state[1] += new_e - new_i
-        state[2] += new_i - new_r
-        state[3] += new_r
-        state[4] += new_e
-        state[5] += new_i
-    return state
+    inv_pop = 1.0 / pop
+    y = np.zeros((6, n_c))  # S, E, I, R, cumulative infections, cumulative onsets
+    y[0] = pop
+    p_inf, moved, below = np.empty(n_c), np.empty((3, n_c)), np.zeros(n_c, dtype=np.int64)
+    p_onset, p_rec = 1 - np.exp(-h * sigma[r]), 1 - np.exp(-h * gamma[r])
+    for t in range(horizon):
+        for c in range(n_c):
+            x = np.floor(min(intro[r, t, c], y[0, c]))
+            y[0, c] -= x
+            y[1, c] += x
+            y[4, c] += x
+        for _ in range(steps):
+            for c in range(n_c):
+                seen = 0.0
+                for j in range(n_c):
+                    seen += mixing[r, c, j] * (y[2, j] * inv_pop[j])
+                beta_c = beta[r] * (contact[r, t, c] * contact_factor[r, level_row[r, t, c]])
+                p_inf[c] = 1 - np.exp(-h * (beta_c * seen))
+            for c in range(n_c):
+                moved[0, c] = g.binomial(int(y[0, c]), p_inf[c])
+            for c in range(n_c):
+                moved[1, c] = g.binomial(int(y[1, c]), p_onset)
+            for c in range(n_c):
+                moved[2, c] = g.binomial(int(y[2, c]), p_rec)
+            for c in range(n_c):
+                y[0, c] -= moved[0, c]
+                y[1, c] += moved[0, c] - moved[1, c]
+                y[2, c] += moved[1, c] - moved[2, c]
+                y[3, c] += moved[2, c]
+                y[4, c] += moved[0, c]
+                y[5, c] += moved[1, c]
+        for c in range(n_c):
+            for a in range(4):
+                daily[r, t, c, a] = y[a, c]
+            cum[r, t + 1, c, 0] = y[4, c]
+            cum[r, t + 1, c, 1] = y[5, c]
+            left = int(np.rint(cum[r, t + 1, c, 1] - cum[r, t, c, 1]))
+            share_left = 1.0
+            for k in range(3):  # multinomial as successive binomials, as numpy draws it
+                if left <= 0:
+                    break
+                x = g.binomial(left, min(shares[r, k] / share_left, 1.0)) if share_left > 0 else 0
+                left -= x
+                share_left -= shares[r, k]
+                if t + delays[k] < horizon:
+                    admissions[r, t + delays[k], c, k] += x
+            day = t - report_delay
+            if len(enter_at) > 1 and day >= 0:
+                cases = (admissions[r, day, c, 0] + admissions[r, day, c, 1] + admissions[r, day, c, 2]) / pop[c]
+                level_row[r, t + 1, c], below[c] = level_step(
+                    level_row[r, t, c], below[c], cases * 1e5, enter_at, exit_below, exit_after
+                )
+            else:
+                level_row[r, t + 1, c] = level_row[r, t, c]
 
 
 def simulate_epidemic(
@@ -239,61 +283,20 @@ def simulate_epidemic(
     level_row = np.zeros((n, horizon + 1, n_c), dtype=np.int64)
     delays = np.array([getattr(e.care, sev).delay_days for sev in SEVERITIES], dtype=np.int64)
     out = (daily, cum, admissions, level_row)
+    lv = (
+        table.contact_factor,
+        table.enter_at,
+        table.exit_below,
+        table.exit_after_days,
+        s.response.reporting_delay_days,
+    )
+    args = (pop, p.beta, p.sigma, p.gamma, p.mixing, p.shares, p.intro, p.contact, e.steps_per_day, delays, lv, out)
     if noise is None:
-        lv = (
-            table.contact_factor,
-            table.enter_at,
-            table.exit_below,
-            table.exit_after_days,
-            s.response.reporting_delay_days,
-        )
-        _deterministic(
-            pop, p.beta, p.sigma, p.gamma, p.mixing, p.shares, p.intro, p.contact, e.steps_per_day, delays, lv, out
-        )
+        _deterministic(*args)
     else:
-        _chain_binomial(s, p, table, pop, delays, noise, out)
+        for r, g in enumerate(noise):
+            _chain_binomial(g, r, *args)
     return _assemble(s, bp, table, daily, cum, admissions, level_row[:, :horizon], pop)
-
-
-def _chain_binomial(s: Scenario, p: SeirParams, table: LevelTable, pop, delays, noise, out) -> None:
-    """The stochastic epidemic, day by day: whole introductions, ``steps_per_day`` binomial steps
-    at the contact factor of the level in force, multinomial admissions, the level update."""
-    daily, cum, admissions, level_row = out
-    n, horizon, n_c = p.intro.shape
-    inv_pop = 1.0 / pop
-    state = np.zeros((6, n, n_c))
-    state[0] = pop
-    below = np.zeros((n, n_c), dtype=np.int64)
-    for t in range(horizon):
-        intro = np.floor(np.minimum(p.intro[:, t], state[0]))
-        state[0] -= intro
-        state[1] += intro
-        state[4] += intro
-        contact = p.contact[:, t] * np.take_along_axis(table.contact_factor, level_row[:, t], axis=1)
-        state = chain_binomial_day(state, inv_pop, p, p.beta[:, None] * contact, s.epidemic.steps_per_day, noise)
-        daily[:, t] = np.moveaxis(state[:4], 0, -1)
-        cum[:, t + 1] = np.moveaxis(state[4:6], 0, -1)
-        onsets = cum[:, t + 1, :, 1] - cum[:, t, :, 1]
-        _admit(admissions, t, onsets, p.shares, delays, noise)
-        indicator_day = t - s.response.reporting_delay_days
-        if table.count and indicator_day >= 0:
-            cases = admissions[:, indicator_day].sum(axis=-1) / pop * 1e5
-            level_row[:, t + 1], below = next_level(table, level_row[:, t], below, cases)
-        else:
-            level_row[:, t + 1] = level_row[:, t]
-
-
-def _admit(admissions, t, onsets, shares, delays, noise) -> None:
-    """Admissions by severity from the day's symptom onsets (a multinomial split)."""
-    horizon = admissions.shape[1]
-    rest = np.clip(1 - shares.sum(axis=1, keepdims=True), 0, 1)
-    pvals = np.concatenate([shares, rest], axis=1)
-    split = np.stack(
-        [g.multinomial(np.rint(onsets[r]).astype(np.int64), pvals[r])[:, :3] for r, g in enumerate(noise)]
-    ).astype(float)
-    for k, delay in enumerate(delays):
-        if t + delay < horizon:
-            admissions[:, t + delay, :, k] += split[..., k]
 
 
 @njit(cache=True)
