@@ -93,7 +93,7 @@ def run_to_dir(
         wall = time.perf_counter() - start
         info = manifest(loaded, seed, n, wall, fmt) | {
             "daily": daily,
-            "events": "full" if events else "levels and expiry only",
+            "events": "full" if events else "response levels, write-offs, orders and transfers",
             "batch_size": size,
             "backend": backend.describe(),
         }
