@@ -25,7 +25,7 @@ import pandas as pd
 import yaml
 
 from stocksim.config import ConfigError, LoadedScenario, Scenario, load_scenario, parse_scenario
-from stocksim.output import RunWriter, manifest, read_part, write_part, write_values
+from stocksim.output import RunWriter, manifest, write_part, write_values
 from stocksim.parallel import Backend, BatchFailed
 from stocksim.results import CIRCLE, SUMMARY_INPUTS, census_frame, daily_frame, summary_table
 from stocksim.runner import QUANTILE_METRICS, BatchOutput, BatchTask, batch_cap, make_tasks, run_batch_task
@@ -71,8 +71,8 @@ def run_to_dir(
     writer = RunWriter(out, fmt, overwrite)
     try:
         tasks = make_tasks(loaded, n, seed, size, daily, events)
-        # The summary needs only a few columns of the per-replication table: gathered batch by
-        # batch as they finish (while the other workers still run), so memory stays small.
+        # The summary needs only a few columns of the per-replication table: they come back with
+        # each finished batch (a few kB per replication), the rest stays on disk.
         inputs: dict[int, pd.DataFrame] = {}
         if backend.dask:  # workers may be other machines: results come back here to be written
             for k, o in backend.run(run_batch_task, tasks, lambda t: t.label()):
@@ -82,8 +82,8 @@ def run_to_dir(
                     on_batch(len(tasks[k].replications))
         else:  # local workers write their own parts
             jobs = [WriteJob(task, k, str(writer.staging), fmt) for k, task in enumerate(tasks)]
-            for k, _ in backend.run(run_and_write, jobs, lambda j: j.task.label()):
-                inputs[k] = read_part(writer.staging, fmt, "replications", k, SUMMARY_INPUTS)
+            for k, summary_inputs in backend.run(run_and_write, jobs, lambda j: j.task.label()):
+                inputs[k] = summary_inputs
                 if on_batch:
                     on_batch(len(tasks[k].replications))
         summary = summary_table(pd.concat([inputs.pop(k) for k in sorted(inputs)], ignore_index=True))
@@ -123,11 +123,12 @@ class WriteJob:
     fmt: str
 
 
-def run_and_write(job: WriteJob) -> int:
-    """A local worker's whole job: simulate and write the parts; returns the replications done."""
+def run_and_write(job: WriteJob) -> pd.DataFrame:
+    """A local worker's whole job: simulate and write the parts; returns the few columns of the
+    per-replication table that the summary needs (a few kB per replication)."""
     o = run_batch_task(job.task)
     write_batch(Path(job.staging), job.fmt, job.k, o, job.task.loaded.scenario)
-    return len(job.task.replications)
+    return o.per_replication[list(SUMMARY_INPUTS)]
 
 
 def cell_index(s) -> pd.DataFrame:

@@ -126,13 +126,6 @@ def write_values(staging: Path, k: int, values: dict[str, np.ndarray]) -> None:
         np.save(folder / f"{metric}-{k:05d}.npy", np.ascontiguousarray(v.T))
 
 
-def read_part(staging: Path, fmt: str, name: str, k: int, columns: tuple[str, ...]) -> pd.DataFrame:
-    """Part k of a table written in parts (only ``columns``)."""
-    if fmt == "parquet":
-        return pd.read_parquet(staging / f"{name}.parquet" / f"part-{k:05d}.parquet", columns=list(columns))
-    return pd.read_csv(staging / ".parts" / name / f"part-{k:05d}.csv", usecols=list(columns))[list(columns)]
-
-
 class _NpyRows:
     """Rows of a 2-D .npy file read with plain file reads: unlike a memory map, pages read once
     do not stay in this process's resident memory."""
