@@ -164,9 +164,6 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
     carriage_inbound = np.zeros(shape)
     transfer_inbound = np.zeros(shape)
     centre_on_order = np.zeros((n_r, n_i))
-    # Supplier shipments on the road, by arrival day modulo the longest lead time + 1 (a ring).
-    longest = np.rint(x.lead_times.max(initial=1.0) * p.lead_time_factor.max(initial=1.0))
-    arrivals = np.zeros((int(min(max(longest, 1), horizon)) + 1, n_r, n_buyers, n_i))
     carriage: dict[int, Parcel] = {}
     transfers: dict[int, Parcel] = {}
     # Daily figures: every day kept, or one day at a time folded into per-replication totals.
@@ -204,14 +201,13 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
             events.add("expiry", t, *np.nonzero(expired), expired[expired > 0])
 
     def deliver(t: int) -> None:
-        due = arrivals[t % len(arrivals)]
-        received = due[:, :n_l]
+        arrived = book.unload(t)
+        received = arrived[:, :n_l]
         stock.receive(t, received)
         on_order[:] -= received
         record["received"][:, at(t)] = received
-        if due[:, centre].any():
-            allocate_delivery(t, due[:, centre].copy())
-        due[:] = 0.0
+        if arrived[:, centre].any():
+            allocate_delivery(t, arrived[:, centre])
         if t in carriage:
             got, gone = stock.put(t, carriage.pop(t))
             record["expired"][:, at(t)] += gone
@@ -316,13 +312,12 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
             )
 
     def dispatch(t: int) -> None:
-        shipped, days, spend = book.ship(t, arrivals, keep=x.record_events)
+        shipped, days, spend, due = book.ship(t, keep=x.record_events)
         record["purchase_cost"][:, at(t)] += spend[:, :n_l]
         record["purchase_cost"][:, at(t), :n_c] += spend[:, centre, None, :] * share_of_spend
         if x.record_events and len(days):
             w, r, sup, b, i = np.nonzero(shipped)
-            lead_days = x.lead_times[t, r, sup, city_of_buyer[b], i] * p.lead_time_factor[r, sup, t]
-            when = np.minimum(t + np.maximum(1, np.rint(lead_days)).astype(int), horizon)
+            when = due[r, sup, b, i]
             inside = when < horizon  # shipments still travelling at the end show as on_order
             where = np.where(b == centre, at_centre, b)
             cols = (when, r, where, i, shipped[w, r, sup, b, i], _order_id(days[w], b, i, n_buyers, n_i), sup)

@@ -93,13 +93,14 @@ def _fill(book, slots, days, capacity, first, last, lost, prices, spend, total, 
 
 
 @njit(cache=True)
-def _send(total, lead_today, lead_factor, city_of_buyer, today, horizon, arrivals) -> None:
+def _send(total, lead_today, lead_factor, city_of_buyer, today, on_road, due) -> None:
     """Put what leaves today, ``total`` (R, S, B, I), on the road: it arrives after the lead time
     drawn today for the buyer's city (``lead_today`` (R, S, C, I)) times today's disruption
-    factor, in whole days, at least one (``arrivals``: by arrival day modulo its length, which
-    is longer than any lead time; what arrives after the horizon is not kept)."""
+    factor, in whole days, at least one. ``on_road`` holds it by arrival day modulo its length,
+    which is longer than any lead time; what arrives after the horizon is not kept (it stays on
+    order). Writes each shipment's arrival day to ``due`` (R, S, B, I)."""
     n_r, n_s, n_b, n_i = total.shape
-    ring = arrivals.shape[0]
+    ring, horizon = on_road.shape[0], lead_factor.shape[2]
     for r in range(n_r):
         for s in range(n_s):
             factor = lead_factor[r, s, today]
@@ -107,9 +108,10 @@ def _send(total, lead_today, lead_factor, city_of_buyer, today, horizon, arrival
                 c = city_of_buyer[b]
                 for i in range(n_i):
                     if total[r, s, b, i] > 0.0:
-                        lead = max(1, int(np.rint(lead_today[r, s, c, i] * factor)))
-                        if today + lead < horizon:  # later arrivals stay on order at the end
-                            arrivals[(today + lead) % ring, r, b, i] += total[r, s, b, i]
+                        arrive = today + max(1, int(np.rint(lead_today[r, s, c, i] * factor)))
+                        due[r, s, b, i] = arrive
+                        if arrive < horizon:  # later arrivals stay on order at the end
+                            on_road[arrive % ring, r, b, i] += total[r, s, b, i]
 
 
 class SupplierBook:
@@ -118,7 +120,8 @@ class SupplierBook:
     as contiguous blocks). Buyers b are the locations (cities, then depots, which never order),
     then the other buyers (``other``), then the joint centre (``centre``). ``lead_times`` (H, R,
     S, C, I) are the base lead times drawn per shipment and ``city_of_buyer`` the city whose draw
-    applies to each buyer."""
+    applies to each buyer. What has shipped is on the road until ``unload`` on its arrival day, in
+    a ring of days as long as the longest possible lead time."""
 
     def __init__(self, s: Scenario, p: BatchParams, n_locations: int, lead_times: np.ndarray, city_of_buyer):
         n_r, n_s, n_i, horizon = p.size, len(s.suppliers), len(s.items), s.horizon_days
@@ -138,6 +141,8 @@ class SupplierBook:
         self.reserved = s.procurement.joint.reserved_share
         self._params = p
         self._lead_times = lead_times  # (H, R, S, C, I): a day is a block
+        longest = np.rint(lead_times.max(initial=1.0) * p.lead_time_factor.max(initial=1.0))
+        self._on_road = np.zeros((int(min(max(longest, 1), horizon)) + 1, n_r, n_locations + 2, n_i))
         self._city_of_buyer = np.asarray(city_of_buyer, dtype=np.int64)
         self._order_days: list[int] = []  # days on which orders were placed and may be open, oldest first
 
@@ -149,13 +154,18 @@ class SupplierBook:
         if not self._order_days or self._order_days[-1] != day:
             self._order_days.append(day)
 
-    def ship(
-        self, day: int, arrivals: np.ndarray, keep: bool = False
-    ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
-        """Fill open orders from the day's capacity and add what leaves to ``arrivals`` (ring of
-        days, R, B, I) on its arrival day. Returns the shipped units (W, R, S, B, I) of the cohorts placed
-        on ``days`` (W of them, oldest first; other buyers' column zero) if ``keep``, those days,
-        and the spend (R, B, I) in CNY."""
+    def unload(self, day: int) -> np.ndarray:
+        """What arrives on ``day`` (R, B, I), taken off the road."""
+        slot = self._on_road[day % len(self._on_road)]
+        arrived = slot.copy()
+        slot[:] = 0.0
+        return arrived
+
+    def ship(self, day: int, keep: bool = False) -> tuple[np.ndarray | None, np.ndarray, np.ndarray, np.ndarray]:
+        """Fill open orders from the day's capacity and put what leaves on the road. Returns the
+        shipped units (W, R, S, B, I) of the cohorts placed on ``days`` (W of them, oldest first;
+        other buyers' column zero) if ``keep``, those days, the spend (R, B, I) in CNY, and each
+        shipment's arrival day (R, S, B, I; a day at or after the horizon: still on the road)."""
         p = self._params
         while self._order_days and not self.open[self._slot[self._order_days[0]]].any():
             self._order_days.pop(0)
@@ -168,8 +178,9 @@ class SupplierBook:
         n_r, n_s, n_b, n_i = self.open.shape[1:]
         spend = np.zeros((n_r, n_b, n_i))
         shipped = np.zeros((len(days), n_r, n_s, n_b, n_i)) if keep else None
+        due = np.zeros((n_r, n_s, n_b, n_i), dtype=np.int64)
         if not len(days):
-            return shipped, days, spend
+            return shipped, days, spend, due
         total = np.zeros((n_r, n_s, n_b, n_i))
         capacity = p.capacity * p.capacity_factor[:, :, day, None]
         prices = (self.discount, p.price_factor, p.supplier_cost)
@@ -184,9 +195,8 @@ class SupplierBook:
             _fill(*book, rest, 0, n_b, self.other, prices, spend, total, shipped)
         if self._other_buyers is not None:
             self.open[self._slot[day]][:, :, self.other, :] = 0.0  # what other buyers did not get is lost to them
-        horizon = len(self._lead_times)
-        _send(total, self._lead_times[day], p.lead_time_factor, self._city_of_buyer, day, horizon, arrivals)
-        return shipped, days, spend
+        _send(total, self._lead_times[day], p.lead_time_factor, self._city_of_buyer, day, self._on_road, due)
+        return shipped, days, spend, due
 
 
 def allocate(

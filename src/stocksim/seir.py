@@ -153,13 +153,25 @@ def _rk4(y, inv_pop, mixing, sigma, gamma, beta_c, steps, tmp, k) -> None:
 
 
 @njit(cache=True)
+def _next_level(r, t, c, admissions, pop, level_row, below, lv):
+    """At the end of day t, city c's level from day t + 1 and its count of days below the exit
+    threshold, from the admissions of day t - reporting delay per 100,000 residents."""
+    _, enter_at, exit_below, exit_after, report_delay = lv
+    day = t - report_delay
+    if len(enter_at) < 2 or day < 0:
+        return level_row[r, t, c], below
+    cases = (admissions[r, day, c, 0] + admissions[r, day, c, 1] + admissions[r, day, c, 2]) / pop[c]
+    return level_step(level_row[r, t, c], below, cases * 1e5, enter_at, exit_below, exit_after)
+
+
+@njit(cache=True)
 def _deterministic(pop, beta, sigma, gamma, mixing, shares, intro, contact, steps, delays, lv, out):
     """The expected epidemic of each replication, day by day, in the same steps as the stochastic
     loop of ``simulate_epidemic``: introductions, one day of RK4 at the contact factor of the
     level in force, admissions from the day's onsets, the level update. ``lv`` = (contact
     factor (R, L+1), enter_at, exit_below, exit_after_days, reporting_delay_days); ``out`` =
     (daily (R, H, C, 4), cum (R, H+1, C, 2), admissions (R, H, C, 3), level_row (R, H+1, C))."""
-    contact_factor, enter_at, exit_below, exit_after, report_delay = lv
+    contact_factor = lv[0]
     daily, cum, admissions, level_row = out
     n_r, horizon, n_c = intro.shape
     inv_pop = 1.0 / pop
@@ -189,14 +201,7 @@ def _deterministic(pop, beta, sigma, gamma, mixing, shares, intro, contact, step
                 for j in range(3):
                     if t + delays[j] < horizon:
                         admissions[r, t + delays[j], c, j] += onsets * shares[r, j]
-                day = t - report_delay
-                if len(enter_at) > 1 and day >= 0:
-                    cases = (admissions[r, day, c, 0] + admissions[r, day, c, 1] + admissions[r, day, c, 2]) / pop[c]
-                    level_row[r, t + 1, c], below[r, c] = level_step(
-                        level_row[r, t, c], below[r, c], cases * 1e5, enter_at, exit_below, exit_after
-                    )
-                else:
-                    level_row[r, t + 1, c] = level_row[r, t, c]
+                level_row[r, t + 1, c], below[r, c] = _next_level(r, t, c, admissions, pop, level_row, below[r, c], lv)
 
 
 @njit(cache=True)
@@ -206,7 +211,7 @@ def _chain_binomial(g, r, pop, beta, sigma, gamma, mixing, shares, intro, contac
     in force (per step the infections of every city, then the onsets, then the recoveries); the
     day's onsets split multinomially into mild, severe and ICU admissions (other onsets are not
     admitted); the level update. Arguments as for ``_deterministic``."""
-    contact_factor, enter_at, exit_below, exit_after, report_delay = lv
+    contact_factor = lv[0]
     daily, cum, admissions, level_row = out
     horizon, n_c = intro.shape[1], intro.shape[2]
     h = 1.0 / steps
@@ -256,14 +261,7 @@ def _chain_binomial(g, r, pop, beta, sigma, gamma, mixing, shares, intro, contac
                 share_left -= shares[r, k]
                 if t + delays[k] < horizon:
                     admissions[r, t + delays[k], c, k] += x
-            day = t - report_delay
-            if len(enter_at) > 1 and day >= 0:
-                cases = (admissions[r, day, c, 0] + admissions[r, day, c, 1] + admissions[r, day, c, 2]) / pop[c]
-                level_row[r, t + 1, c], below[c] = level_step(
-                    level_row[r, t, c], below[c], cases * 1e5, enter_at, exit_below, exit_after
-                )
-            else:
-                level_row[r, t + 1, c] = level_row[r, t, c]
+            level_row[r, t + 1, c], below[c] = _next_level(r, t, c, admissions, pop, level_row, below[c], lv)
 
 
 def simulate_epidemic(

@@ -62,8 +62,8 @@ class TransferPlanner:
         """The day's shipments, or None when nothing moves. ``daily`` is the daily max (R, L, I)."""
         cfg = self.cfg
         n_r, n_l, n_i = on_hand.shape
-        if self._buffer is None or len(self._buffer[0]) < n_r * n_i * self.n_cities * n_l:
-            size = n_r * n_i * self.n_cities * n_l  # at most one shipment per replication, item, requester, donor
+        size = n_r * n_i * self.n_cities * n_l  # at most one shipment per replication, item, requester, donor
+        if self._buffer is None or self._buffer[1].size < size:
             self._buffer = (np.empty((4, size), dtype=np.int64), np.empty(size))
         index, qty = self._buffer
         sent = np.zeros((n_r, n_l, n_i))
