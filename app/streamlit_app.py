@@ -12,11 +12,7 @@ import json
 
 import pandas as pd
 import streamlit as st
-
-from stocksim import __version__
-from stocksim.compare import compare
-from stocksim.config import ConfigError, canonical_json
-from stocksim.editing import (
+from editing import (
     apply_edits,
     cities_table,
     load_preset,
@@ -28,18 +24,16 @@ from stocksim.editing import (
     to_yaml,
     work,
 )
-from stocksim.i18n import name, number, percent, t
-from stocksim.report import (
-    consumption_figure,
-    cover_colour,
-    cover_matrix,
-    daily_bands,
-    html_report,
-    stock_figure,
-    transfers_figure,
-)
-from stocksim.results import CIRCLE
-from stocksim.runner import run
+
+from stocksim import __version__
+from stocksim.experiment.compare import compare
+from stocksim.experiment.run import run
+from stocksim.present.figures import consumption_figure, cover_colour, cover_matrix, stock_figure, transfers_figure
+from stocksim.present.i18n import name, number, percent, t
+from stocksim.present.report import html_report
+from stocksim.results.stats import daily_bands
+from stocksim.results.tables import CIRCLE
+from stocksim.scenario import ConfigError, canonical_json
 
 st.set_page_config(page_title="stocksim", layout="wide")
 PRESETS = presets()

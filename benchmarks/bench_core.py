@@ -23,10 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
-from stocksim.config import load_scenario
-from stocksim.epidemic import EpidemicDriver
-from stocksim.params import sample_batch
-from stocksim.runner import DEFAULT_BATCH, Simulator, batches, run
+from stocksim.draws.params import sample_batch
+from stocksim.epidemic.driver import EpidemicDriver
+from stocksim.experiment.run import run
+from stocksim.experiment.tasks import DEFAULT_BATCH, batches
+from stocksim.scenario import load_scenario
+from stocksim.supply.batch import Simulator
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOOR_CANDIDATES = [ROOT / "benchmarks" / "floor.py"]

@@ -31,10 +31,11 @@ from pathlib import Path
 
 import numpy as np
 
-from stocksim.batch import run_to_dir
-from stocksim.config import LoadedScenario, load_scenario, parse_scenario
-from stocksim.parallel import Backend
-from stocksim.runner import Simulator, batch_cap, batches
+from stocksim.experiment.backends import Backend
+from stocksim.experiment.run import run_to_dir
+from stocksim.experiment.tasks import batch_cap, batches
+from stocksim.scenario import LoadedScenario, load_scenario, parse_scenario
+from stocksim.supply.batch import Simulator
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -90,7 +91,7 @@ def scaled(base: LoadedScenario, days: int, city_copies: int, item_copies: int) 
         sup["capacity_per_day"] = copy_table(sup["capacity_per_day"])
     assert len(ids) * item_copies == len(d["items"])
     s = parse_scenario(d, "bench")
-    return LoadedScenario(scenario=s, source="bench", base_dir=DEFAULT.parent)
+    return LoadedScenario.read(s, "bench", DEFAULT.parent)
 
 
 def ms_per_rep(loaded: LoadedScenario, reps: int) -> float:

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stocksim.config import LoadedScenario, parse_scenario
-from stocksim.runner import RunResult, run
+from stocksim.experiment.run import RunResult, run
+from stocksim.scenario import LoadedScenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,7 +52,7 @@ def deep_update(d: dict, overrides: dict) -> dict:
 
 
 def loaded(d: dict, base_dir: Path | None = None) -> LoadedScenario:
-    return LoadedScenario(scenario=parse_scenario(d, "<test>"), source="<test>", base_dir=base_dir or ROOT)
+    return LoadedScenario.read(parse_scenario(d, "<test>"), "<test>", base_dir or ROOT)
 
 
 def simulate(d: dict, **kw) -> RunResult:

@@ -14,13 +14,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import ROOT
+from editing import loaded, to_yaml
 from streamlit.testing.v1 import AppTest
 
 from stocksim.cli import main
-from stocksim.editing import loaded, to_yaml
-from stocksim.i18n import number, percent
-from stocksim.results import CIRCLE
-from stocksim.runner import run
+from stocksim.experiment.run import run
+from stocksim.present.i18n import number, percent
+from stocksim.results.tables import CIRCLE
 
 APP = str(ROOT / "app" / "streamlit_app.py")
 

@@ -11,7 +11,7 @@ import yaml
 from conftest import ROOT, base_dict
 
 from stocksim.cli import main
-from stocksim.config import load_scenario
+from stocksim.scenario import load_scenario
 
 CONFIGS = sorted((ROOT / "configs").glob("*.yaml"))
 

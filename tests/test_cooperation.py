@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from conftest import ROOT, base_dict, check_invariants, loaded, simulate
 
-from stocksim.compare import compare, policy_scenario
-from stocksim.config import ConfigError, load_scenario
-from stocksim.procurement import allocate
+from stocksim.experiment.compare import compare, policy_scenario
+from stocksim.scenario import ConfigError, load_scenario
+from stocksim.supply.procurement import allocate
 
 CITY = base_dict()["cities"][0]
 
@@ -191,7 +191,7 @@ def test_donors_never_go_below_their_floor_and_transfers_conserve_stock():
 
 
 def simulate_at_configs(d: dict, **kw):
-    from stocksim.runner import run
+    from stocksim.experiment.run import run
 
     return run(loaded(d, base_dir=ROOT / "configs"), **kw)
 

@@ -11,10 +11,10 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 from scipy.stats import spearmanr
 
-from stocksim.config import load_scenario
-from stocksim.geography import gravity_trips, read_city_matrix
-from stocksim.response import LEVEL_NAMES, LevelTable, level_step
-from stocksim.runner import run_epidemic
+from stocksim.epidemic.mobility import gravity_trips
+from stocksim.epidemic.response import LevelTable, level_step
+from stocksim.experiment.run import run_epidemic
+from stocksim.scenario import LEVEL_NAMES, load_scenario
 
 CARE = {
     "mild": {"share": 0.2, "delay_days": 2, "stay_days": 10},
@@ -74,7 +74,7 @@ def test_deterministic_curve_matches_scipy_adaptive_integration():
     c = census_of(d)
     s = loaded(d).scenario
     pop = np.array([x.population for x in s.cities], float)
-    from stocksim.geography import great_circle_km
+    from stocksim.scenario.files import great_circle_km
 
     trips = gravity_trips(pop, great_circle_km(s) * 1.25, 0.01, 80.0)
     beta, sigma, gamma = 2.5 / 5.0, 1 / 3.0, 1 / 5.0
@@ -135,7 +135,7 @@ def test_outbreak_reaches_nearer_and_larger_cities_first():
     arrival = cum[cum["cum"] >= 100].groupby(["replication", "city"], observed=True)["day"].min()
     mean_arrival = arrival.groupby(level="city", observed=True).mean().reindex(sc.scenario.city_ids)
     assert mean_arrival["jinan"] == mean_arrival.min()
-    km = read_city_matrix(sc, "../data/reference/distances_km.csv", "distances.file")
+    km = sc.city_km  # the distances file the scenario names, read when it was loaded
     pop = np.array([x.population for x in sc.scenario.cities], float)
     from_jinan = gravity_trips(pop, km, 0.005, 100.0)[0, 1:]
     rho = spearmanr(from_jinan, mean_arrival.to_numpy()[1:]).statistic

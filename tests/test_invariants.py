@@ -8,8 +8,8 @@ from conftest import base_dict, check_invariants, loaded, simulate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stocksim.config import load_scenario
-from stocksim.runner import run
+from stocksim.experiment.run import run
+from stocksim.scenario import load_scenario
 
 
 def test_stock_balance_on_every_row_of_the_default_scenario(default_config):
@@ -59,8 +59,8 @@ def test_tables_do_not_depend_on_the_batch_size(default_config):
 def test_a_replication_is_the_same_alone_and_in_a_run(default_config):
     sc = load_scenario(default_config)
     full = run(sc, replications=4).daily
-    from stocksim.results import daily_table
-    from stocksim.runner import Simulator
+    from stocksim.results.tables import daily_table
+    from stocksim.supply.batch import Simulator
 
     alone = daily_table(
         sc.scenario,

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from conftest import ROOT, base_dict, loaded, simulate
 
-from stocksim.config import load_scenario
-from stocksim.runner import run
+from stocksim.experiment.run import run
+from stocksim.scenario import load_scenario
 
 
 def _with_patients(daily_max: str, **reserve) -> dict:

@@ -15,11 +15,12 @@ import pytest
 import yaml
 from conftest import ROOT, base_dict
 
-from stocksim.batch import run_batch, run_to_dir
 from stocksim.cli import main
-from stocksim.compare import policy_scenario
-from stocksim.config import load_scenario
-from stocksim.parallel import Backend
+from stocksim.experiment.backends import Backend
+from stocksim.experiment.campaign import run_campaign
+from stocksim.experiment.compare import policy_scenario
+from stocksim.experiment.run import run_to_dir
+from stocksim.scenario import load_scenario
 
 DEFAULT = ROOT / "configs" / "jinan-circle.yaml"
 
@@ -99,11 +100,11 @@ def _small_configs(folder: Path, n: int) -> list[Path]:
 def test_batch_writes_an_index_and_skips_finished_runs_when_rerun(tmp_path):
     configs = _small_configs(tmp_path, 3)
     out = tmp_path / "batch"
-    index = run_batch(configs, out)
+    index = run_campaign(configs, out)
     assert list(index["status"]) == ["done"] * 3
     stamp = (out / "s1" / "manifest.json").stat().st_mtime_ns
     seen = []
-    index2 = run_batch(configs, out, on_run=lambda c, status: seen.append(status))
+    index2 = run_campaign(configs, out, on_run=lambda c, status: seen.append(status))
     assert all(s.startswith("skipped") for s in seen)
     assert (out / "s1" / "manifest.json").stat().st_mtime_ns == stamp
     on_disk = pd.read_csv(out / "index.csv")
@@ -116,7 +117,7 @@ def test_batch_writes_an_index_and_skips_finished_runs_when_rerun(tmp_path):
     text = configs[2].read_text().replace("horizon_days: 20", "horizon_days: 21")
     configs[2].write_text(text)
     seen.clear()
-    run_batch(configs, out, on_run=lambda c, status: seen.append(status))
+    run_campaign(configs, out, on_run=lambda c, status: seen.append(status))
     assert seen[2] == "done" and all(s.startswith("skipped") for s in seen[:2])
 
 
@@ -158,7 +159,7 @@ def test_an_interrupted_batch_rerun_completes_every_run_once(tmp_path):
 
 
 def test_a_failing_run_is_reported_and_the_batch_goes_on(tmp_path, monkeypatch):
-    import stocksim.runner as runner
+    import stocksim.experiment.tasks as runner
 
     configs = _small_configs(tmp_path, 3)
     real = runner.Simulator.batch
@@ -169,7 +170,7 @@ def test_a_failing_run_is_reported_and_the_batch_goes_on(tmp_path, monkeypatch):
         return real(self, seed, replications, *args, **kwargs)
 
     monkeypatch.setattr(runner.Simulator, "batch", flaky)
-    index = run_batch(configs, tmp_path / "b", backend=Backend(workers=1))
+    index = run_campaign(configs, tmp_path / "b", backend=Backend(workers=1))
     status = dict(zip(index["name"], index["status"], strict=True))
     assert status["s0"] == "done" and status["s2"] == "done"
     assert status["s1"].startswith("failed") and "s1.yaml" in status["s1"] and "replications 0-2" in status["s1"]

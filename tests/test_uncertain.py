@@ -9,8 +9,8 @@ import pytest
 from conftest import base_dict, series, simulate
 from pydantic import TypeAdapter
 
-from stocksim.seeding import Stream, rngs
-from stocksim.uncertain import Uncertain, draw_per_replication, mean_of
+from stocksim.draws.seeding import Stream, rngs
+from stocksim.scenario.uncertain import Uncertain, draw_per_replication, mean_of
 
 PARSE = TypeAdapter(Uncertain)
 

@@ -1,4 +1,5 @@
-"""The command line: ``stocksim run``, ``epidemic``, ``compare`` and ``validate``. No model logic here."""
+"""The command line: ``stocksim run``, ``campaign``, ``sweep``, ``epidemic``, ``compare``, ``report`` and
+``validate``. No model logic here."""
 
 from __future__ import annotations
 
@@ -12,24 +13,20 @@ from pathlib import Path
 import pandas as pd
 
 from stocksim import __version__
-from stocksim.batch import derived_configs, parse_value, run_batch, run_to_dir, sweep_points
-from stocksim.compare import compare, policy_scenario
-from stocksim.config import ConfigError, load_scenario
-from stocksim.output import (
-    FORMATS,
-    OutputExists,
-    check_target,
-    default_out_dir,
-    manifest,
-    write_outputs,
-)
-from stocksim.parallel import Backend, BatchFailed, default_workers, parse_dask
-from stocksim.results import epidemic_peaks
-from stocksim.runner import DAILY_MODES, run_epidemic
-from stocksim.terminal import Progress, comparison_table, compliance_table, peaks_table, stockout_lines
+from stocksim.experiment.backends import Backend, BatchFailed, default_workers, parse_dask
+from stocksim.experiment.campaign import run_campaign
+from stocksim.experiment.compare import compare, policy_scenario
+from stocksim.experiment.run import run_epidemic, run_to_dir
+from stocksim.experiment.sweep import derived_configs, parse_value, sweep_points
+from stocksim.experiment.tasks import DAILY_MODES
+from stocksim.present.report import html_report
+from stocksim.present.terminal import Progress, comparison_table, compliance_table, peaks_table, stockout_lines
+from stocksim.results.stats import epidemic_peaks
+from stocksim.scenario import ConfigError, load_scenario
+from stocksim.store.reader import load_run
+from stocksim.store.rundir import FORMATS, OutputExists, check_target, default_out_dir, manifest, write_outputs
 
 EXIT_BAD_INPUT = 2
-log = logging.getLogger("stocksim")
 
 
 def _positive_int(text: str) -> int:
@@ -63,12 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     _add_run_options(r)
 
-    b = sub.add_parser("batch", help="run several scenarios into one folder, resumably, with index.csv")
+    b = sub.add_parser(
+        "campaign",
+        aliases=["batch"],
+        help="run several scenarios into one folder, resumably, with index.csv (also: batch, the old name)",
+    )
     b.add_argument("configs", nargs="+", help="scenario YAML files")
     b.add_argument("--out", type=Path, required=True, help="folder for the run directories and index.csv")
     _add_run_options(b)
 
-    w = sub.add_parser("sweep", help="derive scenarios from a base over a grid of values and run them as a batch")
+    w = sub.add_parser("sweep", help="derive scenarios from a base over a grid of values and run them as a campaign")
     w.add_argument("config", help="base scenario YAML file")
     w.add_argument(
         "--set", action="append", default=[], metavar="PATH=V1,V2,...", help="values of one key (repeatable)"
@@ -113,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
-    """What run, batch and sweep share: overrides, table format, where and how to run."""
+    """What run, campaign and sweep share: overrides, table format, where and how to run."""
     p.add_argument("--replications", type=_positive_int, help="override the scenario's replications")
     p.add_argument("--seed", type=_seed, help="override the scenario's seed (a sweep's Latin hypercube too)")
     p.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default parquet)")
@@ -170,11 +171,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_batch(args: argparse.Namespace) -> int:
-    return _batch(args, [Path(c) for c in args.configs], args.out, None)
+def cmd_campaign(args: argparse.Namespace) -> int:
+    return _campaign(args, [Path(c) for c in args.configs], args.out, None)
 
 
-def _batch(args: argparse.Namespace, configs: list[Path], out: Path, extra: dict | None) -> int:
+def _campaign(args: argparse.Namespace, configs: list[Path], out: Path, extra: dict | None) -> int:
     backend = _backend(args)
 
     def on_run(config: str, status: str) -> None:
@@ -182,9 +183,9 @@ def _batch(args: argparse.Namespace, configs: list[Path], out: Path, extra: dict
             print(f"{config}: {status}", flush=True)
 
     total = sum(args.replications or load_scenario(c).scenario.replications for c in configs)
-    progress = Progress(total, "batch", args.quiet)
+    progress = Progress(total, "campaign", args.quiet)
     try:
-        index = run_batch(
+        index = run_campaign(
         configs, out, replications=args.replications, seed=args.seed, fmt=args.format, backend=backend,
             daily=args.daily, events=args.events == "full", extra_columns=extra, on_run=on_run, on_batch=progress,
         )  # fmt: skip
@@ -223,7 +224,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     extra = {str(path): dict(point) for path, point in derived}
     if not args.quiet:
         print(f"{len(derived)} scenarios derived from {base} in {args.out / 'configs'}")
-    return _batch(args, [p for p, _ in derived], args.out, extra)
+    return _campaign(args, [p for p, _ in derived], args.out, extra)
 
 
 def cmd_epidemic(args: argparse.Namespace) -> int:
@@ -271,8 +272,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from stocksim.report import html_report, load_run
-
     if not (args.run_dir / "manifest.json").is_file():
         raise ConfigError(args.run_dir, "", "not a stocksim run directory (no manifest.json)")
     out = args.out or args.run_dir / "report.html"
@@ -308,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         commands = {
             "run": cmd_run,
-            "batch": cmd_batch,
+            "campaign": cmd_campaign,
+            "batch": cmd_campaign,
             "sweep": cmd_sweep,
             "epidemic": cmd_epidemic,
             "compare": cmd_compare,

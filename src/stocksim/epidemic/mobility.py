@@ -1,0 +1,48 @@
+"""Daily travel between the cities and the mixing it causes.
+
+Residents of city i meet the infectious of city j in proportion to the share of i's residents
+who travel to j each day: W_ij = trips_ij / N_i, W_ii = 1 - sum_j W_ij. Travellers return home
+each day, so each city's population is constant. Trips come from a matrix the scenario names or
+from an origin-constrained gravity model over the road distances.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stocksim.scenario.schema import Scenario
+from stocksim.scenario.uncertain import draw_per_replication
+
+MIN_DECAY_KM = 1e-6  # a drawn distance decay is kept above zero
+
+
+def gravity_trips(population: np.ndarray, km: np.ndarray, trips_per_capita: float, decay_km: float) -> np.ndarray:
+    """Daily travellers from i to j (origin-constrained gravity model): each city sends
+    ``trips_per_capita`` x its population a day, shared among the other cities in proportion to
+    population_j x exp(-km_ij / decay_km)."""
+    weight = population[None, :] * np.exp(-km / decay_km)
+    np.fill_diagonal(weight, 0.0)
+    total = weight.sum(axis=1, keepdims=True)
+    share = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+    return trips_per_capita * population[:, None] * share
+
+
+def mixing_matrix(s: Scenario, g: list[np.random.Generator], km: np.ndarray, trips: np.ndarray | None) -> np.ndarray:
+    """W per replication (R, C, C); gravity draws its two parameters from each replication's ``g``."""
+    m = s.epidemic.mobility
+    n, n_c = len(g), len(s.cities)
+    if m.kind == "none":
+        return np.broadcast_to(np.eye(n_c), (n, n_c, n_c)).copy()
+    pop = np.array([c.population for c in s.cities], float)
+    if m.kind == "matrix":
+        trips = np.broadcast_to(trips, (n, n_c, n_c))
+    else:
+        per_capita = draw_per_replication(m.daily_trips_per_capita, g)
+        decay = draw_per_replication(m.distance_decay_km, g, MIN_DECAY_KM)
+        trips = np.stack([gravity_trips(pop, km, a, b) for a, b in zip(per_capita, decay, strict=True)])
+    away = trips / pop[None, :, None]
+    idx = np.arange(n_c)
+    away[:, idx, idx] = 0.0
+    mixing = away.copy()
+    mixing[:, idx, idx] = 1.0 - away.sum(axis=2)
+    return mixing

@@ -1,0 +1,130 @@
+"""Where batches of replications run: in this process, in local worker processes, or on a Dask
+cluster. A batch is the unit of work; each replication draws from its own random streams, so
+the results do not depend on where or in what order batches run.
+
+- ``serial``: this process;
+- ``--workers N``: N local processes (``concurrent.futures.ProcessPoolExecutor``);
+- ``--dask tcp://HOST:PORT``: a running ``dask.distributed`` scheduler (``dask scheduler`` and
+  ``dask worker``); ``--dask local:N`` starts a LocalCluster of N single-threaded worker
+  processes on this machine.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+from stocksim.scenario.errors import ConfigError
+
+
+class BatchFailed(Exception):
+    """A batch raised in a worker; the message names the scenario and the replications."""
+
+
+def call_batch(fn: Callable, task: Any, label: str) -> Any:
+    """Run one task, turning any error into a BatchFailed that says where it happened."""
+    try:
+        return fn(task)
+    except Exception as exc:  # a worker's error travels back as text, naming config and replications
+        raise BatchFailed(f"{label}: {type(exc).__name__}: {exc}") from exc
+
+
+@dataclass
+class Backend:
+    """How to run: ``workers`` local processes (1 = this process) or a Dask address."""
+
+    workers: int = 1
+    dask: str | None = None
+
+    def describe(self) -> str:
+        if self.dask:
+            return f"dask {self.dask}"
+        return "1 process" if self.workers == 1 else f"{self.workers} worker processes"
+
+    def run(self, fn: Callable, tasks: list, label: Callable[[Any], str]) -> Iterator[tuple[int, Any]]:
+        """Yield (task index, result) as tasks finish, in any order; at most a few tasks per
+        worker are in flight, so results never pile up in memory."""
+        if self.dask:
+            yield from _run_dask(self.dask, fn, tasks, label)
+        elif self.workers <= 1 or len(tasks) <= 1:
+            for k, task in enumerate(tasks):
+                yield k, call_batch(fn, task, label(task))
+        else:
+            yield from _run_processes(self.workers, fn, tasks, label)
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _run_processes(workers: int, fn, tasks, label):
+    in_flight = 2 * workers
+    # Forked workers start with this process's imports (numpy, pandas, numba, the model) done.
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pending: dict = {}
+    queue = iter(enumerate(tasks))
+    try:
+        for k, task in queue:
+            pending[pool.submit(call_batch, fn, task, label(task))] = k
+            if len(pending) >= in_flight:
+                break
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                k = pending.pop(fut)
+                yield k, fut.result()
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending[pool.submit(call_batch, fn, nxt[1], label(nxt[1]))] = nxt[0]
+    except BaseException:
+        for fut in pending:
+            fut.cancel()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    # All done: the workers exit in the background while the caller writes the summary.
+    pool.shutdown(wait=False)
+
+
+def parse_dask(address: str) -> tuple[str, int | None]:
+    if address.startswith("local:"):
+        try:
+            n = int(address.split(":", 1)[1])
+        except ValueError:
+            raise ConfigError("--dask", "", "expected local:N with N a whole number", address) from None
+        if n < 1:
+            raise ConfigError("--dask", "", "local:N needs N >= 1", address)
+        return "local", n
+    if not address.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
+        raise ConfigError("--dask", "", "expected tcp://HOST:PORT or local:N", address)
+    return address, None
+
+
+def _run_dask(address: str, fn, tasks, label):
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    where, n = parse_dask(address)
+    cluster = None
+    if where == "local":
+        cluster = LocalCluster(
+            n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        )
+        client = Client(cluster)
+    else:
+        client = Client(where, timeout="30s")
+    try:
+        futures = {}
+        for k, task in enumerate(tasks):
+            futures[client.submit(call_batch, fn, task, label(task), pure=False)] = k
+        for fut in as_completed(futures):
+            yield futures[fut], fut.result()
+            fut.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

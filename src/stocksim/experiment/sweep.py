@@ -1,0 +1,102 @@
+"""Sweeps: scenarios derived from a base over a grid of values (``--set``) crossed with a Latin
+hypercube over intervals (``--range``), each written as a config file and run as a campaign."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from stocksim.scenario.errors import ConfigError
+from stocksim.scenario.loader import parse_scenario
+
+
+def set_path(data: dict, path: str, value) -> None:
+    """Set ``data`` at a dotted path with [i] list indices, e.g. ``cities[0].stock.n95_respirator``."""
+    parts: list = []
+    for token in path.split("."):
+        name, *idx = token.replace("]", "").split("[")
+        if name:
+            parts.append(name)
+        parts.extend(int(i) for i in idx)
+    node = data
+    try:
+        for key in parts[:-1]:
+            node = node[key]
+        if isinstance(node, dict) and parts[-1] not in node and not isinstance(parts[-1], str):
+            raise KeyError(parts[-1])
+        if isinstance(node, list) and not isinstance(parts[-1], int):
+            raise KeyError(parts[-1])
+        node[parts[-1]] = value
+    except (KeyError, IndexError, TypeError):
+        raise ConfigError("--set", path, "no such place in the base scenario", path) from None
+
+
+def parse_value(text: str):
+    """A swept value: a number if it reads as one, else YAML (true, a mapping, a word)."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+def sweep_points(
+    sets: list[tuple[str, list]], ranges: list[tuple[str, float, float]], lhs: int | None, seed: int
+) -> list[dict]:
+    """The grid: every combination of the --set values, crossed with a Latin hypercube of
+    ``lhs`` points over the --range intervals (scipy.stats.qmc, seeded)."""
+    grid = [dict(zip([p for p, _ in sets], combo, strict=True)) for combo in itertools.product(*[v for _, v in sets])]
+    if ranges:
+        from scipy.stats import qmc
+
+        if not lhs:
+            raise ConfigError("--range", "", "needs --lhs N (the number of Latin hypercube points)")
+        unit = qmc.LatinHypercube(d=len(ranges), seed=seed).random(lhs)
+        lows = np.array([lo for _, lo, _ in ranges])
+        highs = np.array([hi for _, _, hi in ranges])
+        pts = qmc.scale(unit, lows, highs)
+        lhs_points = [{p: float(v) for (p, _, _), v in zip(ranges, row, strict=True)} for row in pts]
+        grid = [g | h for g in grid for h in lhs_points]
+    return grid
+
+
+DATA_KEYS = (("epidemic", "file"), ("distances", "file"))
+
+
+def derived_configs(base: Path, points: list[dict], folder: Path) -> list[tuple[Path, dict]]:
+    """Write one config per point into ``folder``, each validated; data file paths are rewritten
+    relative to the new place."""
+    data = yaml.safe_load(base.read_text(encoding="utf-8"))
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for k, point in enumerate(points):
+        d = json.loads(json.dumps(data))
+        for path, value in point.items():
+            set_path(d, path, value)
+        d["name"] = f"{d.get('name', base.stem)}-{k:03d}"
+        _rebase_files(d, base.parent, folder)
+        target = folder / f"{d['name']}.yaml"
+        parse_scenario(d, f"{target} (from {base}, {point})")
+        text = f"# derived from {base.name} by stocksim sweep: {json.dumps(point)}\n" + yaml.safe_dump(
+            d, sort_keys=False, allow_unicode=True
+        )
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+        written.append((target, point))
+    return written
+
+
+def _rebase_files(d: dict, old: Path, new: Path) -> None:
+    def rebase(rel: str) -> str:
+        return os.path.relpath((old / rel).resolve(), new.resolve())
+
+    for section, key in DATA_KEYS:
+        if isinstance(d.get(section), dict) and d[section].get(key):
+            d[section][key] = rebase(d[section][key])
+    mobility = d.get("epidemic", {}).get("mobility") if isinstance(d.get("epidemic"), dict) else None
+    if isinstance(mobility, dict) and mobility.get("matrix"):
+        mobility["matrix"] = rebase(mobility["matrix"])

@@ -1,0 +1,2 @@
+"""What people see: terminal tables and progress, figures, the HTML report, labels in English
+and Chinese."""

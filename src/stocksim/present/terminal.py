@@ -1,0 +1,150 @@
+"""What the command line prints: progress, and compact tables of a run's results."""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+
+import pandas as pd
+
+from stocksim.experiment.compare import Comparison, stockout_matrix
+from stocksim.results.tables import CIRCLE
+from stocksim.scenario.loader import LoadedScenario
+
+
+class Progress:
+    """Replications done, rate and time left: a bar on a terminal, a line now and then otherwise."""
+
+    def __init__(self, total: int, label: str, quiet: bool):
+        self.total, self.label, self.quiet = total, label, quiet
+        self.done, self.start, self.last = 0, time.monotonic(), 0.0
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=label, unit="rep", file=sys.stderr, leave=False)
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if self.quiet:
+            return
+        if self.bar is not None:
+            self.bar.update(n)
+            return
+        now = time.monotonic()
+        if now - self.last >= 10 or self.done >= self.total:
+            rate = self.done / max(now - self.start, 1e-9)
+            left = (self.total - self.done) / rate if rate > 0 else float("nan")
+            print(
+                f"{self.label}: {self.done}/{self.total} replications, {rate:.1f} rep/s, about {left:.0f} s left",
+                file=sys.stderr,
+                flush=True,
+            )
+            self.last = now
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def compliance_table(summary: pd.DataFrame, loaded: LoadedScenario) -> str:
+    """City x item: compliance share and days of cover on day 0; '!' marks a day-0 shortfall."""
+    s = loaded.scenario
+    coverage = s.reserve.coverage_days
+    names = {c.id: c.name for c in s.cities} | {CIRCLE: "Circle (all)"}
+    items = s.items
+    width = max(11, *(min(len(it.name), 14) for it in items))
+    head = f"{'':<14}" + "".join(f"{it.name[:14]:>{width + 1}}" for it in items)
+    lines = [
+        f"Reserve rule: {coverage:g} days x daily max ({s.reserve.daily_max}); "
+        f"cells: share of day-ends compliant, days of cover on day 0 ('!' below {coverage:g})",
+        head,
+    ]
+    table = summary.set_index(["city", "item"])
+    for city in [*s.city_ids, CIRCLE]:
+        cells = []
+        for it in items:
+            row = table.loc[(city, it.id)]
+            cover = row["initial_days_of_cover"]
+            flag = "!" if cover < coverage else " "
+            cover_txt = "-" if math.isnan(cover) else f"{cover:.1f}"
+            cells.append(f"{row['compliance_share']:>4.0%} {cover_txt:>5}{flag}".rjust(width + 1))
+        lines.append(f"{names[city][:14]:<14}" + "".join(cells))
+    return "\n".join(lines)
+
+
+def stockout_lines(summary: pd.DataFrame, loaded: LoadedScenario, limit: int = 12) -> str:
+    """The city-item pairs that ran out, most often first, with the median first day."""
+    s = loaded.scenario
+    city_names = {c.id: c.name for c in s.cities}
+    item_names = {i.id: i.name for i in s.items}
+    rows = summary[(summary["city"] != CIRCLE) & (summary["p_stockout"] > 0)]
+    rows = rows.sort_values(["p_stockout", "first_stockout_day_median"], ascending=[False, True])
+    if rows.empty:
+        return "No city ran out of any item in any replication."
+    lines = ["Ran out (share of replications with unmet demand; median first day; mean units unmet):"]
+    for _, row in rows.head(limit).iterrows():
+        lines.append(
+            f"  {city_names[row['city']]:<10} {item_names[row['item']]:<16} {row['p_stockout']:>5.0%}"
+            f"   day {row['first_stockout_day_median']:>4.0f}   {row['unmet_mean']:>12,.0f}"
+        )
+    if len(rows) > limit:
+        lines.append(f"  ... and {len(rows) - limit} more city-item pairs (see summary.csv)")
+    return "\n".join(lines)
+
+
+def peaks_table(peaks: pd.DataFrame, loaded: LoadedScenario) -> str:
+    names = {c.id: c.name for c in loaded.scenario.cities}
+    lines = [
+        "Hospital census (severe + ICU, median over replications; 5-95 % range of the peak):",
+        f"{'':<12}{'peak day':>9}{'peak':>9}{'5-95 %':>17}{'severe':>9}{'ICU':>7}{'overflow':>10}{'attack':>8}",
+    ]
+    for _, r in peaks.iterrows():
+        span = f"{r['peak_hospital_p5']:,.0f}-{r['peak_hospital_p95']:,.0f}"
+        lines.append(
+            f"{names[r['city']]:<12}{r['peak_day_median']:>9.0f}{r['peak_hospital_median']:>9,.0f}{span:>17}"
+            f"{r['peak_severe_median']:>9,.0f}{r['peak_icu_median']:>7,.0f}{r['overflow_share']:>10.0%}"
+            f"{r['attack_rate_median']:>8.1%}"
+        )
+    lines.append(
+        "overflow: share of replications with patients beyond the designated (and surge) beds; attack: infected share"
+    )
+    return "\n".join(lines)
+
+
+def comparison_table(cmp: Comparison, loaded: LoadedScenario) -> str:
+    """City x policy: probability of running out of any item; paired difference to the first policy."""
+    s = loaded.scenario
+    names = {c.id: c.name for c in s.cities} | {CIRCLE: "Circle (any)"}
+    table = stockout_matrix(cmp.table, s.city_ids).set_index(["city", "policy"])
+    base = cmp.policies[0]
+    width = max(24, *(len(p) + 2 for p in cmp.policies))
+    lines = [
+        "Probability of running out of any item (share of replications); for the other policies the paired",
+        f"difference to {base} and its 95 % interval, on common random numbers:",
+        f"{'':<14}" + "".join(f"{p:>{width}}" for p in cmp.policies),
+    ]
+    for city in [*s.city_ids, CIRCLE]:
+        cells = []
+        for p in cmp.policies:
+            row = table.loc[(city, p)]
+            cell = f"{row['mean']:.0%}"
+            if p != base:
+                cell += f" {row['diff']:+.0%} [{row['diff_low']:+.0%},{row['diff_high']:+.0%}]"
+            cells.append(f"{cell:>{width}}")
+        lines.append(f"{names[city][:14]:<14}" + "".join(cells))
+    cost = cmp.table[
+        (cmp.table["city"] == CIRCLE) & (cmp.table["item"] == "ALL") & (cmp.table["metric"] == "total_cost")
+    ]
+    cost = cost.set_index("policy")
+    lines.append("Circle total cost (purchase + transport + expired), million CNY per replication:")
+    parts = []
+    for p in cmp.policies:
+        row = cost.loc[p]
+        txt = f"{p} {row['mean'] / 1e6:,.1f}"
+        if p != base:
+            txt += f" ({row['diff'] / 1e6:+,.1f} [{row['diff_low'] / 1e6:+,.1f}, {row['diff_high'] / 1e6:+,.1f}])"
+        parts.append(txt)
+    lines.append("  " + "; ".join(parts))
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Results: a batch's arrays as tidy tables, and statistics over replications."""

@@ -1,0 +1,285 @@
+"""The scenario: what an analyst writes in YAML, validated once into immutable typed objects.
+
+Every error names the file, the path inside it and the offending value, for example
+``configs/x.yaml: cities[2].stock.n95_respirator: must be >= 0 (value: -5)``.
+Key names are a contract with users and with later features; see ``configs/README.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from stocksim.scenario.uncertain import Uncertain
+
+_FROZEN = ConfigDict(extra="forbid", frozen=True)
+SEVERITIES = ("mild", "severe", "icu")
+# Response levels, lowest first; a level's code in the arrays is its index here (0 = no level).
+LEVEL_NAMES = ("none", "IV", "III", "II", "I")
+Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]+$")]
+NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class Item(BaseModel):
+    model_config = _FROZEN
+    id: Id
+    name: str
+    name_zh: str = ""
+    unit: str = "piece"
+    shelf_life_days: int = Field(gt=0)
+    unit_cost_cny: Uncertain = 0.0
+
+
+class Lot(BaseModel):
+    model_config = _FROZEN
+    item: Id
+    quantity: NonNeg
+    expires_day: int = Field(ge=0)
+
+
+class City(BaseModel):
+    model_config = _FROZEN
+    id: Id
+    name: str
+    name_zh: str = ""
+    population: int = Field(gt=0)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    beds: int = Field(ge=0)
+    designated_beds: Uncertain = 0.0
+    designated_icu_share: Uncertain = 0.0
+    health_workers: Uncertain
+    stock: dict[Id, NonNeg] = {}
+    lots: list[Lot] = []
+
+
+class Reserve(BaseModel):
+    model_config = _FROZEN
+    coverage_days: float = Field(default=30.0, gt=0)
+    daily_max: Literal["full_load", "peak", "declared"] = "full_load"
+    declared: dict[Id, dict[Id, NonNeg]] = {}
+
+
+class PerPatientDay(BaseModel):
+    model_config = _FROZEN
+    mild: dict[Id, Uncertain] = {}
+    severe: dict[Id, Uncertain] = {}
+    icu: dict[Id, Uncertain] = {}
+
+
+class Demand(BaseModel):
+    model_config = _FROZEN
+    noise: Literal["none", "poisson", "negative_binomial"] = "negative_binomial"
+    dispersion: Uncertain = 20.0
+    routine_per_health_worker_day: dict[Id, Uncertain] = {}
+    per_patient_day: PerPatientDay = PerPatientDay()
+    per_swab: dict[Id, Uncertain] = {}
+
+
+class Introduction(BaseModel):
+    model_config = _FROZEN
+    city: Id
+    day: int = Field(ge=0)
+    infections: Uncertain
+
+
+class Mobility(BaseModel):
+    """Daily travel between cities: a gravity model, or a matrix of daily travellers from a CSV."""
+
+    model_config = _FROZEN
+    model: Literal["none", "gravity", "matrix"] | None = None
+    daily_trips_per_capita: Uncertain = 0.0
+    distance_decay_km: Uncertain = 100.0
+    matrix: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.model or ("matrix" if self.matrix else "none")
+
+
+class Intervention(BaseModel):
+    model_config = _FROZEN
+    from_day: int = Field(ge=0)
+    to_day: int | None = None
+    contact_factor: Uncertain
+    cities: list[Id] | None = None
+
+
+class CareStage(BaseModel):
+    """Infections that follow one severity: a share of all infections, admitted ``delay_days``
+    after symptom onset, staying ``stay_days``."""
+
+    model_config = _FROZEN
+    share: Uncertain
+    delay_days: int = Field(default=0, ge=0)
+    stay_days: int = Field(ge=1)
+
+
+class Care(BaseModel):
+    model_config = _FROZEN
+    mild: CareStage
+    severe: CareStage
+    icu: CareStage
+
+
+class Epidemic(BaseModel):
+    model_config = _FROZEN
+    model: Literal["none", "census", "seir"] = "none"
+    file: str | None = None
+    # seir
+    r0: Uncertain = None
+    latent_days: Uncertain = None
+    infectious_days: Uncertain = None
+    introductions: list[Introduction] = []
+    mobility: Mobility = Mobility()
+    interventions: list[Intervention] = []
+    stochastic: bool = False
+    steps_per_day: int = Field(default=4, ge=1, le=96)
+    care: Care | None = None
+
+
+class ResponseLevel(BaseModel):
+    """One response level (IV lowest, I highest) and what it changes while in force."""
+
+    model_config = _FROZEN
+    level: Literal["IV", "III", "II", "I"]
+    enter_at: float = Field(ge=0)
+    exit_below: float = Field(ge=0)
+    routine_multiplier: Uncertain = 1.0
+    contact_factor: Uncertain = 1.0
+    swab_share_per_day: Uncertain = 0.0
+    coverage_days: float | None = Field(default=None, gt=0)
+    surge_beds: Uncertain = 0.0
+
+
+class Response(BaseModel):
+    """Response levels declared per city per day from new ascertained cases per 100,000 residents."""
+
+    model_config = _FROZEN
+    levels: list[ResponseLevel] = []
+    exit_after_days: int = Field(default=7, ge=1)
+    reporting_delay_days: int = Field(default=0, ge=0)
+
+
+class Distances(BaseModel):
+    """Road distances between cities: a km matrix CSV, or great-circle distance x road_factor."""
+
+    model_config = _FROZEN
+    file: str | None = None
+    km: dict[Id, dict[Id, NonNeg]] | None = None
+    road_factor: float = Field(default=1.25, ge=1.0)
+
+
+class Disruption(BaseModel):
+    model_config = _FROZEN
+    from_day: int = Field(ge=0)
+    to_day: int = Field(ge=0)
+    capacity_factor: Uncertain = 1.0
+    lead_time_factor: Uncertain = 1.0
+    price_factor: Uncertain = 1.0
+
+
+class Supplier(BaseModel):
+    model_config = _FROZEN
+    id: Id
+    name: str = ""
+    lead_time_days: Uncertain
+    capacity_per_day: dict[Id, Uncertain]
+    other_buyers_per_day: dict[Id, Uncertain] = {}
+    unit_cost_cny: dict[Id, Uncertain] = {}
+    disruptions: list[Disruption] = []
+
+
+class VolumeDiscount(BaseModel):
+    """Suppliers' price tier: an order of at least ``min_quantity`` units (of ``item``, or of any
+    item) pays (1 - discount) x the price."""
+
+    model_config = _FROZEN
+    min_quantity: NonNeg
+    discount: float = Field(ge=0, lt=1)
+    item: Id | None = None
+
+
+class Joint(BaseModel):
+    """The joint procurement centre (联采): one pooled order per item per review."""
+
+    model_config = _FROZEN
+    lead_city: Id | None = None
+    ordering: Literal["pooled", "combined"] = "pooled"
+    supplier_priority: Literal["fcfs", "joint_first", "reserved_share"] = "fcfs"
+    reserved_share: float = Field(default=0.0, ge=0, le=1)
+    allocation: Literal["proportional_to_need", "equal_days_of_cover", "population"] = "proportional_to_need"
+
+
+class Procurement(BaseModel):
+    model_config = _FROZEN
+    mode: Literal["none", "independent", "joint"] = "independent"
+    review_every_days: int = Field(default=7, ge=1)
+    first_review_day: int = Field(default=0, ge=0)
+    reorder_point_days: NonNeg = 30.0
+    order_up_to_days: NonNeg = 45.0
+    volume_discounts: list[VolumeDiscount] = []
+    joint: Joint = Joint()
+
+
+class Transfers(BaseModel):
+    """Mutual aid between cities (联供) and shipments from depots."""
+
+    model_config = _FROZEN
+    enabled: bool = False
+    request_below_days: NonNeg = 10.0
+    request_up_to_days: NonNeg = 20.0
+    donor_keeps_days: NonNeg = 30.0
+    matching: Literal["nearest_first", "largest_surplus_first"] = "nearest_first"
+    speed_kmh: float = Field(default=60.0, gt=0)
+    handling_hours: NonNeg = 1.0
+    cost_per_unit_km: NonNeg = 0.0
+
+
+class Depot(BaseModel):
+    """A reserve with no demand of its own (for example the provincial reserve), located in a city."""
+
+    model_config = _FROZEN
+    id: Id
+    name: str = ""
+    city: Id
+    stock: dict[Id, NonNeg] = {}
+    lots: list[Lot] = []
+
+
+class Scenario(BaseModel):
+    model_config = _FROZEN
+    name: Id
+    description: str = ""
+    horizon_days: int = Field(ge=1, le=100_000)
+    replications: int = Field(default=100, ge=1)
+    seed: int = Field(default=0, ge=0)
+    reserve: Reserve = Reserve()
+    items: list[Item] = Field(min_length=1)
+    cities: list[City] = Field(min_length=1)
+    demand: Demand = Demand()
+    epidemic: Epidemic = Epidemic()
+    response: Response = Response()
+    distances: Distances = Distances()
+    suppliers: list[Supplier] = []
+    procurement: Procurement = Procurement()
+    transfers: Transfers = Transfers()
+    depots: list[Depot] = []
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [i.id for i in self.items]
+
+    @property
+    def city_ids(self) -> list[str]:
+        return [c.id for c in self.cities]
+
+    @property
+    def location_ids(self) -> list[str]:
+        """Cities, then depots: the rows of every stock array."""
+        return [c.id for c in self.cities] + [d.id for d in self.depots]
+
+    @property
+    def lead_city(self) -> str:
+        return self.procurement.joint.lead_city or self.cities[0].id

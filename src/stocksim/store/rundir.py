@@ -1,0 +1,226 @@
+"""Writing a run to disk: complete or not at all, and never over a user's results.
+
+Files are written into a hidden staging directory beside the target and moved into place with
+one rename; a run that fails or is interrupted leaves no directory that looks complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stocksim import __version__
+from stocksim.scenario.loader import LoadedScenario
+
+FORMATS = ("parquet", "csv")
+
+
+class OutputExists(Exception):
+    pass
+
+
+def default_out_dir(name: str, root: str | Path = "runs") -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    out = Path(root) / f"{name}-{stamp}"
+    k = 2
+    while out.exists():
+        out = Path(root) / f"{name}-{stamp}-{k}"
+        k += 1
+    return out
+
+
+def check_target(out: Path, overwrite: bool) -> None:
+    if out.exists() and not overwrite:
+        raise OutputExists(f"{out}: already exists; choose another --out or pass --overwrite to replace it")
+    if out.exists() and not (out / "manifest.json").is_file():
+        raise OutputExists(f"{out}: exists and is not a stocksim run directory; refusing to replace it")
+
+
+def new_staging(out: Path) -> Path:
+    """An empty hidden directory beside ``out`` in which a run is written before it is moved in."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    return staging
+
+
+def swap_into_place(staging: Path, out: Path) -> None:
+    """Move a complete ``staging`` directory to ``out`` with one rename; an existing ``out``
+    (``--overwrite``) is renamed aside first and removed only once the new one is in place."""
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old)
+    else:
+        staging.rename(out)
+
+
+def _table(df: pd.DataFrame, path: Path, fmt: str) -> None:
+    if fmt == "parquet":
+        df.to_parquet(path.with_suffix(".parquet"), index=False)
+    else:
+        df.to_csv(path.with_suffix(".csv"), index=False)
+
+
+def manifest(loaded: LoadedScenario, seed: int, replications: int, wall_seconds: float, fmt: str) -> dict:
+    return {
+        "stocksim_version": __version__,
+        "scenario": loaded.scenario.name,
+        "config_file": loaded.source,
+        "config_hash": loaded.config_hash(),
+        "seed": seed,
+        "replications": replications,
+        "format": fmt,
+        "wall_seconds": round(wall_seconds, 3),
+        "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "resolved_config": loaded.scenario.model_dump(mode="json"),
+    }
+
+
+def write_outputs(
+    out: Path,
+    tables: dict[str, pd.DataFrame | None],
+    csv_tables: dict[str, pd.DataFrame],
+    info: dict,
+    fmt: str = "parquet",
+    overwrite: bool = False,
+) -> Path:
+    """Write ``tables`` in ``fmt``, ``csv_tables`` as CSV and ``manifest.json``, all or nothing."""
+    check_target(out, overwrite)
+    staging = new_staging(out)
+    try:
+        for name, df in tables.items():
+            if df is not None:
+                _table(df, staging / name, fmt)
+        for name, df in csv_tables.items():
+            df.to_csv(staging / f"{name}.csv", index=False)
+        _write_manifest(staging, info)
+        swap_into_place(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+
+
+def _write_manifest(folder: Path, info: dict) -> None:
+    (folder / "manifest.json").write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def write_part(staging: Path, fmt: str, name: str, k: int, df: pd.DataFrame) -> None:
+    """Part k of a table in a run's staging directory (a worker process may call this too)."""
+    if fmt == "parquet":
+        folder = staging / f"{name}.parquet"
+        folder.mkdir(exist_ok=True)
+        # Dictionary-encode the categorical columns only, no column statistics: a part is read whole.
+        categorical = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)]
+        df.to_parquet(folder / f"part-{k:05d}.parquet", index=False, use_dictionary=categorical, write_statistics=False)
+    else:
+        folder = staging / ".parts" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        df.to_csv(folder / f"part-{k:05d}.csv", index=False)
+
+
+def write_values(staging: Path, k: int, values: dict[str, np.ndarray]) -> None:
+    """Batch k's daily values for the quantiles, one file per metric, cells x replications."""
+    folder = staging / ".parts" / "values"
+    folder.mkdir(parents=True, exist_ok=True)
+    for metric, v in values.items():
+        np.save(folder / f"{metric}-{k:05d}.npy", np.ascontiguousarray(v.T))
+
+
+class _NpyRows:
+    """Rows of a 2-D .npy file read with plain file reads: unlike a memory map, pages read once
+    do not stay in this process's resident memory."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        with open(path, "rb") as f:
+            major, _ = np.lib.format.read_magic(f)
+            read_header = np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
+            self.shape, fortran, self.dtype = read_header(f)
+            self.offset = f.tell()
+        if fortran or len(self.shape) != 2:
+            raise ValueError(f"{path}: expected a C-ordered 2-D array")
+
+    def rows(self, a: int, b: int) -> np.ndarray:
+        b = min(b, self.shape[0])
+        row = self.shape[1] * self.dtype.itemsize
+        with open(self.path, "rb") as f:
+            f.seek(self.offset + a * row)
+            data = f.read((b - a) * row)
+        return np.frombuffer(data, dtype=self.dtype).reshape(b - a, self.shape[1])
+
+
+class RunWriter:
+    """Streams a run to disk batch by batch, then moves it into place whole.
+
+    Tables arrive in parts (one per batch, named by batch index so that reading them back gives
+    the same order however the batches were scheduled). Parquet tables are Parquet datasets: a
+    directory ``NAME.parquet/`` of part files, which ``pandas.read_parquet`` reads as one table.
+    CSV tables are joined in batch order into one ``NAME.csv`` at the end. For ``--daily
+    quantiles`` each batch's values are kept on disk and the quantiles are computed exactly
+    (numpy's linear interpolation) over all replications, a block of cells at a time.
+    """
+
+    def __init__(self, out: Path, fmt: str = "parquet", overwrite: bool = False):
+        check_target(out, overwrite)
+        self.out, self.fmt, self.overwrite = out, fmt, overwrite
+        self.staging = new_staging(out)
+        self._parts = self.staging / ".parts"
+        self._parts.mkdir()
+
+    def quantiles(self, metrics: tuple[str, ...], index: pd.DataFrame, block: int = 512) -> pd.DataFrame:
+        """p5, p50, p95 and the mean of each metric per cell (row of ``index``), over all replications."""
+        folder = self._parts / "values"
+        frames = []
+        for metric in metrics:
+            files = [_NpyRows(f) for f in sorted(folder.glob(f"{metric}-*.npy"))]
+            cells = files[0].shape[0]
+            out = np.empty((cells, 4))
+            for a in range(0, cells, block):
+                chunk = np.concatenate([f.rows(a, a + block) for f in files], axis=1)
+                if np.isnan(chunk).any():  # days of cover are undefined where nothing is needed
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells stay NaN
+                        out[a : a + block, :3] = np.nanquantile(chunk, [0.05, 0.5, 0.95], axis=1).T
+                        out[a : a + block, 3] = np.nanmean(chunk, axis=1)
+                else:
+                    out[a : a + block, :3] = np.quantile(chunk, [0.05, 0.5, 0.95], axis=1).T
+                    out[a : a + block, 3] = chunk.mean(axis=1)
+            frames.append(index.assign(metric=metric, p5=out[:, 0], p50=out[:, 1], p95=out[:, 2], mean=out[:, 3]))
+        return pd.concat(frames, ignore_index=True)
+
+    def finish(self, csv_tables: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame], info: dict) -> Path:
+        try:
+            if self.fmt == "csv":
+                for folder in sorted(p for p in self._parts.iterdir() if p.is_dir() and p.name != "values"):
+                    with open(self.staging / f"{folder.name}.csv", "w", encoding="utf-8") as dst:
+                        for j, part in enumerate(sorted(folder.glob("part-*.csv"))):
+                            with open(part, encoding="utf-8") as src:
+                                if j:
+                                    src.readline()  # one header
+                                shutil.copyfileobj(src, dst)
+            for name, df in tables.items():
+                _table(df, self.staging / name, self.fmt)
+            for name, df in csv_tables.items():
+                df.to_csv(self.staging / f"{name}.csv", index=False)
+            shutil.rmtree(self._parts)
+            _write_manifest(self.staging, info)
+            swap_into_place(self.staging, self.out)
+        except BaseException:
+            self.abort()
+            raise
+        return self.out
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)

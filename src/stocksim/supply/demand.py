@@ -1,0 +1,71 @@
+"""Daily consumption of each protective item in each city.
+
+Expected use = routine use by health workers (workers x rate per worker-day)
++ patients by severity x rates per patient-day + swabs x rate per swab.
+Realised use adds noise around that mean: none, Poisson, or negative binomial with
+variance mean + mean^2 / dispersion (the Poisson-gamma mixture). Demand does not depend on
+stock (unmet demand is lost), so a replication's whole demand path is drawn up front from its
+own DEMAND stream: identical across policies compared on one seed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from stocksim.draws.params import BatchParams
+from stocksim.draws.seeding import Stream, rngs
+from stocksim.epidemic.outcome import EpidemicBatch
+
+
+def expected_demand(epi: EpidemicBatch, p: BatchParams) -> np.ndarray:
+    """Noise-free daily use, shape (R, H, C, I): health workers x routine rate x the response
+    level's routine multiplier, + patients by severity x rates per patient-day (patients beyond
+    the designated beds at the mild rate), + swabs x rate per swab."""
+    return _expected(
+        epi.census,
+        epi.overflow,
+        epi.swabs,
+        p.health_workers,
+        epi.routine_multiplier,
+        p.routine_rate,
+        p.patient_rate,
+        p.swab_rate,
+    )
+
+
+@njit(cache=True)
+def _expected(census, overflow, swabs, workers, multiplier, routine_rate, patient_rate, swab_rate):
+    n_r, horizon, n_c, _ = census.shape
+    n_i = routine_rate.shape[1]
+    out = np.empty((n_r, horizon, n_c, n_i))
+    for r in range(n_r):
+        for t in range(horizon):
+            for c in range(n_c):
+                staff = workers[r, c] * multiplier[r, t, c]
+                mild = census[r, t, c, 0] + (overflow[r, t, c, 0] + overflow[r, t, c, 1])
+                for i in range(n_i):
+                    patients = mild * patient_rate[r, 0, i]
+                    for k in range(1, 3):
+                        patients += census[r, t, c, k] * patient_rate[r, k, i]
+                    out[r, t, c, i] = staff * routine_rate[r, i] + patients + swabs[r, t, c] * swab_rate[r, i]
+    return out
+
+
+def realised_demand(
+    mean: np.ndarray, noise: str, p: BatchParams, seed: int, n_locations: int | None = None
+) -> np.ndarray:
+    """Demand with noise, shape like ``mean`` (R, H, C, I), whole units unless noise is 'none';
+    with ``n_locations`` > C, zeros for the locations after the cities (the depots)."""
+    n_r, horizon, n_c, n_i = mean.shape
+    out = np.zeros((n_r, horizon, n_locations or n_c, n_i))
+    if noise == "none":
+        out[:, :, :n_c] = mean
+        return out
+    for r, rng in enumerate(rngs(seed, p.replications, Stream.DEMAND)):
+        if noise == "poisson":
+            out[r, :, :n_c] = rng.poisson(mean[r])
+        else:
+            k = p.dispersion[r]
+            out[r, :, :n_c] = rng.negative_binomial(k, k / (k + mean[r]))
+    return out

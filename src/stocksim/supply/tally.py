@@ -1,0 +1,84 @@
+"""What a replication's days add up to, per location and item: the totals of the daily flows,
+the days that pass the reserve check, and the first day with unmet demand - for every
+location and for the circle as a whole.
+
+A run that writes no daily table folds each day in as the simulation goes (the model keeps
+one day in memory, not the horizon); a run that keeps its days folds them in afterwards.
+Both go through the same day-by-day ``fold``, so their per-replication tables are identical.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from stocksim.supply.reserve import TOL, meets
+
+SUMMED = ("served", "expired", "purchase_cost", "transport_cost", "received", "transfer_in", "transfer_out")
+
+
+class DayTotals:
+    """Running totals over the days folded in so far, arrays (R, L, I) unless noted."""
+
+    def __init__(self, n_r: int, n_l: int, n_i: int):
+        self.sums = np.zeros((1 + len(SUMMED), n_r, n_l, n_i))  # demand, then SUMMED
+        self.compliant_days = np.zeros((n_r, n_l, n_i))
+        self.first_short = np.full((n_r, n_l, n_i), -1)  # -1: never short
+        self.circle_compliant_days = np.zeros((n_r, n_i))
+        self.circle_first_short = np.full((n_r, n_i), -1)
+        self.final_on_hand = np.zeros((n_r, n_l, n_i))
+
+    def fold(self, day: int, demand, flows: tuple, on_hand, required, circle_required) -> None:
+        """Add day ``day``: its demand and flows (SUMMED order, served first), end-of-day stock,
+        and the required reserve per location (R, L, I) and for the circle (R, I)."""
+        _fold(
+            day,
+            demand,
+            flows,
+            on_hand,
+            required,
+            circle_required,
+            self.sums,
+            self.compliant_days,
+            self.first_short,
+            self.circle_compliant_days,
+            self.circle_first_short,
+        )
+        self.final_on_hand[:] = on_hand
+
+    def total(self, name: str) -> np.ndarray:
+        return self.sums[0] if name == "demand" else self.sums[1 + SUMMED.index(name)]
+
+    @classmethod
+    def of_days(cls, demand, daily: dict, required, circle_required) -> DayTotals:
+        """The totals of whole daily arrays (R, H, L, I), folded in day by day."""
+        n_r, horizon, n_l, n_i = demand.shape
+        out = cls(n_r, n_l, n_i)
+        for t in range(horizon):
+            flows = tuple(daily[k][:, t] for k in SUMMED)
+            out.fold(t, demand[:, t], flows, daily["on_hand"][:, t], required[:, t], circle_required[:, t])
+        return out
+
+
+@njit(cache=True)
+def _fold(day, demand, flows, on_hand, required, circle_required, sums, ok, first, circle_ok, circle_first):
+    n_r, n_l, n_i = demand.shape
+    for r in range(n_r):
+        for i in range(n_i):
+            stock = 0.0
+            short = False
+            for c in range(n_l):
+                sums[0, r, c, i] += demand[r, c, i]
+                for k in range(len(flows)):
+                    sums[k + 1, r, c, i] += flows[k][r, c, i]
+                if meets(on_hand[r, c, i], required[r, c, i]):
+                    ok[r, c, i] += 1
+                if demand[r, c, i] - flows[0][r, c, i] > TOL:  # flows[0]: served
+                    short = True
+                    if first[r, c, i] < 0:
+                        first[r, c, i] = day
+                stock += on_hand[r, c, i]
+            if meets(stock, circle_required[r, i]):
+                circle_ok[r, i] += 1
+            if short and circle_first[r, i] < 0:
+                circle_first[r, i] = day
