@@ -22,9 +22,12 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/stocksim run $(CONFIG)
 
+# Style, the layer contract (import-linter) and the type check of the core layers (mypy).
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks app
 	$(BIN)/ruff format --check src tests benchmarks app
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks app
