@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from stocksim.scenario import ConfigError, LoadedScenario, parse_scenario
+from stocksim.scenario import ConfigError, LoadedScenario, Scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parents[1]  # the repository: app/ sits beside configs/ and data/
 CONFIGS = Path(os.environ.get("STOCKSIM_CONFIGS", ROOT / "configs"))
@@ -72,8 +72,8 @@ def loaded(d: dict, source: str = "app") -> LoadedScenario:
     return LoadedScenario.read(parse_scenario(d, source), source, CONFIGS)
 
 
-def work(d: dict, replications: int) -> float:
-    s = loaded(d).scenario
+def work(s: Scenario, replications: int) -> float:
+    """Replications x days x locations x items: what a run costs, to compare with ``max_work``."""
     return float(replications) * s.horizon_days * len(s.location_ids) * len(s.items)
 
 
@@ -93,38 +93,47 @@ def apply_edits(d: dict, cities: pd.DataFrame | None = None, **settings) -> dict
     daily_max, procurement_mode, transfers, r0, horizon_days, replications, seed."""
     out = copy.deepcopy(d)
     if cities is not None:
-        by_id = {c["id"]: c for c in out["cities"]}
-        for row in cities.to_dict("records"):
-            c = by_id.get(row["id"])
-            if c is None:
-                continue
-            for k in ("name", "name_zh"):
-                c[k] = row[k]
-            for k in ("population", "designated_beds", "health_workers"):
-                if not _is_dist(c.get(k)):
-                    c[k] = _plain(row[k])
-            c["stock"] = {key.split(":", 1)[1]: _plain(v) for key, v in row.items() if key.startswith("stock:")}
-    keys = {
-        "coverage_days": ("reserve", "coverage_days"),
-        "daily_max": ("reserve", "daily_max"),
-        "procurement_mode": ("procurement", "mode"),
-        "transfers": ("transfers", "enabled"),
-    }
-    for name, (section, key) in keys.items():
+        _apply_cities(out, cities)
+    for name, (section, key) in SETTING_KEYS.items():
         if settings.get(name) is not None:
             out.setdefault(section, {})[key] = settings[name]
     for key in ("horizon_days", "replications", "seed"):
         if settings.get(key) is not None:
             out[key] = int(settings[key])
-    r0 = settings.get("r0")
-    if r0 is not None and out.get("epidemic", {}).get("model") == "seir":
-        current = out["epidemic"].get("r0")
-        if isinstance(current, dict) and current.get("dist") == "triangular":
-            below, above = current["mode"] - current["low"], current["high"] - current["mode"]
-            out["epidemic"]["r0"] = {"dist": "triangular", "low": max(0.0, r0 - below), "mode": r0, "high": r0 + above}
-        else:
-            out["epidemic"]["r0"] = float(r0)
+    if settings.get("r0") is not None and out.get("epidemic", {}).get("model") == "seir":
+        out["epidemic"]["r0"] = _with_mode(out["epidemic"].get("r0"), float(settings["r0"]))
     return out
+
+
+SETTING_KEYS = {
+    "coverage_days": ("reserve", "coverage_days"),
+    "daily_max": ("reserve", "daily_max"),
+    "procurement_mode": ("procurement", "mode"),
+    "transfers": ("transfers", "enabled"),
+}
+
+
+def _apply_cities(out: dict, cities: pd.DataFrame) -> None:
+    """The edited city table into the mapping; a count given as a distribution is left as it is."""
+    by_id = {c["id"]: c for c in out["cities"]}
+    for row in cities.to_dict("records"):
+        c = by_id.get(row["id"])
+        if c is None:
+            continue
+        for k in ("name", "name_zh"):
+            c[k] = row[k]
+        for k in ("population", "designated_beds", "health_workers"):
+            if not _is_dist(c.get(k)):
+                c[k] = _plain(row[k])
+        c["stock"] = {key.split(":", 1)[1]: _plain(v) for key, v in row.items() if key.startswith("stock:")}
+
+
+def _with_mode(current, r0: float):
+    """R0 set to ``r0``: a triangular distribution keeps its spread around the new mode."""
+    if isinstance(current, dict) and current.get("dist") == "triangular":
+        below, above = current["mode"] - current["low"], current["high"] - current["mode"]
+        return {"dist": "triangular", "low": max(0.0, r0 - below), "mode": r0, "high": r0 + above}
+    return r0
 
 
 def r0_mode(d: dict) -> float | None:
@@ -135,13 +144,14 @@ def r0_mode(d: dict) -> float | None:
     return float(r0.get("mode", r0.get("mean", 0.0))) if isinstance(r0, dict) else float(r0)
 
 
-def to_yaml(d: dict) -> str:
-    """The scenario as a self-contained YAML file: the distance matrix is written inline, so the
-    file runs anywhere (census files stay relative to configs/)."""
+def to_yaml(d: dict, ls: LoadedScenario | None = None) -> str:
+    """The scenario ``d`` (already loaded as ``ls``, or loaded here) as a self-contained YAML
+    file: the distance matrix is written inline, so the file runs anywhere (census files stay
+    relative to configs/)."""
     out = copy.deepcopy(d)
     dist = out.get("distances") or {}
     if dist.get("file"):
-        ls = loaded(d)
+        ls = ls or loaded(d)
         km = ls.city_km
         ids = ls.scenario.city_ids
         table = {a: {b: float(km[i, j]) for j, b in enumerate(ids) if b != a} for i, a in enumerate(ids)}

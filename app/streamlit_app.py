@@ -8,7 +8,6 @@ every number shown comes from it; nothing is computed here.
 from __future__ import annotations
 
 import io
-import json
 
 import pandas as pd
 import streamlit as st
@@ -33,7 +32,7 @@ from stocksim.present.i18n import name, number, percent, t
 from stocksim.present.report import html_report
 from stocksim.results.stats import daily_bands
 from stocksim.results.tables import CIRCLE
-from stocksim.scenario import ConfigError, canonical_json
+from stocksim.scenario import ConfigError, LoadedScenario, canonical_json
 
 st.set_page_config(page_title="stocksim", layout="wide")
 PRESETS = presets()
@@ -41,9 +40,9 @@ DEFAULT_PRESET = "jinan-circle" if "jinan-circle" in PRESETS else next(iter(PRES
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def cached_run(scenario_json: str, replications: int, seed: int) -> dict:
-    """Results keyed by the scenario, seed and replications (the cache is per server)."""
-    d = json.loads(scenario_json)
+def cached_run(key: str, _ls: LoadedScenario, replications: int, seed: int) -> dict:
+    """Results keyed by the scenario (``key``: its canonical JSON), seed and replications; the
+    cache is per server."""
     bar = st.progress(0.0, text="…")
     done = [0]
 
@@ -51,7 +50,7 @@ def cached_run(scenario_json: str, replications: int, seed: int) -> dict:
         done[0] += n
         bar.progress(min(1.0, done[0] / replications), text=f"{done[0]}/{replications}")
 
-    r = run(loaded(d), replications=replications, seed=seed, on_batch=step)
+    r = run(_ls, replications=replications, seed=seed, on_batch=step)
     bar.empty()
     bands = pd.concat([daily_bands(r.daily, m) for m in ("on_hand", "demand", "unmet")], ignore_index=True)
     daily_csv = r.daily[r.daily["replication"] < 5].to_csv(index=False)  # a sample of replications
@@ -59,8 +58,10 @@ def cached_run(scenario_json: str, replications: int, seed: int) -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def cached_compare(scenario_json: str, policies: tuple[str, ...], replications: int, seed: int) -> pd.DataFrame:
-    return compare(loaded(json.loads(scenario_json)), list(policies), replications=replications, seed=seed).table
+def cached_compare(
+    key: str, _ls: LoadedScenario, policies: tuple[str, ...], replications: int, seed: int
+) -> pd.DataFrame:
+    return compare(_ls, list(policies), replications=replications, seed=seed).table
 
 
 def state_defaults() -> None:
@@ -139,8 +140,8 @@ def matrix_view(summary: pd.DataFrame, s, lang: str) -> None:
     st.dataframe(styled, width="stretch", key="matrix")
 
 
-def dashboard(d: dict, result: dict, lang: str) -> None:
-    s = loaded(d).scenario
+def dashboard(ls: LoadedScenario, result: dict, lang: str) -> None:
+    s = ls.scenario
     summary, bands, events = result["summary"], result["bands"], result["events"]
     cities = summary[summary["city"].astype(str).isin(s.city_ids)]
     compliant0 = int((cities["initial_days_of_cover"] >= s.reserve.coverage_days).sum())
@@ -188,7 +189,7 @@ def dashboard(d: dict, result: dict, lang: str) -> None:
     st.dataframe(events[events["kind"].astype(str).isin(chosen)].head(2000), hide_index=True)
 
 
-def compare_tab(d: dict, lang: str) -> None:
+def compare_tab(ls: LoadedScenario, lang: str) -> None:
     options = [
         "independent",
         "joint",
@@ -198,11 +199,13 @@ def compare_tab(d: dict, lang: str) -> None:
         "independent+nodepots",
     ]
     chosen = st.multiselect(t("policies", lang), options, default=options[:3], key="policies")
-    too_big = work(d, int(d["replications"])) * max(1, len(chosen)) > max_work()
+    s = ls.scenario
+    too_big = work(s, s.replications) * max(1, len(chosen)) > max_work()
     if too_big:
         st.warning(t("too_big", lang))
     if chosen and st.button(t("run_compare", lang), key="run_compare", disabled=too_big):
-        st.session_state.compare = cached_compare(canonical(d), tuple(chosen), int(d["replications"]), int(d["seed"]))
+        key = canonical_json(s)
+        st.session_state.compare = cached_compare(key, ls, tuple(chosen), s.replications, s.seed)
     table = st.session_state.get("compare")
     if table is not None:
         sel = table[(table["metric"] == "stockout") & (table["item"] == "ALL")]
@@ -212,8 +215,8 @@ def compare_tab(d: dict, lang: str) -> None:
         st.dataframe(table, hide_index=True)
 
 
-def report_tab(d: dict, result: dict | None, lang: str) -> None:
-    st.download_button(t("download_yaml", lang), to_yaml(d), file_name=f"{d['name']}.yaml", key="dl_yaml")
+def report_tab(d: dict, ls: LoadedScenario, result: dict | None, lang: str) -> None:
+    st.download_button(t("download_yaml", lang), to_yaml(d, ls), file_name=f"{d['name']}.yaml", key="dl_yaml")
     if result is None:
         st.info(t("run_first", lang))
         return
@@ -224,8 +227,8 @@ def report_tab(d: dict, result: dict | None, lang: str) -> None:
         result["summary"].to_excel(xl, sheet_name="summary", index=False)
         result["bands"].to_excel(xl, sheet_name="daily_quantiles", index=False)
     st.download_button(t("download_excel", lang), buf.getvalue(), file_name="stocksim.xlsx")
-    s = loaded(d).scenario
-    info = {"replications": int(d["replications"]), "seed": int(d["seed"]), "config_hash": loaded(d).config_hash(),
+    s = ls.scenario
+    info = {"replications": s.replications, "seed": s.seed, "config_hash": ls.config_hash(),
             "stocksim_version": __version__}  # fmt: skip
     run_dict = {
         "info": info,
@@ -239,10 +242,6 @@ def report_tab(d: dict, result: dict | None, lang: str) -> None:
     )
 
 
-def canonical(d: dict) -> str:
-    return canonical_json(loaded(d).scenario)
-
-
 def main() -> None:
     state_defaults()
     lang = sidebar()
@@ -251,15 +250,16 @@ def main() -> None:
     with tabs[0]:
         try:
             d = scenario_tab(lang)
-            loaded(d)
+            ls = loaded(d)  # the one load of this page's scenario: every tab uses it
         except ConfigError as exc:
             st.error(f"{t('scenario_error', lang)}: {exc}")
             d = st.session_state.scenario
-    reps, seed = int(d["replications"]), int(d["seed"])
-    too_big = work(d, reps) > max_work()
+            ls = loaded(d)
+    s = ls.scenario
+    too_big = work(s, s.replications) > max_work()
     if st.sidebar.button(t("run", lang), type="primary", key="run", disabled=too_big):
-        st.session_state.result = cached_run(canonical(d), reps, seed)
-        st.session_state.ran = d
+        st.session_state.result = cached_run(canonical_json(s), ls, s.replications, s.seed)
+        st.session_state.ran, st.session_state.ran_loaded = d, ls
     if too_big:
         st.sidebar.warning(t("too_big", lang))
     result = st.session_state.get("result")
@@ -267,11 +267,12 @@ def main() -> None:
         if result is None:
             st.info(t("run_first", lang))
         else:
-            dashboard(st.session_state.ran, result, lang)
+            dashboard(st.session_state.ran_loaded, result, lang)
     with tabs[2]:
-        compare_tab(d, lang)
+        compare_tab(ls, lang)
     with tabs[3]:
-        report_tab(st.session_state.get("ran", d) if result is not None else d, result, lang)
+        ran_d, ran_ls = (st.session_state.ran, st.session_state.ran_loaded) if result is not None else (d, ls)
+        report_tab(ran_d, ran_ls, result, lang)
     st.caption(f"stocksim {__version__}")
 
 
