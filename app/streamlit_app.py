@@ -28,7 +28,7 @@ from stocksim import __version__
 from stocksim.experiment.compare import compare
 from stocksim.experiment.run import run
 from stocksim.present.figures import consumption_figure, cover_colour, cover_matrix, stock_figure, transfers_figure
-from stocksim.present.i18n import name, number, percent, t
+from stocksim.present.i18n import LANGUAGES, name, number, percent, t
 from stocksim.present.report import html_report
 from stocksim.results.stats import daily_bands
 from stocksim.results.tables import CIRCLE
@@ -72,7 +72,7 @@ def state_defaults() -> None:
 
 def sidebar(lang_key: str = "lang") -> str:
     lang = st.sidebar.radio(
-        "Language / 语言", ["en", "zh"], format_func=lambda x: "English" if x == "en" else "中文", key=lang_key
+        "Language / 语言", list(LANGUAGES), format_func=lambda x: "English" if x == "en" else "中文", key=lang_key
     )
     preset = st.sidebar.selectbox(t("preset", lang), list(PRESETS), index=list(PRESETS).index(st.session_state.preset))
     if preset != st.session_state.preset:

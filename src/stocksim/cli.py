@@ -19,6 +19,7 @@ from stocksim.experiment.compare import compare, policy_scenario
 from stocksim.experiment.run import run_epidemic, run_to_dir
 from stocksim.experiment.sweep import derived_configs, parse_value, sweep_points
 from stocksim.experiment.tasks import DAILY_MODES
+from stocksim.present.i18n import LANGUAGES
 from stocksim.present.report import html_report
 from stocksim.present.terminal import Progress, comparison_table, compliance_table, peaks_table, stockout_lines
 from stocksim.results.stats import epidemic_peaks
@@ -105,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("report", help="write a self-contained HTML report of a run directory")
     rp.add_argument("run_dir", type=Path, help="a directory written by stocksim run")
     rp.add_argument("--out", type=Path, help="HTML file (default: RUN_DIR/report.html)")
-    rp.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the report")
+    rp.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the report")
     rp.add_argument("--overwrite", action="store_true", help="replace an existing report")
 
     v = sub.add_parser("validate", help="check a scenario and its data files without running it")
