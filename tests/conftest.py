@@ -8,10 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stocksim.experiment.run import RunResult, run
+from stocksim.experiment.run import RunResult, run, run_epidemic
 from stocksim.scenario import LoadedScenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = sorted((ROOT / "configs").glob("*.yaml"))  # every shipped scenario
+DEFAULT = ROOT / "configs" / "jinan-circle.yaml"
 
 
 def base_dict(**overrides) -> dict:
@@ -92,6 +94,47 @@ def check_invariants(result: RunResult, initial: dict[tuple[str, str], float] | 
     assert np.all(np.abs(balance.to_numpy() - df["on_hand"].to_numpy()) <= tol + 1e-6)
 
 
+# ---- epidemics ------------------------------------------------------------------------------
+
+CARE = {
+    "mild": {"share": 0.2, "delay_days": 2, "stay_days": 10},
+    "severe": {"share": 0.03, "delay_days": 4, "stay_days": 12},
+    "icu": {"share": 0.01, "delay_days": 5, "stay_days": 8},
+}
+
+
+def seir_dict(**epidemic) -> dict:
+    """One city of a million, an outbreak of 10 on day 0."""
+    city = {**base_dict()["cities"][0], "population": 1_000_000, "designated_beds": 1e6, "designated_icu_share": 0.2}
+    e = {
+        "model": "seir",
+        "r0": 2.0,
+        "latent_days": 3.0,
+        "infectious_days": 5.0,
+        "introductions": [{"city": "a", "day": 0, "infections": 10}],
+        "care": CARE,
+    }
+    return base_dict(horizon_days=200, cities=[city], epidemic={**e, **epidemic})
+
+
+def three_cities(**epidemic) -> dict:
+    """Three cities of 2 M, 0.5 M and 1 M linked by gravity travel; the outbreak starts in a."""
+    d = seir_dict(**epidemic)
+    city = d["cities"][0]
+    d["cities"] = [
+        {**city, "id": "a", "population": 2_000_000, "lat": 36.0, "lon": 117.0},
+        {**city, "id": "b", "name": "B", "population": 500_000, "lat": 36.5, "lon": 117.3},
+        {**city, "id": "c", "name": "C", "population": 1_000_000, "lat": 37.2, "lon": 118.4},
+    ]
+    d["epidemic"]["mobility"] = {"model": "gravity", "daily_trips_per_capita": 0.01, "distance_decay_km": 80}
+    return d
+
+
+def census_of(d: dict, **kw):
+    census, _ = run_epidemic(loaded(d), **kw)
+    return census
+
+
 @pytest.fixture
 def default_config() -> Path:
-    return ROOT / "configs" / "jinan-circle.yaml"
+    return DEFAULT

@@ -8,12 +8,15 @@ so replication r gets the same numbers in any batch.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from stocksim.draws.seeding import Stream, rngs
 from stocksim.scenario.schema import SEVERITIES, Scenario
 from stocksim.scenario.uncertain import draw_per_replication, is_uncertain
+
+MIN_DISPERSION = 1e-9  # a drawn demand dispersion is kept above zero (it divides in the demand noise)
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,10 @@ def sample_batch(s: Scenario, seed: int, replications: np.ndarray) -> BatchParam
     items = s.item_ids
     n_s, horizon = len(s.suppliers), s.horizon_days
 
-    def draw(value, low=0.0, high=np.inf):
+    def draw(value: Any, low: float = 0.0, high: float = np.inf) -> np.ndarray:
         return draw_per_replication(value, g, low, high)
 
-    def per_item(table: dict) -> np.ndarray:
+    def per_item(table: dict[str, Any]) -> np.ndarray:
         return np.stack([draw(table.get(i, 0.0)) for i in items], axis=1)
 
     item_cost = np.stack([draw(it.unit_cost_cny) for it in s.items], axis=1)
@@ -55,7 +58,7 @@ def sample_batch(s: Scenario, seed: int, replications: np.ndarray) -> BatchParam
     beds = np.stack([draw(c.designated_beds) for c in s.cities], axis=1)
     icu_share = np.stack([draw(c.designated_icu_share, 0.0, 1.0) for c in s.cities], axis=1)
     d = s.demand
-    dispersion = draw(d.dispersion, 1e-9)
+    dispersion = draw(d.dispersion, MIN_DISPERSION)
     routine = per_item(d.routine_per_health_worker_day)
     patient = np.stack([per_item(getattr(d.per_patient_day, sev)) for sev in SEVERITIES], axis=1)
     swab = per_item(d.per_swab)

@@ -1,78 +1,123 @@
 """The care pathway: admissions become patients in care for their stay, in designated and surge
 beds up to the beds there are, the rest overflow; the response level in force sets swabbing and
-the routine-use multiplier."""
+the routine-use multiplier. Axis order as in the package docstring."""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
 from stocksim.draws.params import BatchParams
-from stocksim.epidemic.outcome import EpidemicBatch
+from stocksim.epidemic.outcome import ICU, INFECTIONS, MILD, SEVERE, EpidemicBatch, SeirRecord
 from stocksim.epidemic.response import LevelTable
 from stocksim.scenario.schema import SEVERITIES, Scenario
 
+# Beyond the beds there are only severe and ICU patients (mild ones are cared for on the ward):
+# the columns of CareRecord.overflow.
+OVERFLOW_SEVERE, OVERFLOW_ICU = 0, 1
+N_OVERFLOW = 2
+
+
+class CareSetting(NamedTuple):
+    """What the care kernel reads besides the admissions and the level rows."""
+
+    stay_days: np.ndarray  # (3,) int64 days in care: mild, severe, icu
+    population: np.ndarray  # (C,)
+    beds: np.ndarray  # (R, C) designated beds
+    icu_share: np.ndarray  # (R, C) share of the beds that are ICU beds
+    surge_beds: np.ndarray  # (R, L+1) beds opened at each level
+    swab_share: np.ndarray  # (R, L+1) share of residents swabbed a day
+    routine_multiplier: np.ndarray  # (R, L+1)
+
+
+class CareRecord(NamedTuple):
+    """What the care kernel writes, every entry (allocated by ``empty``)."""
+
+    census: np.ndarray  # (R, H, C, 3) mild, severe, icu patients in care (severe, icu: in beds)
+    overflow: np.ndarray  # (R, H, C, 2) severe, icu patients beyond the beds
+    new_cases: np.ndarray  # (R, H, C) admissions of the day, all severities
+    swabs: np.ndarray  # (R, H, C)
+    routine_multiplier: np.ndarray  # (R, H, C) of the level in force
+
+    @classmethod
+    def empty(cls, n_r: int, horizon: int, n_c: int) -> CareRecord:
+        return cls(
+            np.empty((n_r, horizon, n_c, len(SEVERITIES))),
+            np.empty((n_r, horizon, n_c, N_OVERFLOW)),
+            np.empty((n_r, horizon, n_c)),
+            np.empty((n_r, horizon, n_c)),
+            np.empty((n_r, horizon, n_c)),
+        )
+
 
 @njit(cache=True)
-def _care(admissions, stays, level_row, beds, surge_beds, icu_share, per_level, pop):
-    """Day by day: patients in care (admissions of the last ``stay`` days), severe and ICU
-    patients in beds (designated + surge beds of the level; ICU beds a share of them) and beyond
-    them, and what the level in force sets. ``per_level`` = (swab share, routine multiplier)
-    (R, L+1) each. Returns census (R, H, C, 3), overflow (R, H, C, 2), new cases, swabs and the
-    routine multiplier (R, H, C) each."""
-    swab_share, routine = per_level
-    n_r, horizon, n_c, _ = admissions.shape
-    census = np.empty((n_r, horizon, n_c, 3))
-    overflow = np.empty((n_r, horizon, n_c, 2))
-    new_cases = np.empty((n_r, horizon, n_c))
-    swabs = np.empty((n_r, horizon, n_c))
-    multiplier = np.empty((n_r, horizon, n_c))
-    in_care = np.empty(3)
+def _care(admissions: np.ndarray, level_row: np.ndarray, cs: CareSetting, out: CareRecord) -> None:
+    """Day by day, from ``admissions`` (R, H, C, 3) and the ``level_row`` (R, H, C) in force:
+
+        in care_k(t) = sum of admissions_k(t - stay_k + 1 .. t)        (kept >= 0 against rounding)
+        beds = designated + surge(level);  ICU beds = beds x icu_share, severe beds = the rest
+        census = min(in care, beds of its kind) for severe and icu, in care for mild
+        overflow = in care - census;  swabs = swab_share(level) x population
+
+    and the new cases (all admissions) and routine multiplier of the level, each (R, H, C)."""
+    n_r, horizon, n_c, n_sev = admissions.shape
+    in_care = np.empty(n_sev)
     for r in range(n_r):
         for c in range(n_c):
             in_care[:] = 0.0
             for t in range(horizon):
-                lv = level_row[r, t, c]
+                row = level_row[r, t, c]
                 cases = 0.0
-                for k in range(3):
+                for k in range(n_sev):
                     in_care[k] += admissions[r, t, c, k]
-                    if t >= stays[k]:
-                        in_care[k] = max(in_care[k] - admissions[r, t - stays[k], c, k], 0.0)  # rounding
+                    if t >= cs.stay_days[k]:
+                        in_care[k] = max(in_care[k] - admissions[r, t - cs.stay_days[k], c, k], 0.0)  # rounding
                     cases += admissions[r, t, c, k]
-                bed = beds[r, c] + surge_beds[r, lv]
-                severe_beds, icu_beds = bed * (1 - icu_share[r, c]), bed * icu_share[r, c]
-                census[r, t, c, 0] = in_care[0]
-                census[r, t, c, 1] = min(in_care[1], severe_beds)
-                census[r, t, c, 2] = min(in_care[2], icu_beds)
-                overflow[r, t, c, 0] = in_care[1] - census[r, t, c, 1]
-                overflow[r, t, c, 1] = in_care[2] - census[r, t, c, 2]
-                new_cases[r, t, c] = cases
-                swabs[r, t, c] = swab_share[r, lv] * pop[c]
-                multiplier[r, t, c] = routine[r, lv]
-    return census, overflow, new_cases, swabs, multiplier
+                bed = cs.beds[r, c] + cs.surge_beds[r, row]
+                severe_beds, icu_beds = bed * (1 - cs.icu_share[r, c]), bed * cs.icu_share[r, c]
+                out.census[r, t, c, MILD] = in_care[MILD]
+                out.census[r, t, c, SEVERE] = min(in_care[SEVERE], severe_beds)
+                out.census[r, t, c, ICU] = min(in_care[ICU], icu_beds)
+                out.overflow[r, t, c, OVERFLOW_SEVERE] = in_care[SEVERE] - out.census[r, t, c, SEVERE]
+                out.overflow[r, t, c, OVERFLOW_ICU] = in_care[ICU] - out.census[r, t, c, ICU]
+                out.new_cases[r, t, c] = cases
+                out.swabs[r, t, c] = cs.swab_share[r, row] * cs.population[c]
+                out.routine_multiplier[r, t, c] = cs.routine_multiplier[r, row]
 
 
-def assemble(s: Scenario, bp: BatchParams, table: LevelTable, daily, cum, admissions, level_row, pop):
-    stays = np.array([getattr(s.epidemic.care, sev).stay_days for sev in SEVERITIES], dtype=np.int64)
-    per_level = (table.swab_share, table.routine_multiplier)
-    census, overflow, new_cases, swabs, multiplier = _care(
-        admissions, stays, level_row, bp.designated_beds, table.surge_beds, bp.designated_icu_share, per_level, pop
+def assemble(s: Scenario, bp: BatchParams, table: LevelTable, rec: SeirRecord, population: np.ndarray) -> EpidemicBatch:
+    """The batch's epidemic from the SEIR kernels' record: the care pathway run over its
+    admissions, and the level codes, changes and coverage days of its level rows."""
+    n_r, horizon, n_c, _ = rec.admissions.shape
+    level_row = rec.level_row[:, :horizon]
+    cs = CareSetting(
+        stay_days=np.array([getattr(s.epidemic.care, sev).stay_days for sev in SEVERITIES], dtype=np.int64),
+        population=population,
+        beds=bp.designated_beds,
+        icu_share=bp.designated_icu_share,
+        surge_beds=table.surge_beds,
+        swab_share=table.swab_share,
+        routine_multiplier=table.routine_multiplier,
     )
+    care = CareRecord.empty(n_r, horizon, n_c)
+    _care(rec.admissions, level_row, cs, care)
     codes = table.codes[level_row]
     changes = np.argwhere(level_row[:, 1:] != level_row[:, :-1])
-    events = []
+    events: list[tuple[np.ndarray, ...]] = []
     if len(changes):
         r, t, c = changes.T
         events.append((r, t + 1, c, codes[r, t + 1, c]))
     return EpidemicBatch(
-        compartments=daily,
-        new_infections=np.diff(cum[..., 0], axis=1),
-        new_cases=new_cases,
-        census=census,
-        overflow=overflow,
-        swabs=swabs,
+        compartments=rec.compartments,
+        new_infections=np.diff(rec.cumulative[..., INFECTIONS], axis=1),
+        new_cases=care.new_cases,
+        census=care.census,
+        overflow=care.overflow,
+        swabs=care.swabs,
         level=codes,
-        routine_multiplier=multiplier,
+        routine_multiplier=care.routine_multiplier,
         coverage_days=table.coverage_days[level_row],
         level_changes=events,
     )

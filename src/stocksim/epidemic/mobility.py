@@ -27,16 +27,23 @@ def gravity_trips(population: np.ndarray, km: np.ndarray, trips_per_capita: floa
     return trips_per_capita * population[:, None] * share
 
 
-def mixing_matrix(s: Scenario, g: list[np.random.Generator], km: np.ndarray, trips: np.ndarray | None) -> np.ndarray:
-    """W per replication (R, C, C); gravity draws its two parameters from each replication's ``g``."""
+def mixing_matrix(
+    s: Scenario, g: list[np.random.Generator], km: np.ndarray | None, trips: np.ndarray | None
+) -> np.ndarray:
+    """W per replication (R, C, C); gravity draws its two parameters from each replication's ``g``.
+    The loader reads ``trips`` (kind matrix) or ``km`` (kind gravity) for the kind that needs it."""
     m = s.epidemic.mobility
     n, n_c = len(g), len(s.cities)
     if m.kind == "none":
         return np.broadcast_to(np.eye(n_c), (n, n_c, n_c)).copy()
     pop = np.array([c.population for c in s.cities], float)
     if m.kind == "matrix":
+        if trips is None:
+            raise ValueError("epidemic.mobility.kind: matrix, but no trips matrix was read")
         trips = np.broadcast_to(trips, (n, n_c, n_c))
     else:
+        if km is None:
+            raise ValueError("epidemic.mobility.kind: gravity, but no road distances were read")
         per_capita = draw_per_replication(m.daily_trips_per_capita, g)
         decay = draw_per_replication(m.distance_decay_km, g, MIN_DECAY_KM)
         trips = np.stack([gravity_trips(pop, km, a, b) for a, b in zip(per_capita, decay, strict=True)])

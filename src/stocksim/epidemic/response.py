@@ -13,10 +13,12 @@ Levels are coded 0 = none, 1 = IV, 2 = III, 3 = II, 4 = I (higher is more severe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
+from stocksim.epidemic.outcome import ICU, MILD, SEVERE, SeirRecord
 from stocksim.scenario.schema import LEVEL_NAMES, Scenario
 from stocksim.scenario.uncertain import draw_per_replication
 
@@ -43,10 +45,12 @@ class LevelTable:
 
 
 def level_table(s: Scenario, rngs: list[np.random.Generator]) -> LevelTable:
+    """Each level's settings, its uncertain numbers drawn per replication from ``rngs`` column by
+    column in the order below (each column level by level)."""
     levels = s.response.levels
     n = len(rngs)
 
-    def column(attr: str, default: float, low=0.0, high=np.inf) -> np.ndarray:
+    def column(attr: str, default: float, low: float = 0.0, high: float = np.inf) -> np.ndarray:
         cols = [np.full(n, default)] + [draw_per_replication(getattr(lv, attr), rngs, low, high) for lv in levels]
         return np.stack(cols, axis=1)
 
@@ -64,9 +68,35 @@ def level_table(s: Scenario, rngs: list[np.random.Generator]) -> LevelTable:
     )
 
 
+class LevelRule(NamedTuple):
+    """What the compiled kernels read of the response levels: when a city's level moves, and the
+    contact factor each level sets (see the module docstring)."""
+
+    enter_at: np.ndarray  # (L+1,) indicator thresholds, ascending; row 0 unused
+    exit_below: np.ndarray  # (L+1,)
+    exit_after_days: int
+    reporting_delay_days: int  # the indicator of day t is the admissions of day t - this
+    population: np.ndarray  # (C,) residents (the indicator counts per PER_100K of them)
+    contact_factor: np.ndarray  # (R, L+1)
+
+
+def level_rule(s: Scenario, table: LevelTable, population: np.ndarray) -> LevelRule:
+    return LevelRule(
+        table.enter_at,
+        table.exit_below,
+        table.exit_after_days,
+        s.response.reporting_delay_days,
+        population,
+        table.contact_factor,
+    )
+
+
 @njit(cache=True)
-def level_step(level, below_days, indicator, enter_at, exit_below, exit_after_days):
-    """One city's update: (level row, consecutive days below the current level's exit threshold)."""
+def level_step(
+    level: int, below_days: int, indicator: float, enter_at: np.ndarray, exit_below: np.ndarray, exit_after_days: int
+) -> tuple[int, int]:
+    """One city's update: (level row, consecutive days below the current level's exit threshold).
+    ``enter_at``, ``exit_below`` (L+1,) as in ``LevelTable``."""
     reached = 0
     for k in range(1, len(enter_at)):  # thresholds are ascending
         if indicator >= enter_at[k]:
@@ -80,12 +110,14 @@ def level_step(level, below_days, indicator, enter_at, exit_below, exit_after_da
 
 
 @njit(cache=True)
-def next_level(r, t, c, admissions, pop, level_row, below, lv):
-    """At the end of day t, city c's level from day t + 1 and its count of days below the exit
-    threshold, from the admissions of day t - reporting delay per 100,000 residents."""
-    _, enter_at, exit_below, exit_after, report_delay = lv
-    day = t - report_delay
-    if len(enter_at) < 2 or day < 0:
-        return level_row[r, t, c], below
-    cases = (admissions[r, day, c, 0] + admissions[r, day, c, 1] + admissions[r, day, c, 2]) / pop[c]
-    return level_step(level_row[r, t, c], below, cases * PER_100K, enter_at, exit_below, exit_after)
+def next_level(lv: LevelRule, out: SeirRecord, r: int, t: int, c: int, below: int) -> tuple[int, int]:
+    """At the end of day t, city c's level row from day t + 1 and its count of days below the exit
+    threshold (``level_step``), from the indicator
+    (mild + severe + icu admissions of day t - reporting delay) / population x PER_100K.
+    Reads ``out.admissions`` and ``out.level_row`` of replication r."""
+    day = t - lv.reporting_delay_days
+    if len(lv.enter_at) < 2 or day < 0:  # no levels defined, or nothing reported yet
+        return out.level_row[r, t, c], below
+    adm = out.admissions
+    cases = (adm[r, day, c, MILD] + adm[r, day, c, SEVERE] + adm[r, day, c, ICU]) / lv.population[c]
+    return level_step(out.level_row[r, t, c], below, cases * PER_100K, lv.enter_at, lv.exit_below, lv.exit_after_days)

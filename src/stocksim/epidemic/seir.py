@@ -26,7 +26,7 @@ them) are reported as overflow and cared for at the mild (ward) rates of PPE use
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -35,23 +35,49 @@ from stocksim.draws.params import BatchParams
 from stocksim.draws.seeding import Stream, rngs
 from stocksim.epidemic.care import assemble
 from stocksim.epidemic.mobility import mixing_matrix
-from stocksim.epidemic.outcome import EpidemicBatch
-from stocksim.epidemic.response import level_table, next_level
+from stocksim.epidemic.outcome import (
+    COMPARTMENTS,
+    EXPOSED,
+    INFECTIONS,
+    INFECTIOUS,
+    ONSETS,
+    RECOVERED,
+    RUNNING_TOTALS,
+    SUSCEPTIBLE,
+    EpidemicBatch,
+    SeirRecord,
+)
+from stocksim.epidemic.response import LevelRule, level_rule, level_table, next_level
 from stocksim.scenario.schema import SEVERITIES, Scenario
 from stocksim.scenario.uncertain import draw_per_replication
 
 MIN_DAYS = 1e-6  # drawn latent and infectious periods are kept above zero
 
+# The state y of a kernel: the compartments (rows as COMPARTMENTS), then the running totals of
+# infections (S -> E) and onsets (E -> I) from which each day's new ones are read off.
+INFECTED_TOTAL = len(COMPARTMENTS) + INFECTIONS
+ONSET_TOTAL = len(COMPARTMENTS) + ONSETS
+N_STATE = len(COMPARTMENTS) + len(RUNNING_TOTALS)
 
-@dataclass(frozen=True)
-class SeirParams:
-    beta: np.ndarray  # (R,)
+# Classical Runge-Kutta: four slopes per step, the middle two at half a step, the last at a whole
+# step; the step's increment weighs them 1, 2, 2, 1 over 6 (written out in ``_rk4``).
+RK4_STAGES = 4
+RK4_HALF = 0.5
+
+
+class SeirParams(NamedTuple):
+    """A batch's SEIR numbers, as the kernels read them."""
+
+    beta: np.ndarray  # (R,) R0 / infectious days
     sigma: np.ndarray  # (R,) 1 / latent days
     gamma: np.ndarray  # (R,) 1 / infectious days
     mixing: np.ndarray  # (R, C, C) W
-    shares: np.ndarray  # (R, 3)
+    shares: np.ndarray  # (R, 3) of onsets admitted mild, severe, icu
     intro: np.ndarray  # (R, H, C) infections introduced at the start of each day
     contact: np.ndarray  # (R, H, C) intervention contact factor
+    population: np.ndarray  # (C,) N
+    delay_days: np.ndarray  # (3,) int64 onset to admission: mild, severe, icu
+    steps_per_day: int
 
 
 def seir_params(
@@ -76,48 +102,94 @@ def seir_params(
         days = slice(iv.from_day, horizon if iv.to_day is None else min(iv.to_day + 1, horizon))
         cols = [city_index[c] for c in iv.cities] if iv.cities else slice(None)
         contact[:, days, cols] *= factor[:, None, None]
-    return SeirParams(r0 / infectious, 1 / latent, 1 / infectious, mixing, shares, intro, contact)
+    return SeirParams(
+        beta=r0 / infectious,
+        sigma=1 / latent,
+        gamma=1 / infectious,
+        mixing=mixing,
+        shares=shares,
+        intro=intro,
+        contact=contact,
+        population=np.array([c.population for c in s.cities], float),
+        delay_days=np.array([getattr(e.care, sev).delay_days for sev in SEVERITIES], dtype=np.int64),
+        steps_per_day=e.steps_per_day,
+    )
 
 
 @njit(cache=True)
-def _derivative(y, inv_pop, mixing, sigma, gamma, beta_c, out) -> None:
-    """d/dt of y (6, C, R) = S, E, I, R, cumulative infections, cumulative onsets, into ``out``:
-    infection beta c_i S_i sum_j W_ij I_j / N_j, onset sigma E, recovery gamma I. The
-    replications are the innermost axis: each is computed on its own, in the same order."""
+def _contact_rate(p: SeirParams, lv: LevelRule, level_row: np.ndarray, r: int, t: int, c: int) -> float:
+    """beta c_i(t): the interventions of day t times the contact factor of the level in force."""
+    return p.beta[r] * (p.contact[r, t, c] * lv.contact_factor[r, level_row[r, t, c]])
+
+
+# The deterministic epidemic: state (6, C, R), replications innermost.
+
+
+class Rates(NamedTuple):
+    """The deterministic kernel's coefficients, replications innermost."""
+
+    inv_pop: np.ndarray  # (C,) 1 / N
+    mixing: np.ndarray  # (C, C, R) W
+    sigma: np.ndarray  # (R,)
+    gamma: np.ndarray  # (R,)
+    beta_c: np.ndarray  # (C, R) beta c_i(t) of the day, refilled each day
+
+
+class Rk4Work(NamedTuple):
+    """Work space of ``_rk4``."""
+
+    tmp: np.ndarray  # (6, C, R) the state at a stage
+    k: np.ndarray  # (4, 6, C, R) the slopes of the four stages
+
+
+@njit(cache=True)
+def _derivative(y: np.ndarray, rates: Rates, dydt: np.ndarray) -> None:
+    """d/dt of y (6, C, R) into ``dydt`` (6, C, R):
+
+        infection  beta c_i S_i sum_j W_ij I_j / N_j  (S -> E, and the infection total)
+        onset      sigma E_i                          (E -> I, and the onset total)
+        recovery   gamma I_i                          (I -> R)
+
+    The replications are the innermost axis: each is computed on its own, in the same order."""
     _, n_c, n_r = y.shape
     for i in range(n_c):
-        for r in range(n_r):
-            out[4, i, r] = 0.0
+        for r in range(n_r):  # the infection row first sums the infectious met, sum_j W_ij I_j / N_j
+            dydt[INFECTED_TOTAL, i, r] = 0.0
         for j in range(n_c):
             for r in range(n_r):
-                out[4, i, r] += mixing[i, j, r] * (y[2, j, r] * inv_pop[j])
+                dydt[INFECTED_TOTAL, i, r] += rates.mixing[i, j, r] * (y[INFECTIOUS, j, r] * rates.inv_pop[j])
         for r in range(n_r):
-            inf = beta_c[i, r] * out[4, i, r] * y[0, i, r]
-            onset = sigma[r] * y[1, i, r]
-            rec = gamma[r] * y[2, i, r]
-            out[0, i, r] = -inf
-            out[1, i, r] = inf - onset
-            out[2, i, r] = onset - rec
-            out[3, i, r] = rec
-            out[4, i, r] = inf
-            out[5, i, r] = onset
+            inf = rates.beta_c[i, r] * dydt[INFECTED_TOTAL, i, r] * y[SUSCEPTIBLE, i, r]
+            onset = rates.sigma[r] * y[EXPOSED, i, r]
+            rec = rates.gamma[r] * y[INFECTIOUS, i, r]
+            dydt[SUSCEPTIBLE, i, r] = -inf
+            dydt[EXPOSED, i, r] = inf - onset
+            dydt[INFECTIOUS, i, r] = onset - rec
+            dydt[RECOVERED, i, r] = rec
+            dydt[INFECTED_TOTAL, i, r] = inf
+            dydt[ONSET_TOTAL, i, r] = onset
 
 
 @njit(cache=True)
-def _rk4(y, inv_pop, mixing, sigma, gamma, beta_c, steps, tmp, k) -> None:
-    """Advance y (6, C, R) by one day with classical Runge-Kutta, ``steps`` steps; ``tmp``
-    (6, C, R) and ``k`` (4, 6, C, R) are work space."""
+def _rk4(y: np.ndarray, rates: Rates, steps: int, work: Rk4Work) -> None:
+    """Advance y (6, C, R) by one day with classical Runge-Kutta in ``steps`` steps of h = 1 / steps:
+
+        k1 = f(y), k2 = f(y + h/2 k1), k3 = f(y + h/2 k2), k4 = f(y + h k3)
+        y <- y + h/6 (k1 + 2 k2 + 2 k3 + k4)
+
+    ``work`` is scratch space."""
+    tmp, k = work
     h = 1.0 / steps
     n_k, n_c, n_r = y.shape
     for _ in range(steps):
-        _derivative(y, inv_pop, mixing, sigma, gamma, beta_c, k[0])
-        for stage in range(1, 4):
-            w = h if stage == 3 else 0.5 * h
+        _derivative(y, rates, k[0])
+        for stage in range(1, RK4_STAGES):
+            w = h if stage == RK4_STAGES - 1 else RK4_HALF * h
             for a in range(n_k):
                 for c in range(n_c):
                     for r in range(n_r):
                         tmp[a, c, r] = y[a, c, r] + w * k[stage - 1, a, c, r]
-            _derivative(tmp, inv_pop, mixing, sigma, gamma, beta_c, k[stage])
+            _derivative(tmp, rates, k[stage])
         for a in range(n_k):
             for c in range(n_c):
                 for r in range(n_r):
@@ -125,133 +197,216 @@ def _rk4(y, inv_pop, mixing, sigma, gamma, beta_c, steps, tmp, k) -> None:
 
 
 @njit(cache=True)
-def _deterministic(pop, beta, sigma, gamma, mixing, shares, intro, contact, steps, delays, lv, out):
-    """The expected epidemic of each replication, day by day, in the same steps as the stochastic
-    loop of ``simulate_epidemic``: introductions, one day of RK4 at the contact factor of the
-    level in force, admissions from the day's onsets, the level update. ``lv`` = (contact
-    factor (R, L+1), enter_at, exit_below, exit_after_days, reporting_delay_days); ``out`` =
-    (daily (R, H, C, 4), cum (R, H+1, C, 2), admissions (R, H, C, 3), level_row (R, H+1, C))."""
-    contact_factor = lv[0]
-    daily, cum, admissions, level_row = out
-    n_r, horizon, n_c = intro.shape
-    inv_pop = 1.0 / pop
+def _replications_last(mixing: np.ndarray) -> np.ndarray:
+    """W (R, C, C) as (C, C, R)."""
+    n_r, n_c, _ = mixing.shape
     w = np.empty((n_c, n_c, n_r))  # the replications innermost: one sweep serves them all
     for r in range(n_r):
         w[:, :, r] = mixing[r]
-    y, tmp, k = np.zeros((6, n_c, n_r)), np.empty((6, n_c, n_r)), np.empty((4, 6, n_c, n_r))
-    beta_c, below = np.empty((n_c, n_r)), np.zeros((n_r, n_c), dtype=np.int64)
-    for c in range(n_c):
-        y[0, c, :] = pop[c]
-    for t in range(horizon):
-        for c in range(n_c):
-            for r in range(n_r):
-                x = min(intro[r, t, c], y[0, c, r])
-                y[0, c, r] -= x
-                y[1, c, r] += x
-                y[4, c, r] += x
-                beta_c[c, r] = beta[r] * (contact[r, t, c] * contact_factor[r, level_row[r, t, c]])
-        _rk4(y, inv_pop, w, sigma, gamma, beta_c, steps, tmp, k)
-        for r in range(n_r):
-            for c in range(n_c):
-                for a in range(4):
-                    daily[r, t, c, a] = y[a, c, r]
-                cum[r, t + 1, c, 0] = y[4, c, r]
-                cum[r, t + 1, c, 1] = y[5, c, r]
-                onsets = cum[r, t + 1, c, 1] - cum[r, t, c, 1]
-                for j in range(3):
-                    if t + delays[j] < horizon:
-                        admissions[r, t + delays[j], c, j] += onsets * shares[r, j]
-                level_row[r, t + 1, c], below[r, c] = next_level(r, t, c, admissions, pop, level_row, below[r, c], lv)
+    return w
 
 
 @njit(cache=True)
-def _chain_binomial(g, r, pop, beta, sigma, gamma, mixing, shares, intro, contact, steps, delays, lv, out) -> None:
-    """Replication r's stochastic epidemic, day by day, drawing from its own generator ``g``:
-    whole introductions; ``steps`` chain-binomial steps a day at the contact factor of the level
-    in force (per step the infections of every city, then the onsets, then the recoveries); the
-    day's onsets split multinomially into mild, severe and ICU admissions (other onsets are not
-    admitted); the level update. Arguments as for ``_deterministic``."""
-    contact_factor = lv[0]
-    daily, cum, admissions, level_row = out
-    horizon, n_c = intro.shape[1], intro.shape[2]
-    h = 1.0 / steps
-    inv_pop = 1.0 / pop
-    y = np.zeros((6, n_c))  # S, E, I, R, cumulative infections, cumulative onsets
-    y[0] = pop
-    p_inf, moved, below = np.empty(n_c), np.empty((3, n_c)), np.zeros(n_c, dtype=np.int64)
-    p_onset, p_rec = 1 - np.exp(-h * sigma[r]), 1 - np.exp(-h * gamma[r])
+def _introduce_expected(t: int, intro: np.ndarray, y: np.ndarray) -> None:
+    """Day t's introductions (R, H, C), as many as there are susceptibles, from S to E into y (6, C, R)."""
+    _, n_c, n_r = y.shape
+    for c in range(n_c):
+        for r in range(n_r):
+            x = min(intro[r, t, c], y[SUSCEPTIBLE, c, r])
+            y[SUSCEPTIBLE, c, r] -= x
+            y[EXPOSED, c, r] += x
+            y[INFECTED_TOTAL, c, r] += x
+
+
+@njit(cache=True)
+def _contact_rates(t: int, p: SeirParams, lv: LevelRule, level_row: np.ndarray, beta_c: np.ndarray) -> None:
+    """Day t's beta c_i(t) of every city and replication into ``beta_c`` (C, R)."""
+    n_c, n_r = beta_c.shape
+    for c in range(n_c):
+        for r in range(n_r):
+            beta_c[c, r] = _contact_rate(p, lv, level_row, r, t, c)
+
+
+@njit(cache=True)
+def _record_expected(t: int, y: np.ndarray, p: SeirParams, lv: LevelRule, out: SeirRecord, below: np.ndarray) -> None:
+    """The end of day t: the state y (6, C, R) into ``out``; the day's onsets admitted, share by
+    share, ``delay_days`` later (admissions past the horizon dropped); each city's level for
+    day t + 1 (``below`` (R, C): days below the exit threshold so far)."""
+    _, n_c, n_r = y.shape
+    horizon = out.admissions.shape[1]
+    cum = out.cumulative
+    for r in range(n_r):
+        for c in range(n_c):
+            for a in range(len(COMPARTMENTS)):
+                out.compartments[r, t, c, a] = y[a, c, r]
+            cum[r, t + 1, c, INFECTIONS] = y[INFECTED_TOTAL, c, r]
+            cum[r, t + 1, c, ONSETS] = y[ONSET_TOTAL, c, r]
+            onsets = cum[r, t + 1, c, ONSETS] - cum[r, t, c, ONSETS]
+            for j in range(len(p.delay_days)):
+                if t + p.delay_days[j] < horizon:
+                    out.admissions[r, t + p.delay_days[j], c, j] += onsets * p.shares[r, j]
+            out.level_row[r, t + 1, c], below[r, c] = next_level(lv, out, r, t, c, below[r, c])
+
+
+@njit(cache=True)
+def _deterministic(p: SeirParams, lv: LevelRule, out: SeirRecord) -> None:
+    """The expected epidemic of every replication into ``out`` (zeros on entry), day by day, in the
+    same steps as ``_chain_binomial``: introductions, one day of RK4 (``_rk4``) at the contact
+    factor of the level in force, admissions from the day's onsets, the level update."""
+    n_r, horizon, n_c = p.intro.shape
+    rates = Rates(1.0 / p.population, _replications_last(p.mixing), p.sigma, p.gamma, np.empty((n_c, n_r)))
+    work = Rk4Work(np.empty((N_STATE, n_c, n_r)), np.empty((RK4_STAGES, N_STATE, n_c, n_r)))
+    y = np.zeros((N_STATE, n_c, n_r))
+    for c in range(n_c):
+        y[SUSCEPTIBLE, c, :] = p.population[c]
+    below = np.zeros((n_r, n_c), dtype=np.int64)
     for t in range(horizon):
+        _introduce_expected(t, p.intro, y)
+        _contact_rates(t, p, lv, out.level_row, rates.beta_c)
+        _rk4(y, rates, p.steps_per_day, work)
+        _record_expected(t, y, p, lv, out, below)
+
+
+# The stochastic epidemic: one replication at a time, state (6, C), whole people.
+
+
+class BinomialStep(NamedTuple):
+    """One replication's chances per chain-binomial step, and the step's work space."""
+
+    h: float  # the step, 1 / steps_per_day days
+    inv_pop: np.ndarray  # (C,) 1 / N
+    p_onset: float  # 1 - exp(-h sigma)
+    p_recovery: float  # 1 - exp(-h gamma)
+    beta_c: np.ndarray  # (C,) beta c_i(t) of the day
+    p_infection: np.ndarray  # (C,) 1 - exp(-h lambda_i) of the step
+    infections: np.ndarray  # (C,) drawn in the step: S -> E
+    onsets: np.ndarray  # (C,) E -> I
+    recoveries: np.ndarray  # (C,) I -> R
+
+
+@njit(cache=True)
+def _binomial_step(r: int, p: SeirParams) -> BinomialStep:
+    h = 1.0 / p.steps_per_day
+    n_c = len(p.population)
+    return BinomialStep(
+        h,
+        1.0 / p.population,
+        1 - np.exp(-h * p.sigma[r]),
+        1 - np.exp(-h * p.gamma[r]),
+        np.empty(n_c),
+        np.empty(n_c),
+        np.empty(n_c),
+        np.empty(n_c),
+        np.empty(n_c),
+    )
+
+
+@njit(cache=True)
+def _introduce_whole(r: int, t: int, intro: np.ndarray, y: np.ndarray) -> None:
+    """Day t's introductions (R, H, C) in whole people, as many as there are susceptibles, from S to E into y (6, C)."""
+    for c in range(y.shape[1]):
+        x = np.floor(min(intro[r, t, c], y[SUSCEPTIBLE, c]))
+        y[SUSCEPTIBLE, c] -= x
+        y[EXPOSED, c] += x
+        y[INFECTED_TOTAL, c] += x
+
+
+@njit(cache=True)
+def _binomial_day(g: np.random.Generator, steps: int, mixing: np.ndarray, y: np.ndarray, step: BinomialStep) -> None:
+    """One day of ``steps`` chain-binomial steps on y (6, C); ``mixing`` (C, C) is the
+    replication's W. Each step: every city's chance of infection,
+    p_i = 1 - exp(-h beta c_i sum_j W_ij I_j / N_j); then the infections of every city, then the
+    onsets, then the recoveries, each Binomial(people in the compartment, chance), drawn in that
+    order; then the moves."""
+    n_c = y.shape[1]
+    for _ in range(steps):
         for c in range(n_c):
-            x = np.floor(min(intro[r, t, c], y[0, c]))
-            y[0, c] -= x
-            y[1, c] += x
-            y[4, c] += x
-        for _ in range(steps):
-            for c in range(n_c):
-                seen = 0.0
-                for j in range(n_c):
-                    seen += mixing[r, c, j] * (y[2, j] * inv_pop[j])
-                beta_c = beta[r] * (contact[r, t, c] * contact_factor[r, level_row[r, t, c]])
-                p_inf[c] = 1 - np.exp(-h * (beta_c * seen))
-            for c in range(n_c):
-                moved[0, c] = g.binomial(int(y[0, c]), p_inf[c])
-            for c in range(n_c):
-                moved[1, c] = g.binomial(int(y[1, c]), p_onset)
-            for c in range(n_c):
-                moved[2, c] = g.binomial(int(y[2, c]), p_rec)
-            for c in range(n_c):
-                y[0, c] -= moved[0, c]
-                y[1, c] += moved[0, c] - moved[1, c]
-                y[2, c] += moved[1, c] - moved[2, c]
-                y[3, c] += moved[2, c]
-                y[4, c] += moved[0, c]
-                y[5, c] += moved[1, c]
+            seen = 0.0
+            for j in range(n_c):
+                seen += mixing[c, j] * (y[INFECTIOUS, j] * step.inv_pop[j])
+            step.p_infection[c] = 1 - np.exp(-step.h * (step.beta_c[c] * seen))
         for c in range(n_c):
-            for a in range(4):
-                daily[r, t, c, a] = y[a, c]
-            cum[r, t + 1, c, 0] = y[4, c]
-            cum[r, t + 1, c, 1] = y[5, c]
-            left = int(np.rint(cum[r, t + 1, c, 1] - cum[r, t, c, 1]))
-            share_left = 1.0
-            for k in range(3):  # multinomial as successive binomials, as numpy draws it
-                if left <= 0:
-                    break
-                x = g.binomial(left, min(shares[r, k] / share_left, 1.0)) if share_left > 0 else 0
-                left -= x
-                share_left -= shares[r, k]
-                if t + delays[k] < horizon:
-                    admissions[r, t + delays[k], c, k] += x
-            level_row[r, t + 1, c], below[c] = next_level(r, t, c, admissions, pop, level_row, below[c], lv)
+            step.infections[c] = g.binomial(int(y[SUSCEPTIBLE, c]), step.p_infection[c])
+        for c in range(n_c):
+            step.onsets[c] = g.binomial(int(y[EXPOSED, c]), step.p_onset)
+        for c in range(n_c):
+            step.recoveries[c] = g.binomial(int(y[INFECTIOUS, c]), step.p_recovery)
+        for c in range(n_c):
+            y[SUSCEPTIBLE, c] -= step.infections[c]
+            y[EXPOSED, c] += step.infections[c] - step.onsets[c]
+            y[INFECTIOUS, c] += step.onsets[c] - step.recoveries[c]
+            y[RECOVERED, c] += step.recoveries[c]
+            y[INFECTED_TOTAL, c] += step.infections[c]
+            y[ONSET_TOTAL, c] += step.onsets[c]
+
+
+@njit(cache=True)
+def _record_whole(r: int, t: int, y: np.ndarray, out: SeirRecord) -> None:
+    """The state y (6, C) at the end of day t into ``out``."""
+    for c in range(y.shape[1]):
+        for a in range(len(COMPARTMENTS)):
+            out.compartments[r, t, c, a] = y[a, c]
+        out.cumulative[r, t + 1, c, INFECTIONS] = y[INFECTED_TOTAL, c]
+        out.cumulative[r, t + 1, c, ONSETS] = y[ONSET_TOTAL, c]
+
+
+@njit(cache=True)
+def _admit_whole(g: np.random.Generator, r: int, t: int, p: SeirParams, out: SeirRecord) -> None:
+    """Each city's onsets of day t, city by city, split Multinomial(onsets; shares) into mild,
+    severe and icu admissions ``delay_days`` later (other onsets are not admitted; admissions past
+    the horizon dropped), drawn as numpy draws a multinomial: successive binomials,
+    x_k ~ Binomial(left, share_k / (1 - shares before k)), stopping when none are left."""
+    horizon, n_c = out.admissions.shape[1], out.admissions.shape[2]
+    for c in range(n_c):
+        left = int(np.rint(out.cumulative[r, t + 1, c, ONSETS] - out.cumulative[r, t, c, ONSETS]))
+        share_left = 1.0
+        for k in range(len(p.delay_days)):
+            if left <= 0:
+                break
+            x = g.binomial(left, min(p.shares[r, k] / share_left, 1.0)) if share_left > 0 else 0
+            left -= x
+            share_left -= p.shares[r, k]
+            if t + p.delay_days[k] < horizon:
+                out.admissions[r, t + p.delay_days[k], c, k] += x
+
+
+@njit(cache=True)
+def _chain_binomial(g: np.random.Generator, r: int, p: SeirParams, lv: LevelRule, out: SeirRecord) -> None:
+    """Replication r's stochastic epidemic into ``out``, day by day, drawing from its own
+    generator ``g``: whole introductions; ``steps_per_day`` chain-binomial steps a day at the
+    contact factor of the level in force (``_binomial_day``); the day's onsets admitted
+    (``_admit_whole``); the level update (each city's level depends on its own admissions only)."""
+    horizon, n_c = p.intro.shape[1], p.intro.shape[2]
+    step = _binomial_step(r, p)
+    y = np.zeros((N_STATE, n_c))
+    y[SUSCEPTIBLE] = p.population
+    below = np.zeros(n_c, dtype=np.int64)  # days below the exit threshold so far
+    for t in range(horizon):
+        _introduce_whole(r, t, p.intro, y)
+        for c in range(n_c):
+            step.beta_c[c] = _contact_rate(p, lv, out.level_row, r, t, c)
+        _binomial_day(g, p.steps_per_day, p.mixing[r], y, step)
+        _record_whole(r, t, y, out)
+        _admit_whole(g, r, t, p, out)
+        for c in range(n_c):
+            out.level_row[r, t + 1, c], below[c] = next_level(lv, out, r, t, c, below[c])
 
 
 def simulate_epidemic(
     s: Scenario, seed: int, bp: BatchParams, km: np.ndarray | None = None, trips: np.ndarray | None = None
 ) -> EpidemicBatch:
-    e = s.epidemic
+    """The batch's SEIR epidemic: parameters and level settings drawn from each replication's
+    EPIDEMIC_PARAMS stream, the stochastic chain binomial (from its EPIDEMIC stream) or the
+    deterministic curve, then the care pathway."""
     reps = bp.replications
     param_rngs = rngs(seed, reps, Stream.EPIDEMIC_PARAMS)
     p = seir_params(s, param_rngs, km, trips)
     table = level_table(s, param_rngs)
-    noise = rngs(seed, reps, Stream.EPIDEMIC) if e.stochastic else None
-    n, horizon, n_c = len(reps), s.horizon_days, len(s.cities)
-    pop = np.array([c.population for c in s.cities], float)
-    daily = np.zeros((n, horizon, n_c, 4))
-    cum = np.zeros((n, horizon + 1, n_c, 2))  # cumulative infections, onsets at the start of each day
-    admissions = np.zeros((n, horizon, n_c, 3))
-    level_row = np.zeros((n, horizon + 1, n_c), dtype=np.int64)
-    delays = np.array([getattr(e.care, sev).delay_days for sev in SEVERITIES], dtype=np.int64)
-    out = (daily, cum, admissions, level_row)
-    lv = (
-        table.contact_factor,
-        table.enter_at,
-        table.exit_below,
-        table.exit_after_days,
-        s.response.reporting_delay_days,
-    )
-    args = (pop, p.beta, p.sigma, p.gamma, p.mixing, p.shares, p.intro, p.contact, e.steps_per_day, delays, lv, out)
-    if noise is None:
-        _deterministic(*args)
+    lv = level_rule(s, table, p.population)
+    out = SeirRecord.zeros(len(reps), s.horizon_days, len(s.cities))
+    if s.epidemic.stochastic:
+        for r, g in enumerate(rngs(seed, reps, Stream.EPIDEMIC)):
+            _chain_binomial(g, r, p, lv, out)
     else:
-        for r, g in enumerate(noise):
-            _chain_binomial(g, r, *args)
-    return assemble(s, bp, table, daily, cum, admissions, level_row[:, :horizon], pop)
+        _deterministic(p, lv, out)
+    return assemble(s, bp, table, out, p.population)

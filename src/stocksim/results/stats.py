@@ -14,6 +14,10 @@ from stocksim.scenario.schema import Scenario
 Z95 = 1.959963984540054  # the standard normal's 97.5 % quantile
 
 
+COST_AND_WASTE = ("expired", "purchase_cost", "transport_cost", "expired_value", "total_cost")
+# The summary's means with a Student t interval over the replications' values.
+T_INTERVALS = ("compliance_share", "unmet_mean", "total_cost_mean")
+
 SUMMARY_COLUMNS = (
     "city",
     "item",
@@ -24,14 +28,11 @@ SUMMARY_COLUMNS = (
     "fill_rate",
     "unmet_mean",
     "first_stockout_day_median",
-    "expired_mean",
-    "purchase_cost_mean",
-    "transport_cost_mean",
-    "expired_value_mean",
-    "total_cost_mean",
+    *(f"{k}_mean" for k in COST_AND_WASTE),
     "replications",
 )
-
+# 95 % intervals: Wilson for p_stockout, Student t for the others.
+CI_COLUMNS = tuple(f"{name}_{end}" for name in ("p_stockout", *T_INTERVALS) for end in ("low", "high"))
 
 SUMMARY_INPUTS = (
     "replication",
@@ -40,17 +41,18 @@ SUMMARY_INPUTS = (
     "demand",
     "served",
     "unmet",
-    "expired",
-    "purchase_cost",
-    "transport_cost",
-    "expired_value",
-    "total_cost",
+    *COST_AND_WASTE,
     "compliant_days",
     "first_stockout_day",
     "required_reserve",
     "initial_days_of_cover",
     "days",
 )
+
+# Bands of a daily metric over replications: these quantiles, named so, and the mean.
+BAND_QUANTILES = (0.05, 0.5, 0.95)
+BAND_COLUMNS = ("p5", "p50", "p95")
+BAND_METRICS = ("on_hand", "demand", "unmet")
 
 
 def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
@@ -64,17 +66,7 @@ def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
     ``reps`` has the layout of ``replication_table``: each replication's rows in the same city
     and item order.
     """
-    replication = reps["replication"].to_numpy()
-    if (np.diff(replication) < 0).any():
-        reps = reps.sort_values("replication", kind="stable")
-        replication = reps["replication"].to_numpy()
-    n = len(np.unique(replication))
-    keys = reps[["city", "item"]].iloc[: len(reps) // max(n, 1)]
-    for key in ("city", "item"):
-        values = reps[key]
-        codes = np.asarray(values.cat.codes if isinstance(values.dtype, pd.CategoricalDtype) else values)
-        if len(keys) * n != len(reps) or not (codes.reshape(n, -1) == codes[: len(keys)]).all():
-            raise ValueError("summary_table needs every replication's rows in one city and item order")
+    reps, n, keys = _rows_per_replication(reps)
 
     def col(name: str) -> np.ndarray:  # (replications, city-item rows)
         return reps[name].to_numpy(float).reshape(n, -1)
@@ -99,35 +91,38 @@ def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
         )
         out["p_stockout_low"], out["p_stockout_high"] = wilson(out["p_stockout"].to_numpy(), n)
         share = col("compliant_days") / col("days")
-        for name, values in (
-            ("compliance_share", share),
-            ("unmet_mean", col("unmet")),
-            ("total_cost_mean", col("total_cost")),
-        ):
-            sd = values.std(axis=0, ddof=1) if n > 1 else np.zeros(values.shape[1])
-            half = stdtrit(max(n - 1, 1), 0.975) * sd / np.sqrt(n)
-            mean = values.mean(axis=0)
-            out[f"{name}_low"] = mean - half if n > 1 else np.nan
-            out[f"{name}_high"] = mean + half if n > 1 else np.nan
+        for name, values in zip(T_INTERVALS, (share, col("unmet"), col("total_cost")), strict=True):
+            out[f"{name}_low"], out[f"{name}_high"] = _t_interval(values, n)
     return out[list(SUMMARY_COLUMNS) + list(CI_COLUMNS)]
 
 
-COST_AND_WASTE = ("expired", "purchase_cost", "transport_cost", "expired_value", "total_cost")
+def _rows_per_replication(reps: pd.DataFrame) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+    """``reps`` in replication order, the number of replications, and the city and item of the
+    rows of one replication; refused unless every replication has these rows in this order."""
+    replication = reps["replication"].to_numpy()
+    if (np.diff(replication) < 0).any():
+        reps = reps.sort_values("replication", kind="stable")
+        replication = reps["replication"].to_numpy()
+    n = len(np.unique(replication))
+    keys = reps[["city", "item"]].iloc[: len(reps) // max(n, 1)]
+    for key in ("city", "item"):
+        values = reps[key]
+        codes = np.asarray(values.cat.codes if isinstance(values.dtype, pd.CategoricalDtype) else values)
+        if len(keys) * n != len(reps) or not (codes.reshape(n, -1) == codes[: len(keys)]).all():
+            raise ValueError("summary_table needs every replication's rows in one city and item order")
+    return reps, n, keys
 
 
-CI_COLUMNS = (
-    "p_stockout_low",
-    "p_stockout_high",
-    "compliance_share_low",
-    "compliance_share_high",
-    "unmet_mean_low",
-    "unmet_mean_high",
-    "total_cost_mean_low",
-    "total_cost_mean_high",
-)
+def _t_interval(values: np.ndarray, n: int) -> tuple[np.ndarray | float, np.ndarray | float]:
+    """Student t 95 % interval of the mean of ``values`` (replications, rows) per row; NaN for
+    one replication."""
+    sd = values.std(axis=0, ddof=1) if n > 1 else np.zeros(values.shape[1])
+    half = stdtrit(max(n - 1, 1), 0.975) * sd / np.sqrt(n)
+    mean = values.mean(axis=0)
+    return (mean - half if n > 1 else np.nan), (mean + half if n > 1 else np.nan)
 
 
-def wilson(p: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+def wilson(p: np.ndarray, n: int | np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for a proportion p out of n."""
     denom = 1 + z**2 / n
     centre = (p + z**2 / (2 * n)) / denom
@@ -165,6 +160,6 @@ def epidemic_peaks(s: Scenario, census: pd.DataFrame) -> pd.DataFrame:
 def daily_bands(daily: pd.DataFrame, metric: str = "on_hand") -> pd.DataFrame:
     """p5, p50, p95 and mean of a daily metric over replications, per day, city and item."""
     g = daily.groupby(["day", "city", "item"], observed=True)[metric]
-    q = g.quantile([0.05, 0.5, 0.95]).unstack()
-    q.columns = ["p5", "p50", "p95"]
+    q = g.quantile(np.array(BAND_QUANTILES)).unstack()
+    q.columns = list(BAND_COLUMNS)
     return q.assign(mean=g.mean()).reset_index().assign(metric=metric)

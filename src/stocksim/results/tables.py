@@ -11,12 +11,15 @@ Columns and units are documented in ``docs/outputs.md``; statistics over replica
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from stocksim.epidemic.outcome import EpidemicBatch
-from stocksim.scenario.schema import LEVEL_NAMES, Scenario
-from stocksim.supply.day import EVENT_KINDS, BatchResult
+from stocksim.epidemic.outcome import COMPARTMENTS, EpidemicBatch
+from stocksim.scenario.schema import LEVEL_NAMES, SEVERITIES, Scenario
+from stocksim.supply.records import EVENT_KINDS, BatchResult
 from stocksim.supply.reserve import compliant, days_of_cover
 from stocksim.supply.tally import SUMMED, DayTotals
 
@@ -24,8 +27,17 @@ CIRCLE = "ALL"
 CENTRE = "centre"  # the joint procurement centre, in events
 
 
-def _categorical(values: np.ndarray, labels: list[str]) -> pd.Categorical:
-    return pd.Categorical.from_codes(values, categories=labels)
+def _categorical(codes: np.ndarray, labels: Sequence[str]) -> pd.Categorical[str]:
+    """Codes (-1: missing) as a categorical of these labels."""
+    return pd.Categorical.from_codes(codes, categories=pd.Index(labels))
+
+
+def _labelled(cols: Mapping[str, np.ndarray], labels: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """The columns, those named in ``labels`` turned from codes into categoricals, in their place."""
+    out: dict[str, Any] = dict(cols)
+    for name, names in labels.items():
+        out[name] = _categorical(cols[name], names)
+    return out
 
 
 def daily_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
@@ -34,11 +46,8 @@ def daily_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
 
 def daily_frame(s: Scenario, cols: dict[str, np.ndarray]) -> pd.DataFrame:
     """The daily table from its columns, city and item given as codes."""
-    cols = dict(cols)
-    cols["city"] = _categorical(cols["city"], s.location_ids)
-    cols["item"] = _categorical(cols["item"], s.item_ids)
-    cols["response_level"] = _categorical(cols["response_level"], list(LEVEL_NAMES))
-    return pd.DataFrame(cols, copy=False)
+    labels = {"city": s.location_ids, "item": s.item_ids, "response_level": LEVEL_NAMES}
+    return pd.DataFrame(_labelled(cols, labels), copy=False)
 
 
 def concat_columns(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -79,22 +88,23 @@ def daily_columns(b: BatchResult) -> dict[str, np.ndarray]:
 
 def events_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
     e = b.events
+    places = [*s.location_ids, CENTRE]
     supplier_ids = [x.id for x in s.suppliers]
     sup = e["supplier"]
     return pd.DataFrame(
         {
             "replication": e["replication"],
             "time": e["time"],
-            "kind": _categorical(e["kind"], list(EVENT_KINDS)),
-            "city": _categorical(e["city"], [*s.location_ids, CENTRE]),
+            "kind": _categorical(e["kind"], EVENT_KINDS),
+            "city": _categorical(e["city"], places),
             "item": _categorical(e["item"], s.item_ids),
             "quantity": e["quantity"],
             "order_id": e["order_id"],
-            "supplier": pd.Categorical.from_codes(np.where(sup >= 0, sup, -1), categories=supplier_ids)
+            "supplier": _categorical(np.where(sup >= 0, sup, -1), supplier_ids)
             if supplier_ids
             else pd.Categorical([None] * len(sup)),
             "dispatched": e["dispatched"],
-            "counterpart": _categorical(e["counterpart"], [*s.location_ids, CENTRE]),
+            "counterpart": _categorical(e["counterpart"], places),
         }
     )
 
@@ -118,7 +128,7 @@ def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
         "transfer_in": total["transfer_in"],
         "transfer_out": total["transfer_out"],
         "compliant_days": d.compliant_days,
-        "first_stockout_day": np.where(d.first_short >= 0, d.first_short, np.nan),
+        "first_stockout_day": _day_or_nan(d.first_short),
         "initial_on_hand": b.initial,
         "final_on_hand": d.final_on_hand,
         "required_reserve": b.required.mean(axis=1),
@@ -127,7 +137,7 @@ def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
     }
     circle = {k: v.sum(axis=1) for k, v in per_city.items() if k not in _NOT_ADDITIVE}
     circle["compliant_days"] = d.circle_compliant_days
-    circle["first_stockout_day"] = np.where(d.circle_first_short >= 0, d.circle_first_short, np.nan)
+    circle["first_stockout_day"] = _day_or_nan(d.circle_first_short)
     circle["required_reserve"] = b.circle_required.mean(axis=1)
     circle["daily_max"] = b.circle_daily_max
     circle["initial_days_of_cover"] = days_of_cover(b.initial.sum(axis=1), b.circle_daily_max)
@@ -150,21 +160,24 @@ def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
     return out
 
 
+def _day_or_nan(day: np.ndarray) -> np.ndarray:
+    """A day, or NaN where it is -1 (never happened)."""
+    return np.where(day >= 0, day, np.nan)
+
+
+# Patients beyond the beds, for the severities after mild (severe, icu: those that need a bed),
+# in the order of the last axis of EpidemicBatch.overflow.
+OVERFLOW_COLUMNS = tuple(f"{sev}_overflow" for sev in SEVERITIES[1:])
+
 CENSUS_COLUMNS = (
     "replication",
     "day",
     "city",
-    "susceptible",
-    "exposed",
-    "infectious",
-    "recovered",
+    *COMPARTMENTS,
     "new_infections",
     "new_cases",
-    "mild",
-    "severe",
-    "icu",
-    "severe_overflow",
-    "icu_overflow",
+    *SEVERITIES,
+    *OVERFLOW_COLUMNS,
     "swabs",
     "response_level",
 )
@@ -178,21 +191,20 @@ def census_columns(epi: EpidemicBatch, replications: np.ndarray) -> dict[str, np
         "day": np.tile(np.repeat(np.arange(horizon), n_c), n_r),
         "city": np.tile(np.arange(n_c, dtype=np.int32), n_r * horizon),
     }
-    for k, name in enumerate(("susceptible", "exposed", "infectious", "recovered")):
+    for k, name in enumerate(COMPARTMENTS):
         cols[name] = epi.compartments[..., k].ravel()
     cols["new_infections"] = epi.new_infections.ravel()
     cols["new_cases"] = epi.new_cases.ravel()
-    for k, name in enumerate(("mild", "severe", "icu")):
+    for k, name in enumerate(SEVERITIES):
         cols[name] = np.ascontiguousarray(epi.census[..., k]).ravel()
-    cols["severe_overflow"] = epi.overflow[..., 0].ravel()
-    cols["icu_overflow"] = epi.overflow[..., 1].ravel()
+    for k, name in enumerate(OVERFLOW_COLUMNS):
+        cols[name] = epi.overflow[..., k].ravel()
     cols["swabs"] = np.ascontiguousarray(epi.swabs).ravel()
     cols["response_level"] = epi.level.ravel().astype(np.int8)
     return cols
 
 
 def census_frame(s: Scenario, cols: dict[str, np.ndarray]) -> pd.DataFrame:
-    cols = dict(cols)
-    cols["city"] = _categorical(cols["city"], s.city_ids)
-    cols["response_level"] = _categorical(cols["response_level"], list(LEVEL_NAMES))
-    return pd.DataFrame(cols, copy=False)[list(CENSUS_COLUMNS)]
+    """The census table from its columns, city given as codes."""
+    labels = {"city": s.city_ids, "response_level": LEVEL_NAMES}
+    return pd.DataFrame(_labelled(cols, labels), copy=False)[list(CENSUS_COLUMNS)]

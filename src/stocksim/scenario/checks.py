@@ -1,213 +1,312 @@
 """Checks across the fields of a scenario that a schema cannot express: ids that must exist,
 tables that must be complete, ranges that depend on other fields. Each failure names the path
-and the value."""
+and the value.
+
+The sections run in the order of ``_SECTIONS`` and stop at the first problem, which is the one
+reported; within a section, checks run in the order the fields are listed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from stocksim.scenario.errors import ConfigError
-from stocksim.scenario.schema import LEVEL_NAMES, SEVERITIES, Demand, Scenario
+from stocksim.scenario.schema import LEVEL_NAMES, SEVERITIES, Demand, Disruption, Lot, Scenario
 from stocksim.scenario.uncertain import is_uncertain
+
+_SEIR_RATES = ("r0", "latent_days", "infectious_days")
+_DISRUPTION_FACTORS = ("capacity_factor", "lead_time_factor", "price_factor")
+_LEVEL_EFFECTS = ("routine_multiplier", "contact_factor", "swab_share_per_day", "surge_beds")
+
+
+class _Checks:
+    """The scenario under check, the file it came from, and the tests the sections share."""
+
+    def __init__(self, s: Scenario, source: str | Path) -> None:
+        self.s, self.source = s, source
+        self.items, self.cities = set(s.item_ids), set(s.city_ids)
+
+    def fail(self, path: str, msg: str, value: Any = None) -> NoReturn:
+        raise ConfigError(self.source, path, msg, value)
+
+    def known_items(self, path: str, table: Mapping[str, Any]) -> None:
+        """Every key of a table per item is an item id."""
+        for key in table:
+            if key not in self.items:
+                self.fail(f"{path}.{key}", f"unknown item id (items are: {', '.join(self.s.item_ids)})", key)
+
+    def known_item(self, path: str, item: str) -> None:
+        if item not in self.items:
+            self.fail(path, "unknown item id", item)
+
+    def known_city(self, path: str, city: str) -> None:
+        if city not in self.cities:
+            self.fail(path, "unknown city id", city)
+
+    def known_lots(self, path: str, lots: Sequence[Lot]) -> None:
+        for j, lot in enumerate(lots):
+            self.known_item(f"{path}[{j}].item", lot.item)
+
+    def non_negative(self, value: Any, path: str) -> None:
+        """A number >= 0, or a distribution that cannot draw below 0."""
+        if is_uncertain(value):
+            low = getattr(value, "low", None)
+            if low is not None and low < 0:
+                self.fail(path, "the distribution allows negative values", value.model_dump())
+        elif value < 0:
+            self.fail(path, "must be >= 0", value)
+
+    def non_negative_table(self, path: str, table: Mapping[str, Any]) -> None:
+        for key, value in table.items():
+            self.non_negative(value, f"{path}.{key}")
 
 
 def check_references(s: Scenario, source: str | Path) -> None:
     """Checks across fields: ids that must exist, tables that must be complete, ranges."""
-    items, cities = set(s.item_ids), set(s.city_ids)
+    checks = _Checks(s, source)
+    for section in _SECTIONS:
+        section(checks)
 
-    def fail(path: str, msg: str, value: Any = None) -> None:
-        raise ConfigError(source, path, msg, value)
 
-    for name, seq in (("items", s.items), ("cities", s.cities), ("suppliers", s.suppliers)):
+def _check_ids(c: _Checks) -> None:
+    suppliers = [sup.id for sup in c.s.suppliers]
+    for name, ids in (("items", c.s.item_ids), ("cities", c.s.city_ids), ("suppliers", suppliers)):
         seen: set[str] = set()
-        for k, obj in enumerate(seq):
-            if obj.id in seen:
-                fail(f"{name}[{k}].id", "id used twice", obj.id)
-            seen.add(obj.id)
+        for k, id_ in enumerate(ids):
+            if id_ in seen:
+                c.fail(f"{name}[{k}].id", "id used twice", id_)
+            seen.add(id_)
 
-    def known_items(path: str, table: dict) -> None:
-        for key in table:
-            if key not in items:
-                fail(f"{path}.{key}", f"unknown item id (items are: {', '.join(s.item_ids)})", key)
 
-    for k, item in enumerate(s.items):
-        _non_negative(item.unit_cost_cny, f"items[{k}].unit_cost_cny", fail)
-    for k, c in enumerate(s.cities):
-        known_items(f"cities[{k}].stock", c.stock)
-        for j, lot in enumerate(c.lots):
-            if lot.item not in items:
-                fail(f"cities[{k}].lots[{j}].item", "unknown item id", lot.item)
-        _non_negative(c.health_workers, f"cities[{k}].health_workers", fail)
-        _non_negative(c.designated_beds, f"cities[{k}].designated_beds", fail)
-        share = c.designated_icu_share
+def _check_items(c: _Checks) -> None:
+    for k, item in enumerate(c.s.items):
+        c.non_negative(item.unit_cost_cny, f"items[{k}].unit_cost_cny")
+
+
+def _check_cities(c: _Checks) -> None:
+    for k, city in enumerate(c.s.cities):
+        c.known_items(f"cities[{k}].stock", city.stock)
+        c.known_lots(f"cities[{k}].lots", city.lots)
+        c.non_negative(city.health_workers, f"cities[{k}].health_workers")
+        c.non_negative(city.designated_beds, f"cities[{k}].designated_beds")
+        share = city.designated_icu_share
         if not is_uncertain(share) and not 0 <= share <= 1:
-            fail(f"cities[{k}].designated_icu_share", "must be between 0 and 1", share)
+            c.fail(f"cities[{k}].designated_icu_share", "must be between 0 and 1", share)
 
-    d = s.demand
-    known_items("demand.routine_per_health_worker_day", d.routine_per_health_worker_day)
-    known_items("demand.per_swab", d.per_swab)
+
+def _rate_tables(d: Demand) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The demand's tables of rates per item, with their paths."""
+    yield "demand.routine_per_health_worker_day", d.routine_per_health_worker_day
+    yield "demand.per_swab", d.per_swab
     for sev in SEVERITIES:
-        known_items(f"demand.per_patient_day.{sev}", getattr(d.per_patient_day, sev))
-    for path, table in _rate_tables(d):
-        for key, v in table.items():
-            _non_negative(v, f"{path}.{key}", fail)
-    if not is_uncertain(d.dispersion) and d.dispersion <= 0:
-        fail("demand.dispersion", "must be > 0", d.dispersion)
+        yield f"demand.per_patient_day.{sev}", getattr(d.per_patient_day, sev)
 
-    for k, sup in enumerate(s.suppliers):
-        known_items(f"suppliers[{k}].capacity_per_day", sup.capacity_per_day)
-        known_items(f"suppliers[{k}].unit_cost_cny", sup.unit_cost_cny)
-        for key, v in sup.capacity_per_day.items():
-            _non_negative(v, f"suppliers[{k}].capacity_per_day.{key}", fail)
+
+def _check_demand(c: _Checks) -> None:
+    d = c.s.demand
+    tables = list(_rate_tables(d))
+    for path, table in tables:  # every table's item ids before any table's values
+        c.known_items(path, table)
+    for path, table in tables:
+        c.non_negative_table(path, table)
+    if not is_uncertain(d.dispersion) and d.dispersion <= 0:
+        c.fail("demand.dispersion", "must be > 0", d.dispersion)
+
+
+def _check_suppliers(c: _Checks) -> None:
+    for k, sup in enumerate(c.s.suppliers):
+        c.known_items(f"suppliers[{k}].capacity_per_day", sup.capacity_per_day)
+        c.known_items(f"suppliers[{k}].unit_cost_cny", sup.unit_cost_cny)
+        c.non_negative_table(f"suppliers[{k}].capacity_per_day", sup.capacity_per_day)
         lt = sup.lead_time_days
         if not is_uncertain(lt) and lt < 0:
-            fail(f"suppliers[{k}].lead_time_days", "must be >= 0", lt)
-        for j, dis in enumerate(sup.disruptions):
-            if dis.to_day < dis.from_day:
-                fail(
-                    f"suppliers[{k}].disruptions[{j}].to_day",
-                    "must not be before from_day",
-                    dis.to_day,
-                )
-            for f in ("capacity_factor", "lead_time_factor", "price_factor"):
-                _non_negative(getattr(dis, f), f"suppliers[{k}].disruptions[{j}].{f}", fail)
+            c.fail(f"suppliers[{k}].lead_time_days", "must be >= 0", lt)
+        _check_disruptions(c, f"suppliers[{k}].disruptions", sup.disruptions)
 
-    ids = set(s.city_ids)
-    for k, d in enumerate(s.depots):
-        if d.id in ids:
-            fail(f"depots[{k}].id", "already used by a city", d.id)
-        if d.city not in cities:
-            fail(f"depots[{k}].city", "unknown city id", d.city)
-        known_items(f"depots[{k}].stock", d.stock)
-        for j, lot in enumerate(d.lots):
-            if lot.item not in items:
-                fail(f"depots[{k}].lots[{j}].item", "unknown item id", lot.item)
-    if len({d.id for d in s.depots}) < len(s.depots):
-        fail("depots", "a depot id is used twice")
-    tr = s.transfers
+
+def _check_disruptions(c: _Checks, path: str, disruptions: Sequence[Disruption]) -> None:
+    for j, dis in enumerate(disruptions):
+        if dis.to_day < dis.from_day:
+            c.fail(f"{path}[{j}].to_day", "must not be before from_day", dis.to_day)
+        for factor in _DISRUPTION_FACTORS:
+            c.non_negative(getattr(dis, factor), f"{path}[{j}].{factor}")
+
+
+def _check_depots(c: _Checks) -> None:
+    depots = c.s.depots
+    for k, depot in enumerate(depots):
+        if depot.id in c.cities:
+            c.fail(f"depots[{k}].id", "already used by a city", depot.id)
+        c.known_city(f"depots[{k}].city", depot.city)
+        c.known_items(f"depots[{k}].stock", depot.stock)
+        c.known_lots(f"depots[{k}].lots", depot.lots)
+    if len({depot.id for depot in depots}) < len(depots):
+        c.fail("depots", "a depot id is used twice")
+
+
+def _check_transfers(c: _Checks) -> None:
+    tr = c.s.transfers
     if tr.request_up_to_days < tr.request_below_days:
-        fail("transfers.request_up_to_days", "must be >= request_below_days", tr.request_up_to_days)
-    j = s.procurement.joint
-    if j.lead_city is not None and j.lead_city not in cities:
-        fail("procurement.joint.lead_city", "unknown city id", j.lead_city)
-    for k, vd in enumerate(s.procurement.volume_discounts):
-        if vd.item is not None and vd.item not in items:
-            fail(f"procurement.volume_discounts[{k}].item", "unknown item id", vd.item)
-    for k, sup in enumerate(s.suppliers):
-        known_items(f"suppliers[{k}].other_buyers_per_day", sup.other_buyers_per_day)
-        for key, v in sup.other_buyers_per_day.items():
-            _non_negative(v, f"suppliers[{k}].other_buyers_per_day.{key}", fail)
+        c.fail("transfers.request_up_to_days", "must be >= request_below_days", tr.request_up_to_days)
 
-    p = s.procurement
+
+def _check_procurement(c: _Checks) -> None:
+    p = c.s.procurement
+    if p.joint.lead_city is not None:
+        c.known_city("procurement.joint.lead_city", p.joint.lead_city)
+    for k, vd in enumerate(p.volume_discounts):
+        if vd.item is not None:
+            c.known_item(f"procurement.volume_discounts[{k}].item", vd.item)
+    _check_other_buyers(c)
     if p.mode != "none":
-        if p.order_up_to_days < p.reorder_point_days:
-            fail("procurement.order_up_to_days", "must be >= reorder_point_days", p.order_up_to_days)
-        carried = {i for sup in s.suppliers for i in sup.capacity_per_day}
-        for k, item in enumerate(s.items):
-            if item.id not in carried:
-                fail(
-                    f"items[{k}].id",
-                    "no supplier lists this item in capacity_per_day, so it cannot be procured "
-                    "(add it with capacity 0 to model an item nobody sells)",
-                    item.id,
-                )
+        _check_ordering(c)
 
-    r = s.reserve
+
+def _check_other_buyers(c: _Checks) -> None:
+    """The suppliers' other customers, with whom the circle's orders compete for capacity."""
+    for k, sup in enumerate(c.s.suppliers):
+        c.known_items(f"suppliers[{k}].other_buyers_per_day", sup.other_buyers_per_day)
+        c.non_negative_table(f"suppliers[{k}].other_buyers_per_day", sup.other_buyers_per_day)
+
+
+def _check_ordering(c: _Checks) -> None:
+    """When the cities order: the (s, S) levels, and a supplier for every item."""
+    p = c.s.procurement
+    if p.order_up_to_days < p.reorder_point_days:
+        c.fail("procurement.order_up_to_days", "must be >= reorder_point_days", p.order_up_to_days)
+    carried = {i for sup in c.s.suppliers for i in sup.capacity_per_day}
+    for k, item in enumerate(c.s.items):
+        if item.id not in carried:
+            c.fail(
+                f"items[{k}].id",
+                "no supplier lists this item in capacity_per_day, so it cannot be procured "
+                "(add it with capacity 0 to model an item nobody sells)",
+                item.id,
+            )
+
+
+def _check_reserve(c: _Checks) -> None:
+    r = c.s.reserve
     for city, table in r.declared.items():
-        if city not in cities:
-            fail(f"reserve.declared.{city}", "unknown city id", city)
-        known_items(f"reserve.declared.{city}", table)
+        c.known_city(f"reserve.declared.{city}", city)
+        c.known_items(f"reserve.declared.{city}", table)
     if r.daily_max == "declared":
-        for c in s.city_ids:
-            for i in s.item_ids:
-                if i not in r.declared.get(c, {}):
-                    fail(f"reserve.declared.{c}.{i}", "missing: daily_max is 'declared'")
+        for city in c.s.city_ids:
+            for item in c.s.item_ids:
+                if item not in r.declared.get(city, {}):
+                    c.fail(f"reserve.declared.{city}.{item}", "missing: daily_max is 'declared'")
 
-    dist = s.distances
+
+def _check_distances(c: _Checks) -> None:
+    dist = c.s.distances
     if dist.file and dist.km:
-        fail("distances", "give either file or km, not both")
-    if dist.km is not None:
-        for a in s.city_ids:
-            for b in s.city_ids:
-                if a != b and b not in dist.km.get(a, {}):
-                    fail(f"distances.km.{a}.{b}", "missing: km needs every pair of cities")
+        c.fail("distances", "give either file or km, not both")
+    km = dist.km
+    if km is not None:
+        for a in c.s.city_ids:
+            for b in c.s.city_ids:
+                if a != b and b not in km.get(a, {}):
+                    c.fail(f"distances.km.{a}.{b}", "missing: km needs every pair of cities")
 
-    e = s.epidemic
+
+def _check_epidemic(c: _Checks) -> None:
+    e = c.s.epidemic
     if e.model == "census" and not e.file:
-        fail("epidemic.file", "required when epidemic.model is 'census'")
+        c.fail("epidemic.file", "required when epidemic.model is 'census'")
     if e.model == "seir":
-        _check_seir(s, fail)
-    _check_response(s, fail)
+        for section in _SEIR_SECTIONS:
+            section(c)
 
 
-def _check_seir(s: Scenario, fail) -> None:
-    e, cities = s.epidemic, set(s.city_ids)
-    for key in ("r0", "latent_days", "infectious_days"):
-        value = getattr(e, key)
+def _check_seir_rates(c: _Checks) -> None:
+    for key in _SEIR_RATES:
+        value = getattr(c.s.epidemic, key)
         if value is None:
-            fail(f"epidemic.{key}", "required when epidemic.model is 'seir'")
-        _non_negative(value, f"epidemic.{key}", fail)
+            c.fail(f"epidemic.{key}", "required when epidemic.model is 'seir'")
+        c.non_negative(value, f"epidemic.{key}")
         if not is_uncertain(value) and key != "r0" and value <= 0:
-            fail(f"epidemic.{key}", "must be > 0", value)
-    if e.care is None:
-        fail(
+            c.fail(f"epidemic.{key}", "must be > 0", value)
+
+
+def _check_care(c: _Checks) -> None:
+    care = c.s.epidemic.care
+    if care is None:
+        c.fail(
             "epidemic.care",
             "required when epidemic.model is 'seir' (shares, delays and stays of mild, severe, icu)",
         )
     shares = 0.0
-    for sev in ("mild", "severe", "icu"):
-        stage = getattr(e.care, sev)
-        _non_negative(stage.share, f"epidemic.care.{sev}.share", fail)
+    for sev in SEVERITIES:
+        stage = getattr(care, sev)
+        c.non_negative(stage.share, f"epidemic.care.{sev}.share")
         shares += stage.share if not is_uncertain(stage.share) else 0.0
     if shares > 1:
-        fail("epidemic.care", "the shares of mild, severe and icu add up to more than 1", round(shares, 6))
-    for k, intro in enumerate(e.introductions):
-        if intro.city not in cities:
-            fail(f"epidemic.introductions[{k}].city", "unknown city id", intro.city)
-        _non_negative(intro.infections, f"epidemic.introductions[{k}].infections", fail)
-    for k, iv in enumerate(e.interventions):
+        c.fail("epidemic.care", "the shares of mild, severe and icu add up to more than 1", round(shares, 6))
+
+
+def _check_introductions(c: _Checks) -> None:
+    for k, intro in enumerate(c.s.epidemic.introductions):
+        c.known_city(f"epidemic.introductions[{k}].city", intro.city)
+        c.non_negative(intro.infections, f"epidemic.introductions[{k}].infections")
+
+
+def _check_interventions(c: _Checks) -> None:
+    for k, iv in enumerate(c.s.epidemic.interventions):
         if iv.to_day is not None and iv.to_day < iv.from_day:
-            fail(f"epidemic.interventions[{k}].to_day", "must not be before from_day", iv.to_day)
-        _non_negative(iv.contact_factor, f"epidemic.interventions[{k}].contact_factor", fail)
-        for j, c in enumerate(iv.cities or []):
-            if c not in cities:
-                fail(f"epidemic.interventions[{k}].cities[{j}]", "unknown city id", c)
-    m = e.mobility
+            c.fail(f"epidemic.interventions[{k}].to_day", "must not be before from_day", iv.to_day)
+        c.non_negative(iv.contact_factor, f"epidemic.interventions[{k}].contact_factor")
+        for j, city in enumerate(iv.cities or []):
+            c.known_city(f"epidemic.interventions[{k}].cities[{j}]", city)
+
+
+def _check_mobility(c: _Checks) -> None:
+    m = c.s.epidemic.mobility
     if m.kind == "matrix" and not m.matrix:
-        fail("epidemic.mobility.matrix", "required when mobility.model is 'matrix'")
+        c.fail("epidemic.mobility.matrix", "required when mobility.model is 'matrix'")
     if m.kind == "gravity":
-        _non_negative(m.daily_trips_per_capita, "epidemic.mobility.daily_trips_per_capita", fail)
-        _non_negative(m.distance_decay_km, "epidemic.mobility.distance_decay_km", fail)
+        c.non_negative(m.daily_trips_per_capita, "epidemic.mobility.daily_trips_per_capita")
+        c.non_negative(m.distance_decay_km, "epidemic.mobility.distance_decay_km")
 
 
-def _check_response(s: Scenario, fail) -> None:
-    levels = s.response.levels
+def _check_response(c: _Checks) -> None:
+    levels = c.s.response.levels
     names = [lv.level for lv in levels]
     if names and names != [n for n in LEVEL_NAMES[1:] if n in names]:
-        fail("response.levels", "list the levels from the lowest (IV) to the highest (I), each once", names)
+        c.fail("response.levels", "list the levels from the lowest (IV) to the highest (I), each once", names)
     for k, lv in enumerate(levels):
         if lv.exit_below > lv.enter_at:
-            fail(f"response.levels[{k}].exit_below", "must not exceed enter_at (hysteresis)", lv.exit_below)
+            c.fail(f"response.levels[{k}].exit_below", "must not exceed enter_at (hysteresis)", lv.exit_below)
         if k and lv.enter_at < levels[k - 1].enter_at:
-            fail(f"response.levels[{k}].enter_at", "must not be below the lower level's enter_at", lv.enter_at)
-        for f in ("routine_multiplier", "contact_factor", "swab_share_per_day", "surge_beds"):
-            _non_negative(getattr(lv, f), f"response.levels[{k}].{f}", fail)
-    if levels and s.epidemic.model != "seir":
-        fail("response.levels", "response levels need epidemic.model 'seir' (they follow new cases)")
+            c.fail(f"response.levels[{k}].enter_at", "must not be below the lower level's enter_at", lv.enter_at)
+        for effect in _LEVEL_EFFECTS:
+            c.non_negative(getattr(lv, effect), f"response.levels[{k}].{effect}")
+    if levels and c.s.epidemic.model != "seir":
+        c.fail("response.levels", "response levels need epidemic.model 'seir' (they follow new cases)")
 
 
-def _rate_tables(d: Demand):
-    yield "demand.routine_per_health_worker_day", d.routine_per_health_worker_day
-    yield "demand.per_swab", d.per_swab
-    for sev in ("mild", "severe", "icu"):
-        yield f"demand.per_patient_day.{sev}", getattr(d.per_patient_day, sev)
+_Section = Callable[[_Checks], None]
 
-
-def _non_negative(value: Any, path: str, fail) -> None:
-    if is_uncertain(value):
-        low = getattr(value, "low", None)
-        if low is not None and low < 0:
-            fail(path, "the distribution allows negative values", value.model_dump())
-    elif value < 0:
-        fail(path, "must be >= 0", value)
+# The order in which problems are looked for: the first one found is the one reported.
+_SECTIONS: tuple[_Section, ...] = (
+    _check_ids,
+    _check_items,
+    _check_cities,
+    _check_demand,
+    _check_suppliers,
+    _check_depots,
+    _check_transfers,
+    _check_procurement,
+    _check_reserve,
+    _check_distances,
+    _check_epidemic,
+    _check_response,
+)
+_SEIR_SECTIONS: tuple[_Section, ...] = (
+    _check_seir_rates,
+    _check_care,
+    _check_introductions,
+    _check_interventions,
+    _check_mobility,
+)

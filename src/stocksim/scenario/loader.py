@@ -38,9 +38,7 @@ class LoadedScenario(BaseModel):
         """Read the data files a validated scenario names (errors name the file and the field)."""
         s, source = scenario, str(source)
         census = _census(s, base_dir, source) if s.epidemic.model == "census" else None
-        trips = None
-        if s.epidemic.model == "seir" and s.epidemic.mobility.kind == "matrix":
-            trips = read_city_matrix(s, base_dir, source, s.epidemic.mobility.matrix, "epidemic.mobility.matrix")
+        trips = _trips(s, base_dir, source) if _reads_trips(s) else None
         km = road_km(s, base_dir, source)
         data = b"".join(path.read_bytes() for path in data_files(s, base_dir))
         return cls(
@@ -64,12 +62,23 @@ def _census(s: Scenario, base_dir: Path, source: str) -> np.ndarray:
         raise ConfigError(exc.file, exc.path, note, exc.value) from None
 
 
+def _reads_trips(s: Scenario) -> bool:
+    """Whether the epidemic moves people by a matrix of daily travellers read from a file."""
+    return s.epidemic.model == "seir" and s.epidemic.mobility.kind == "matrix"
+
+
+def _trips(s: Scenario, base_dir: Path, source: str) -> np.ndarray:
+    # check_references refuses a matrix mobility without a file; unchecked, "" reads as file not found
+    matrix = s.epidemic.mobility.matrix or ""
+    return read_city_matrix(s, base_dir, source, matrix, "epidemic.mobility.matrix")
+
+
 def data_files(s: Scenario, base_dir: Path) -> list[Path]:
     """The files a scenario reads besides itself."""
     files = []
     if s.epidemic.model == "census" and s.epidemic.file:
         files.append(base_dir / s.epidemic.file)
-    if s.epidemic.model == "seir" and s.epidemic.mobility.kind == "matrix" and s.epidemic.mobility.matrix:
+    if _reads_trips(s) and s.epidemic.mobility.matrix:
         files.append(base_dir / s.epidemic.mobility.matrix)
     if s.distances.file:
         files.append(base_dir / s.distances.file)
@@ -87,7 +96,7 @@ class _StrictLoader(yaml.SafeLoader):
     """Safe YAML that refuses a key given twice (the second would silently win otherwise)."""
 
 
-def _mapping_no_duplicates(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
+def _mapping_no_duplicates(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     seen: dict[Any, Any] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)

@@ -128,9 +128,9 @@ class Epidemic(BaseModel):
     model: Literal["none", "census", "seir"] = "none"
     file: str | None = None
     # seir
-    r0: Uncertain = None
-    latent_days: Uncertain = None
-    infectious_days: Uncertain = None
+    r0: Uncertain | None = None
+    latent_days: Uncertain | None = None
+    infectious_days: Uncertain | None = None
     introductions: list[Introduction] = []
     mobility: Mobility = Mobility()
     interventions: list[Intervention] = []
@@ -278,7 +278,7 @@ class Scenario(BaseModel):
     @property
     def location_ids(self) -> list[str]:
         """Cities, then depots: the rows of every stock array."""
-        return [c.id for c in self.cities] + [d.id for d in self.depots]
+        return self.city_ids + [d.id for d in self.depots]
 
     @property
     def lead_city(self) -> str:

@@ -98,7 +98,7 @@ _DIST = TypeAdapter(Dist)
 DIST_NAMES = ("triangular", "uniform", "normal", "lognormal", "gamma")
 
 
-def _parse(value: Any) -> float | Triangular | Uniform | Normal | LogNormal | Gamma:
+def _parse(value: Any) -> float | BaseModel:  # a distribution, or a model already validated
     if isinstance(value, bool):
         raise ValueError("expected a number or a distribution, got a boolean")
     if isinstance(value, int | float):

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from stocksim.results.stats import daily_bands
+from stocksim.results.stats import BAND_METRICS, daily_bands
 from stocksim.scenario.loader import parse_scenario
+from stocksim.store.rundir import MANIFEST
 
-BAND_METRICS = ("on_hand", "demand", "unmet")
 
-
-def load_run(run_dir: Path) -> dict:
+def load_run(run_dir: Path) -> dict[str, Any]:
     """A run directory's tables (whatever daily mode it was written with)."""
     run_dir = Path(run_dir)
-    info = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    info = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8"))
     fmt = info.get("format", "parquet")
 
     def read(name: str) -> pd.DataFrame | None:
@@ -32,7 +32,7 @@ def load_run(run_dir: Path) -> dict:
         bands = pd.concat([daily_bands(daily, m) for m in BAND_METRICS], ignore_index=True)
     return {
         "info": info,
-        "scenario": parse_scenario(info["resolved_config"], run_dir / "manifest.json"),
+        "scenario": parse_scenario(info["resolved_config"], run_dir / MANIFEST),
         "summary": pd.read_csv(run_dir / "summary.csv"),
         "bands": bands,
         "events": read("events"),

@@ -11,15 +11,19 @@ import os
 import shutil
 import time
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from stocksim import __version__
+from stocksim.results.stats import BAND_COLUMNS, BAND_QUANTILES
 from stocksim.scenario.loader import LoadedScenario
 
 FORMATS = ("parquet", "csv")
+MANIFEST = "manifest.json"
 
 
 class OutputExists(Exception):
@@ -39,7 +43,7 @@ def default_out_dir(name: str, root: str | Path = "runs") -> Path:
 def check_target(out: Path, overwrite: bool) -> None:
     if out.exists() and not overwrite:
         raise OutputExists(f"{out}: already exists; choose another --out or pass --overwrite to replace it")
-    if out.exists() and not (out / "manifest.json").is_file():
+    if out.exists() and not (out / MANIFEST).is_file():
         raise OutputExists(f"{out}: exists and is not a stocksim run directory; refusing to replace it")
 
 
@@ -72,7 +76,26 @@ def _table(df: pd.DataFrame, path: Path, fmt: str) -> None:
         df.to_csv(path.with_suffix(".csv"), index=False)
 
 
-def manifest(loaded: LoadedScenario, seed: int, replications: int, wall_seconds: float, fmt: str) -> dict:
+def _complete(
+    staging: Path,
+    out: Path,
+    fmt: str,
+    tables: Mapping[str, pd.DataFrame | None],
+    csv_tables: Mapping[str, pd.DataFrame],
+    info: dict[str, Any],
+) -> None:
+    """Add the whole tables (``tables`` in ``fmt``, ``csv_tables`` as CSV) and the manifest to
+    ``staging``, then move it into place as ``out``."""
+    for name, df in tables.items():
+        if df is not None:
+            _table(df, staging / name, fmt)
+    for name, df in csv_tables.items():
+        df.to_csv(staging / f"{name}.csv", index=False)
+    (staging / MANIFEST).write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
+    swap_into_place(staging, out)
+
+
+def manifest(loaded: LoadedScenario, seed: int, replications: int, wall_seconds: float, fmt: str) -> dict[str, Any]:
     return {
         "stocksim_version": __version__,
         "scenario": loaded.scenario.name,
@@ -91,7 +114,7 @@ def write_outputs(
     out: Path,
     tables: dict[str, pd.DataFrame | None],
     csv_tables: dict[str, pd.DataFrame],
-    info: dict,
+    info: dict[str, Any],
     fmt: str = "parquet",
     overwrite: bool = False,
 ) -> Path:
@@ -99,21 +122,11 @@ def write_outputs(
     check_target(out, overwrite)
     staging = new_staging(out)
     try:
-        for name, df in tables.items():
-            if df is not None:
-                _table(df, staging / name, fmt)
-        for name, df in csv_tables.items():
-            df.to_csv(staging / f"{name}.csv", index=False)
-        _write_manifest(staging, info)
-        swap_into_place(staging, out)
+        _complete(staging, out, fmt, tables, csv_tables, info)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out
-
-
-def _write_manifest(folder: Path, info: dict) -> None:
-    (folder / "manifest.json").write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 def write_part(staging: Path, fmt: str, name: str, k: int, df: pd.DataFrame) -> None:
@@ -142,7 +155,7 @@ class _NpyRows:
     """Rows of a 2-D .npy file read with plain file reads: unlike a memory map, pages read once
     do not stay in this process's resident memory."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         self.path = path
         with open(path, "rb") as f:
             major, _ = np.lib.format.read_magic(f)
@@ -172,7 +185,7 @@ class RunWriter:
     (numpy's linear interpolation) over all replications, a block of cells at a time.
     """
 
-    def __init__(self, out: Path, fmt: str = "parquet", overwrite: bool = False):
+    def __init__(self, out: Path, fmt: str = "parquet", overwrite: bool = False) -> None:
         check_target(out, overwrite)
         self.out, self.fmt, self.overwrite = out, fmt, overwrite
         self.staging = new_staging(out)
@@ -186,37 +199,22 @@ class RunWriter:
         for metric in metrics:
             files = [_NpyRows(f) for f in sorted(folder.glob(f"{metric}-*.npy"))]
             cells = files[0].shape[0]
-            out = np.empty((cells, 4))
+            out = np.empty((cells, len(BAND_QUANTILES) + 1))
             for a in range(0, cells, block):
-                chunk = np.concatenate([f.rows(a, a + block) for f in files], axis=1)
-                if np.isnan(chunk).any():  # days of cover are undefined where nothing is needed
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells stay NaN
-                        out[a : a + block, :3] = np.nanquantile(chunk, [0.05, 0.5, 0.95], axis=1).T
-                        out[a : a + block, 3] = np.nanmean(chunk, axis=1)
-                else:
-                    out[a : a + block, :3] = np.quantile(chunk, [0.05, 0.5, 0.95], axis=1).T
-                    out[a : a + block, 3] = chunk.mean(axis=1)
-            frames.append(index.assign(metric=metric, p5=out[:, 0], p50=out[:, 1], p95=out[:, 2], mean=out[:, 3]))
+                out[a : a + block] = _bands(np.concatenate([f.rows(a, a + block) for f in files], axis=1))
+            bands = dict(zip(BAND_COLUMNS, out[:, :-1].T, strict=True))
+            frames.append(index.assign(metric=metric, **bands, mean=out[:, -1]))
         return pd.concat(frames, ignore_index=True)
 
-    def finish(self, csv_tables: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame], info: dict) -> Path:
+    def finish(
+        self, csv_tables: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame], info: dict[str, Any]
+    ) -> Path:
         try:
             if self.fmt == "csv":
                 for folder in sorted(p for p in self._parts.iterdir() if p.is_dir() and p.name != "values"):
-                    with open(self.staging / f"{folder.name}.csv", "w", encoding="utf-8") as dst:
-                        for j, part in enumerate(sorted(folder.glob("part-*.csv"))):
-                            with open(part, encoding="utf-8") as src:
-                                if j:
-                                    src.readline()  # one header
-                                shutil.copyfileobj(src, dst)
-            for name, df in tables.items():
-                _table(df, self.staging / name, self.fmt)
-            for name, df in csv_tables.items():
-                df.to_csv(self.staging / f"{name}.csv", index=False)
+                    _join_csv_parts(folder, self.staging / f"{folder.name}.csv")
             shutil.rmtree(self._parts)
-            _write_manifest(self.staging, info)
-            swap_into_place(self.staging, self.out)
+            _complete(self.staging, self.out, self.fmt, tables, csv_tables, info)
         except BaseException:
             self.abort()
             raise
@@ -224,3 +222,27 @@ class RunWriter:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _bands(chunk: np.ndarray) -> np.ndarray:
+    """Per row of ``chunk`` (cells x replications): the band quantiles, then the mean."""
+    out = np.empty((chunk.shape[0], len(BAND_QUANTILES) + 1))
+    if np.isnan(chunk).any():  # days of cover are undefined where nothing is needed
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells stay NaN
+            out[:, :-1] = np.nanquantile(chunk, BAND_QUANTILES, axis=1).T
+            out[:, -1] = np.nanmean(chunk, axis=1)
+    else:
+        out[:, :-1] = np.quantile(chunk, BAND_QUANTILES, axis=1).T
+        out[:, -1] = chunk.mean(axis=1)
+    return out
+
+
+def _join_csv_parts(folder: Path, target: Path) -> None:
+    """The part files of one table, in name (batch) order, as one CSV with one header."""
+    with open(target, "w", encoding="utf-8") as dst:
+        for j, part in enumerate(sorted(folder.glob("part-*.csv"))):
+            with open(part, encoding="utf-8") as src:
+                if j:
+                    src.readline()  # the header, already written from the first part
+                shutil.copyfileobj(src, dst)

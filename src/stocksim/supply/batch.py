@@ -9,8 +9,9 @@ import numpy as np
 from stocksim.draws.params import draw_lead_times, sample_batch
 from stocksim.epidemic.driver import EpidemicDriver
 from stocksim.scenario.loader import LoadedScenario
-from stocksim.supply.day import BatchResult, Inputs, simulate_batch
+from stocksim.supply.day import simulate_batch
 from stocksim.supply.demand import expected_demand, realised_demand
+from stocksim.supply.records import BatchResult, Inputs
 from stocksim.supply.reserve import daily_max, required_reserve
 from stocksim.supply.transfers import location_km
 
@@ -27,7 +28,7 @@ def pad_locations(x: np.ndarray, axis: int, n_depots: int) -> np.ndarray:
 class Simulator:
     """A loaded scenario made ready to run any batch of replications."""
 
-    def __init__(self, loaded: LoadedScenario):
+    def __init__(self, loaded: LoadedScenario) -> None:
         self.scenario = loaded.scenario
         self.driver = EpidemicDriver(loaded)
         self.km = location_km(loaded.scenario, loaded.city_km)

@@ -1,359 +1,356 @@
-"""The SimPy wiring of a batch of replications: who acts when, and nothing else.
+"""The day: a batch of replications through the horizon, one step of the day at a time.
 
-One SimPy clock drives a batch of replications whose state is held in arrays shaped
-(replications, locations, items); the locations are the cities, then the depots. The
-replications do not interact: each draws from its own streams, so its numbers are the same in
-any batch.
+What SimPy does here. One SimPy clock, in days, drives a whole batch of replications. Each step
+of the day is a SimPy process that wakes at its offset within the day and acts on arrays over
+all replications, locations and items at once (axes as in ``stocksim.supply``); no process
+stands for a city, an item or a shipment, and nothing waits on a queue or a resource. SimPy
+gives two things: the order of things within a day is explicit (the offsets below), and
+processes with different periods - the daily steps, the review every ``review_every_days``
+from ``first_review_day`` - interleave without hand-written scheduling. The replications do not
+interact: each draws from its own streams, so its numbers are the same in any batch.
 
 Order of things within day t (the offsets are the SimPy times within the day):
-  t+0.0  lots expiring on day t are written off
-  t+0.1  shipments due on day t arrive: supplier deliveries (to a city, or to the joint centre,
-         which allocates them at once), carriage from the centre, transfers
-  t+0.2  the day's demand is served first-expiry-first-out; what cannot be served is lost
-  t+0.4  on review days, each city (or the joint centre) reviews its position and orders
-  t+0.5  cities short of stock ask for transfers; depots and donor cities ship
-  t+0.6  suppliers ship from the day's capacity, oldest orders first
-  t+0.8  the end-of-day state is recorded (the reserve check uses this closing stock)
+  t+0.0  write-off: lots expiring on day t leave the stock
+  t+0.1  deliveries: from the suppliers (to a city, or to the joint centre, which allocates them
+         at once and sends them on by road), the centre's carriage, transfers
+  t+0.2  demand: the day's demand is served first-expiry-first-out; what cannot be served is lost
+  t+0.4  review (on review days): each city, or the joint centre for the circle, orders
+  t+0.5  transfers: cities short of stock ask; depots and donor cities ship
+  t+0.6  dispatch: suppliers ship from the day's capacity, oldest orders first
+  t+0.8  record: the end-of-day state (the reserve check uses this closing stock)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator
 
 import numpy as np
 import simpy
 
-from stocksim.draws.params import BatchParams
-from stocksim.epidemic.outcome import EpidemicBatch
 from stocksim.scenario.schema import Scenario
 from stocksim.supply.inventory import Parcel, Stock
-from stocksim.supply.procurement import SupplierBook, allocate, discount_rate, order_quantity, review_days
-from stocksim.supply.tally import SUMMED, DayTotals
-from stocksim.supply.transfers import TransferPlanner, route, travel_days
-
-EXPIRY, DELIVERY, DEMAND, REVIEW, TRANSFER, DISPATCH, RECORD = 0.0, 0.1, 0.2, 0.4, 0.5, 0.6, 0.8
-
-EVENT_KINDS = (
-    "order",
-    "delivery",
-    "allocation",
-    "carriage",
-    "transfer_out",
-    "transfer_in",
-    "expiry",
-    "response_level",
+from stocksim.supply.procurement import (
+    JOINT_ORDERING,
+    SupplierBook,
+    allocate,
+    city_shares,
+    discount_rate,
+    order_quantity,
+    review_days,
 )
-DAILY_FIELDS = (
-    "served",
-    "on_hand",
-    "on_order",
-    "received",
-    "transfer_in",
-    "transfer_out",
-    "expired",
-    "purchase_cost",
-    "transport_cost",
-)
+from stocksim.supply.records import BatchResult, DailyRecord, Events, Inputs
+from stocksim.supply.transfers import Flows, TransferPlanner, route, travel_days
+
+WRITE_OFF = 0.0  # first: what expires today is gone before anything else happens
+DELIVERY = 0.1  # what arrives today can be used today
+DEMAND = 0.2
+REVIEW = 0.4  # after demand: a review sees the day's consumption
+TRANSFER = 0.5  # after the review: a city asks for what its own order will not bring soon
+DISPATCH = 0.6  # after the review: today's orders compete for today's capacity
+RECORD = 0.8  # last: the closing state of the day
 
 
-@dataclass
-class BatchResult:
-    """Daily figures (R, H, L, I) per field over the locations (cities, then depots), the opening
-    stock, the reserve figures, the epidemic and the event records."""
+class OnTheRoad:
+    """Parcels on their way to the locations by arrival day, and their units (R, L, I)."""
 
-    replications: np.ndarray
-    demand: np.ndarray
-    initial: np.ndarray
-    daily: dict[str, np.ndarray]
-    required: np.ndarray  # (R, H, L, I)
-    daily_max: np.ndarray  # (R, L, I)
-    circle_required: np.ndarray  # (R, H, I)
-    circle_daily_max: np.ndarray  # (R, I)
-    epidemic: EpidemicBatch
-    item_cost: np.ndarray  # (R, I) CNY per unit, to value write-offs
-    events: dict[str, np.ndarray] = field(default_factory=dict)
-    totals: DayTotals | None = None  # when the days were folded in as they went (no daily table)
+    def __init__(self, shape: tuple[int, ...]):
+        self.parcels: dict[int, Parcel] = {}
+        self.units = np.zeros(shape)
+
+    def add(self, day: int, parcel: Parcel) -> None:
+        if day in self.parcels:
+            self.parcels[day].add(parcel)
+        else:
+            self.parcels[day] = parcel
 
 
-class _Events:
-    """Flat event records gathered as arrays and joined once at the end."""
+class Centre:
+    """The joint procurement centre in the lead city: what it has on order and where it sends."""
 
-    COLUMNS = (
-        "replication",
-        "time",
-        "kind",
-        "city",
-        "item",
-        "quantity",
-        "order_id",
-        "supplier",
-        "dispatched",
-        "counterpart",
+    def __init__(self, s: Scenario, x: Inputs, buyer: int):
+        n_c = len(s.cities)
+        lead = s.location_ids.index(s.lead_city)
+        self.buyer = buyer  # its column in the supplier book
+        self.label = len(s.location_ids)  # how events name it: after the locations
+        self.on_order = np.zeros((x.params.size, len(s.items)))  # (R, I)
+        self.share = city_shares(x.daily_max[:, :n_c])  # (R, C, I) of its orders and of what it pays
+        self.ship_days = travel_days(s, x.km)[lead]  # (L,) by road from the lead city
+        self.km = x.km[lead]  # (L,)
+        self.population = np.array([c.population for c in s.cities], float)
+        self.ordering = JOINT_ORDERING[s.procurement.joint.ordering] if s.procurement.mode == "joint" else None
+
+
+class BatchState:
+    """Everything a batch carries from one step of the day to the next, arrays (R, L, I) unless
+    noted: the stock, the suppliers' books, what each location has on order, carriage and
+    transfers on the road, the joint centre, the transfer planner, the daily record and the events."""
+
+    def __init__(self, s: Scenario, x: Inputs):
+        p = x.params
+        self.s, self.x = s, x
+        self.n_c, self.n_l, self.n_i = len(s.cities), len(s.location_ids), len(s.items)
+        shape = (p.size, self.n_l, self.n_i)
+        self.stock = Stock(s, p.size)
+        self.initial = self.stock.on_hand()
+        self.on_order = np.zeros(shape)  # supplier orders open or travelling, and carriage from the centre
+        self.carriage = OnTheRoad(shape)  # from the centre to the cities
+        self.transfers = OnTheRoad(shape)
+        self.reorder_point = s.procurement.reorder_point_days * x.daily_max  # [s]
+        self.order_up_to = s.procurement.order_up_to_days * x.daily_max  # [S]
+        lead = s.location_ids.index(s.lead_city)
+        depot_cities = [s.city_ids.index(d.city) for d in s.depots]
+        city_of_buyer = np.array([*range(self.n_c), *depot_cities, lead, lead])  # locations, others, centre
+        self.book = SupplierBook(s, p, self.n_l, x.lead_times, city_of_buyer)
+        self.n_buyers = self.n_l + 2
+        self.centre = Centre(s, x, self.book.centre)
+        self.planner = TransferPlanner(s, x.km)
+        self.record = DailyRecord(p.size, s.horizon_days, self.n_l, self.n_i, x.keep_days)
+        self.events = Events()
+        for r, day, c, code in x.epidemic.level_changes:
+            self.events.add("response_level", day, r, c, np.full(len(r), -1), code.astype(float))
+
+    def city_position(self) -> np.ndarray:
+        """Each city's inventory position, on hand + on order (R, C, I)."""
+        return (self.stock.on_hand() + self.on_order)[:, : self.n_c]
+
+    def result(self) -> BatchResult:
+        x = self.x
+        return BatchResult(
+            replications=x.params.replications,
+            demand=x.demand,
+            initial=self.initial,
+            daily=self.record.arrays if x.keep_days else {},
+            totals=self.record.totals,
+            required=x.required,
+            daily_max=x.daily_max,
+            circle_required=x.circle_required,
+            circle_daily_max=x.circle_daily_max,
+            epidemic=x.epidemic,
+            item_cost=x.params.item_cost,
+            events=self.events.arrays(x.params.replications),
+        )
+
+
+def order_id(
+    day: np.ndarray | int, buyer: np.ndarray | int, item: np.ndarray, n_buyers: int, n_items: int
+) -> np.ndarray:
+    """One number per (day, buyer, item): the orders of a buyer for an item on a day are one order."""
+    return (day * n_buyers + buyer) * n_items + item
+
+
+# The steps of the day, in their order within the day.
+
+
+def write_off(b: BatchState, t: int) -> None:
+    """Lots expiring on day t leave the stock."""
+    expired = b.stock.write_off(t)
+    if expired is not None:
+        b.record.day(t).expired[:] = expired
+        r, c, i = np.nonzero(expired)
+        b.events.add("expiry", t, r, c, i, expired[expired > 0])
+
+
+def deliveries(b: BatchState, t: int) -> None:
+    """Supplier deliveries (the centre's allocated and sent on at once), then the centre's
+    carriage (which may have been sent today, to the lead city), then transfers."""
+    supplier_deliveries(b, t)
+    carriage_arrivals(b, t)
+    transfer_arrivals(b, t)
+    # Parts of an order shipped on several days may take a hair more than was on order: rounding.
+    np.maximum(b.on_order, 0.0, out=b.on_order)
+    np.maximum(b.carriage.units, 0.0, out=b.carriage.units)
+    np.maximum(b.transfers.units, 0.0, out=b.transfers.units)
+
+
+def supplier_deliveries(b: BatchState, t: int) -> None:
+    """What the suppliers' shipments bring today: to the locations, and to the centre."""
+    arrived = b.book.unload(t)
+    received = arrived[:, : b.n_l]
+    b.stock.receive(t, received)
+    b.on_order -= received
+    b.record.day(t).received[:] = received
+    if arrived[:, b.centre.buyer].any():
+        allocate_at_centre(b, t, arrived[:, b.centre.buyer])
+
+
+def allocate_at_centre(b: BatchState, t: int, quantity: np.ndarray) -> None:
+    """The joint centre splits a delivery (R, I) among the cities (``allocation``) and sends each
+    city's part on by road; it stays on the city's order until it arrives."""
+    s, x, centre = b.s, b.x, b.centre
+    n_c = b.n_c
+    centre.on_order[:] = np.maximum(centre.on_order - quantity, 0.0)
+    position = b.city_position()
+    rule = s.procurement.joint.allocation
+    split = allocate(rule, quantity, position, x.daily_max[:, :n_c], b.order_up_to[:, :n_c], centre.population)
+    to = np.zeros(b.on_order.shape)
+    to[:, :n_c] = split
+    parcel = b.stock.delivery_parcel(t, to)
+    b.on_order += to
+    b.carriage.units += to
+    b.record.day(t).transport_cost[:] += to * centre.km[None, :, None] * s.transfers.cost_per_unit_km
+    if x.record_events:
+        r, c, i = np.nonzero(to)
+        b.events.add("allocation", t, r, c, i, to[to > 0], counterpart=centre.label)
+    for day in np.unique(centre.ship_days[:n_c]):
+        cities = centre.ship_days == day
+        b.carriage.add(t + int(day), parcel.scaled(np.broadcast_to(cities[None, :, None], to.shape).astype(float)))
+
+
+def carriage_arrivals(b: BatchState, t: int) -> None:
+    """The centre's carriage due today reaches the cities (what expired on the way is written off)."""
+    parcel = b.carriage.parcels.pop(t, None)
+    if parcel is None:
+        return
+    got, gone = b.stock.put(t, parcel)
+    today = b.record.day(t)
+    today.expired[:] += gone
+    today.received[:] += got
+    b.on_order -= got
+    b.carriage.units -= got
+    if b.x.record_events:
+        r, c, i = np.nonzero(got)
+        b.events.add("carriage", t, r, c, i, got[got > 0], counterpart=b.centre.label)
+
+
+def transfer_arrivals(b: BatchState, t: int) -> None:
+    """Transfers due today arrive (what expired on the way is written off)."""
+    parcel = b.transfers.parcels.pop(t, None)
+    if parcel is None:
+        return
+    got, gone = b.stock.put(t, parcel)
+    today = b.record.day(t)
+    today.expired[:] += gone
+    today.transfer_in[:] = got
+    b.transfers.units -= got
+
+
+def demand(b: BatchState, t: int) -> None:
+    """The day's demand is served first-expiry-first-out; the rest is lost."""
+    b.record.day(t).served[:] = b.stock.issue(b.x.demand[:, t])
+
+
+def review(b: BatchState, t: int) -> None:
+    """Each city orders for itself (``independent``), or the centre for the circle (``joint``)."""
+    if b.centre.ordering is not None:
+        centre_review(b, t)
+        return
+    n_c = b.n_c
+    qty = order_quantity(b.city_position(), b.reorder_point[:, :n_c], b.order_up_to[:, :n_c])
+    if qty.any():
+        b.on_order[:, :n_c] += qty
+        b.book.place(t, slice(0, n_c), qty, discount_rate(b.s, qty))
+        r, c, i = np.nonzero(qty)
+        b.events.add("order", t, r, c, i, qty[r, c, i], order_id(t, c, i, b.n_buyers, b.n_i))
+
+
+def centre_review(b: BatchState, t: int) -> None:
+    """The centre orders for the circle under its joint ordering policy (``pooled`` or ``combined``)."""
+    centre, n_c = b.centre, b.n_c
+    assert centre.ordering is not None
+    position = b.city_position()
+    qty = centre.ordering(position, centre.on_order, centre.share, b.reorder_point[:, :n_c], b.order_up_to[:, :n_c])
+    if qty.any():
+        centre.on_order[:] += qty
+        buyer = centre.buyer
+        b.book.place(t, slice(buyer, buyer + 1), qty[:, None], discount_rate(b.s, qty)[:, None])
+        r, i = np.nonzero(qty)
+        b.events.add("order", t, r, centre.label, i, qty[r, i], order_id(t, buyer, i, b.n_buyers, b.n_i))
+
+
+def transfers(b: BatchState, t: int) -> None:
+    """Cities short of stock ask; depots and donor cities ship first-expiry-first-out."""
+    x, n_c = b.x, b.n_c
+    f = b.planner.plan(b.stock.on_hand(), b.carriage.units + b.transfers.units, x.daily_max)
+    if f is None:
+        return
+    parcel = b.stock.take(f.sent)
+    today = b.record.day(t)
+    today.transfer_out[:] = f.sent
+    expiring, durable, moved, unit_km = route(f, parcel, b.planner.days[:, :n_c], x.km[:, :n_c])
+    b.transfers.units[:, :n_c] += moved
+    today.transport_cost[:, :n_c] += unit_km * b.s.transfers.cost_per_unit_km
+    for days in range(len(durable)):
+        if durable[days].any() or expiring[days].any():
+            b.transfers.add(t + days, Parcel(expiring[days], durable[days]))
+    if x.record_events:
+        record_transfers(b, t, f)
+
+
+def record_transfers(b: BatchState, t: int, f: Flows) -> None:
+    """Each shipment as a transfer_out today and a transfer_in on arrival (within the horizon)."""
+    n_l = b.n_l
+    order = np.lexsort((f.item, f.city, f.donor, f.r))
+    r, d, c, i, qty = (a[order] for a in (f.r, f.donor, f.city, f.item, f.quantity))
+    tid = order_id(t, d * n_l + c, i, n_l * n_l, b.n_i)
+    arrive = t + b.planner.days[d, c]
+    b.events.add("transfer_out", t, r, d, i, qty, tid, counterpart=c)
+    inside = arrive < b.s.horizon_days
+    b.events.add(
+        "transfer_in", arrive[inside], r[inside], c[inside], i[inside], qty[inside], tid[inside], counterpart=d[inside]
     )
 
-    def __init__(self) -> None:
-        self._chunks: list[tuple[np.ndarray, ...]] = []
 
-    def add(self, kind: str, time, r, c, i, qty, order_id=-1, supplier=-1, dispatched=-1, counterpart=-1) -> None:
-        """Record events; ``r, c, i, qty`` are arrays, the others arrays or scalars. Locations
-        are indices into the scenario's locations; the joint centre is ``len(locations)``."""
-        n = len(r)
-        if n:
-            cols = (r, time, EVENT_KINDS.index(kind), c, i, qty, order_id, supplier, dispatched, counterpart)
-            self._chunks.append(tuple(x if np.ndim(x) else np.full(n, x) for x in cols))
-
-    def arrays(self, replications: np.ndarray) -> dict[str, np.ndarray]:
-        cols = []
-        for k, name in enumerate(self.COLUMNS):
-            dtype = float if name == "quantity" else np.int64
-            parts = [ch[k] for ch in self._chunks]
-            cols.append(np.concatenate(parts).astype(dtype, copy=False) if parts else np.array([], dtype=dtype))
-        out = dict(zip(self.COLUMNS, cols, strict=True))
-        out["replication"] = replications[out["replication"]]
-        key = (out["replication"] * (out["time"].max(initial=0) + 1) + out["time"]) * len(EVENT_KINDS) + out["kind"]
-        order = np.argsort(key, kind="stable")
-        return {k: v[order] for k, v in out.items()}
+def dispatch(b: BatchState, t: int) -> None:
+    """Suppliers ship from the day's capacity, oldest orders first; what the centre pays is
+    booked to the cities by their share."""
+    x, n_c = b.x, b.n_c
+    shipped, days, spend, due = b.book.ship(t, keep=x.record_events)
+    today = b.record.day(t)
+    today.purchase_cost[:] += spend[:, : b.n_l]
+    today.purchase_cost[:, :n_c] += spend[:, b.centre.buyer, None, :] * b.centre.share
+    if shipped is not None and len(days):
+        w, r, sup, buyer, i = np.nonzero(shipped)
+        when = due[r, sup, buyer, i]
+        inside = when < b.s.horizon_days  # shipments still travelling at the end show as on_order
+        where = np.where(buyer == b.centre.buyer, b.centre.label, buyer)
+        oid = order_id(days[w], buyer, i, b.n_buyers, b.n_i)
+        qty, k = shipped[w, r, sup, buyer, i], inside
+        b.events.add("delivery", when[k], r[k], where[k], i[k], qty[k], oid[k], sup[k], dispatched=t)
 
 
-def _every(env: simpy.Environment, first: float, step: int, until: int, action: Callable[[int], None]):
-    """A process that calls ``action(day)`` at time ``first``, ``first + step``, ... before ``until``.
-    It ends by itself, so nothing is left scheduled (and nothing kept alive) after the run."""
+def record(b: BatchState, t: int) -> None:
+    """The end-of-day state; without a daily table, the day is folded into the totals."""
+    today = b.record.day(t)
+    today.on_hand[:] = b.stock.on_hand()
+    today.on_order[:] = b.on_order
+    x = b.x
+    b.record.close(t, x.demand[:, t], x.required[:, t], x.circle_required[:, t])
+
+
+Step = Callable[[BatchState, int], None]
+
+
+def every(
+    env: simpy.Environment, first: float, period: int, until: int, step: Step, state: BatchState
+) -> Generator[simpy.Event, None, None]:
+    """The process of one step: ``step(state, day)`` at time ``first``, ``first + period``, ...
+    before ``until``. It ends by itself, so nothing is left scheduled after the run."""
     yield env.timeout(first)
     while True:
-        action(int(env.now))
-        if env.now + step >= until:
+        step(state, int(env.now))
+        if env.now + period >= until:
             return
-        yield env.timeout(step)
-
-
-@dataclass
-class Inputs:
-    """What a batch needs besides the scenario, drawn or computed before it runs. Arrays over
-    locations (cities, then depots) have zeros for the depots."""
-
-    params: BatchParams
-    demand: np.ndarray  # (R, H, L, I)
-    lead_times: np.ndarray  # (H, R, S, C, I)
-    daily_max: np.ndarray  # (R, L, I)
-    circle_daily_max: np.ndarray  # (R, I)
-    required: np.ndarray  # (R, H, L, I)
-    circle_required: np.ndarray  # (R, H, I)
-    epidemic: EpidemicBatch
-    km: np.ndarray  # (L, L) road km between locations
-    record_events: bool = True  # orders, deliveries, allocations and transfers (expiry and levels always)
-    keep_days: bool = True  # the daily figures of every day; else each day is folded into totals
-
-
-def _order_id(day, buyer, item, n_buyers: int, n_items: int):
-    return (day * n_buyers + buyer) * n_items + item
+        yield env.timeout(period)
 
 
 def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
     """Run one batch of replications through the horizon."""
-    p = x.params
-    n_r, horizon = p.size, s.horizon_days
-    n_c, n_l, n_i = len(s.cities), len(s.location_ids), len(s.items)
-    shape = (n_r, n_l, n_i)
-    stock = Stock(s, n_r)
-    at_centre = n_l  # how events name the centre: after the locations
-    n_buyers = n_l + 2
-    events = _Events()
-    planner = TransferPlanner(s, x.km)
-    on_order = np.zeros(shape)  # supplier orders open or travelling, and carriage from the centre
-    carriage_inbound = np.zeros(shape)
-    transfer_inbound = np.zeros(shape)
-    centre_on_order = np.zeros((n_r, n_i))
-    carriage: dict[int, Parcel] = {}
-    transfers: dict[int, Parcel] = {}
-    # Daily figures: every day kept, or one day at a time folded into per-replication totals.
-    record = {k: np.zeros((n_r, horizon if x.keep_days else 1, n_l, n_i)) for k in DAILY_FIELDS}
-    totals = None if x.keep_days else DayTotals(n_r, n_l, n_i)
-    initial = stock.on_hand()
-    reorder_point = s.procurement.reorder_point_days * x.daily_max
-    order_up_to = s.procurement.order_up_to_days * x.daily_max
-    lead = s.location_ids.index(s.lead_city)
-    ship_days = travel_days(s, x.km)[lead]
-    cost_km = s.transfers.cost_per_unit_km
-    population = np.array([c.population for c in s.cities], float)
-    share_of_spend = x.daily_max[:, :n_c] / np.maximum(x.daily_max[:, :n_c].sum(axis=1, keepdims=True), 1e-300)
-    city_of_buyer = np.array([*range(n_c), *[s.city_ids.index(d.city) for d in s.depots], lead, lead])
-    book = SupplierBook(s, p, n_l, x.lead_times, city_of_buyer)
-    centre = book.centre
-    for r, day, c, code in x.epidemic.level_changes:
-        events.add("response_level", day, r, c, np.full(len(r), -1), code.astype(float))
+    state = BatchState(s, x)
     env = simpy.Environment()
+    horizon = s.horizon_days
 
-    def at(t: int) -> int:
-        return t if x.keep_days else 0
+    def daily(offset: float, step: Step) -> None:
+        env.process(every(env, offset, 1, horizon, step, state))
 
-    def add_parcel(pending: dict[int, Parcel], day: int, parcel: Parcel) -> None:
-        if day in pending:
-            pending[day].expiring += parcel.expiring
-            pending[day].durable += parcel.durable
-        else:
-            pending[day] = parcel
-
-    def write_off(t: int) -> None:
-        expired = stock.write_off(t)
-        if expired is not None:
-            record["expired"][:, at(t)] = expired
-            events.add("expiry", t, *np.nonzero(expired), expired[expired > 0])
-
-    def deliver(t: int) -> None:
-        arrived = book.unload(t)
-        received = arrived[:, :n_l]
-        stock.receive(t, received)
-        on_order[:] -= received
-        record["received"][:, at(t)] = received
-        if arrived[:, centre].any():
-            allocate_delivery(t, arrived[:, centre])
-        if t in carriage:
-            got, gone = stock.put(t, carriage.pop(t))
-            record["expired"][:, at(t)] += gone
-            record["received"][:, at(t)] += got
-            on_order[:] -= got
-            carriage_inbound[:] -= got
-            if x.record_events:
-                events.add("carriage", t, *np.nonzero(got), got[got > 0], counterpart=at_centre)
-        if t in transfers:
-            got, gone = stock.put(t, transfers.pop(t))
-            record["expired"][:, at(t)] += gone
-            record["transfer_in"][:, at(t)] = got
-            transfer_inbound[:] -= got
-        np.maximum(on_order, 0.0, out=on_order)  # parts of an order shipped on several days: rounding
-        np.maximum(carriage_inbound, 0.0, out=carriage_inbound)
-        np.maximum(transfer_inbound, 0.0, out=transfer_inbound)
-
-    def allocate_delivery(t: int, quantity: np.ndarray) -> None:
-        """The joint centre splits a delivery among the cities and sends it on by road."""
-        centre_on_order[:] = np.maximum(centre_on_order - quantity, 0.0)
-        position = (stock.on_hand() + on_order)[:, :n_c]
-        split = allocate(
-            s.procurement.joint.allocation,
-            quantity,
-            position,
-            x.daily_max[:, :n_c],
-            order_up_to[:, :n_c],
-            population,
-        )
-        to = np.zeros(shape)
-        to[:, :n_c] = split
-        parcel = stock.delivery_parcel(t, to)
-        on_order[:] += to
-        carriage_inbound[:] += to
-        record["transport_cost"][:, at(t)] += to * x.km[lead][None, :, None] * cost_km
-        if x.record_events:
-            events.add("allocation", t, *np.nonzero(to), to[to > 0], counterpart=at_centre)
-        for day in np.unique(ship_days[:n_c]):
-            cities = ship_days == day
-            add_parcel(
-                carriage, t + int(day), parcel.scaled(np.broadcast_to(cities[None, :, None], shape).astype(float))
-            )
-
-    def consume(t: int) -> None:
-        record["served"][:, at(t)] = stock.issue(x.demand[:, t])
-
-    def review(t: int) -> None:
-        discount_of = lambda q: discount_rate(s, q)  # noqa: E731
-        position = (stock.on_hand() + on_order)[:, :n_c]
-        if s.procurement.mode == "joint":
-            if s.procurement.joint.ordering == "pooled":
-                pooled = position.sum(axis=1) + centre_on_order
-                qty = order_quantity(pooled, reorder_point[:, :n_c].sum(axis=1), order_up_to[:, :n_c].sum(axis=1))
-            else:  # combined: the cities' own orders, bought as one
-                # A city's share of what the centre has on order counts towards its position.
-                pending = centre_on_order[:, None, :] * share_of_spend
-                qty = order_quantity(position + pending, reorder_point[:, :n_c], order_up_to[:, :n_c]).sum(axis=1)
-            if qty.any():
-                centre_on_order[:] += qty
-                book.place(t, slice(centre, centre + 1), qty[:, None], discount_of(qty)[:, None])
-                r, i = np.nonzero(qty)
-                events.add("order", t, r, at_centre, i, qty[r, i], _order_id(t, centre, i, n_buyers, n_i))
-            return
-        qty = order_quantity(position, reorder_point[:, :n_c], order_up_to[:, :n_c])
-        if qty.any():
-            on_order[:, :n_c] += qty
-            book.place(t, slice(0, n_c), qty, discount_of(qty))
-            r, c, i = np.nonzero(qty)
-            events.add("order", t, r, c, i, qty[r, c, i], _order_id(t, c, i, n_buyers, n_i))
-
-    def transfer(t: int) -> None:
-        f = planner.plan(stock.on_hand(), carriage_inbound + transfer_inbound, x.daily_max)
-        if f is None:
-            return
-        parcel = stock.take(f.sent)
-        record["transfer_out"][:, at(t)] = f.sent
-        shipment = (f.r, f.donor, f.city, f.item, f.quantity, f.sent)
-        expiring, durable, moved, unit_km = route(
-            *shipment, parcel.expiring, parcel.durable, planner.days[:, :n_c], x.km[:, :n_c], n_c
-        )
-        transfer_inbound[:, :n_c] += moved
-        record["transport_cost"][:, at(t), :n_c] += unit_km * cost_km
-        for days in range(len(durable)):
-            if durable[days].any() or expiring[days].any():
-                add_parcel(transfers, t + days, Parcel(expiring[days], durable[days]))
-        if x.record_events:
-            order = np.lexsort((f.item, f.city, f.donor, f.r))
-            r, d, c, i, qty = (a[order] for a in (f.r, f.donor, f.city, f.item, f.quantity))
-            tid = _order_id(t, d * n_l + c, i, n_l * n_l, n_i)
-            arrive = t + planner.days[d, c]
-            events.add("transfer_out", t, r, d, i, qty, tid, counterpart=c)
-            inside = arrive < horizon
-            events.add(
-                "transfer_in",
-                arrive[inside],
-                r[inside],
-                c[inside],
-                i[inside],
-                qty[inside],
-                tid[inside],
-                counterpart=d[inside],
-            )
-
-    def dispatch(t: int) -> None:
-        shipped, days, spend, due = book.ship(t, keep=x.record_events)
-        record["purchase_cost"][:, at(t)] += spend[:, :n_l]
-        record["purchase_cost"][:, at(t), :n_c] += spend[:, centre, None, :] * share_of_spend
-        if x.record_events and len(days):
-            w, r, sup, b, i = np.nonzero(shipped)
-            when = due[r, sup, b, i]
-            inside = when < horizon  # shipments still travelling at the end show as on_order
-            where = np.where(b == centre, at_centre, b)
-            cols = (when, r, where, i, shipped[w, r, sup, b, i], _order_id(days[w], b, i, n_buyers, n_i), sup)
-            events.add("delivery", *(col[inside] for col in cols), dispatched=t)
-
-    def end_of_day(t: int) -> None:
-        record["on_hand"][:, at(t)] = stock.on_hand()
-        record["on_order"][:, at(t)] = on_order
-        if totals is not None:
-            flows = tuple(record[k][:, 0] for k in SUMMED)
-            totals.fold(t, x.demand[:, t], flows, record["on_hand"][:, 0], x.required[:, t], x.circle_required[:, t])
-            for v in record.values():
-                v[:] = 0.0
-
-    env.process(_every(env, EXPIRY, 1, horizon, write_off))
-    env.process(_every(env, DELIVERY, 1, horizon, deliver))
-    env.process(_every(env, DEMAND, 1, horizon, consume))
-    if s.procurement.mode != "none" and len(review_days(s)):
-        env.process(_every(env, review_days(s)[0] + REVIEW, s.procurement.review_every_days, horizon, review))
-        env.process(_every(env, DISPATCH, 1, horizon, dispatch))
-    if planner.active:
-        env.process(_every(env, TRANSFER, 1, horizon, transfer))
-    env.process(_every(env, RECORD, 1, horizon, end_of_day))
+    daily(WRITE_OFF, write_off)
+    daily(DELIVERY, deliveries)
+    daily(DEMAND, demand)
+    reviews = review_days(s)
+    if s.procurement.mode != "none" and len(reviews):
+        env.process(every(env, reviews[0] + REVIEW, s.procurement.review_every_days, horizon, review, state))
+        daily(DISPATCH, dispatch)
+    if state.planner.active:
+        daily(TRANSFER, transfers)
+    daily(RECORD, record)
     env.run()
-
-    return BatchResult(
-        replications=p.replications,
-        demand=x.demand,
-        initial=initial,
-        daily=record if x.keep_days else {},
-        totals=totals,
-        required=x.required,
-        daily_max=x.daily_max,
-        circle_required=x.circle_required,
-        circle_daily_max=x.circle_daily_max,
-        epidemic=x.epidemic,
-        item_cost=p.item_cost,
-        events=events.arrays(p.replications),
-    )
+    return state.result()

@@ -10,6 +10,8 @@ own DEMAND stream: identical across policies compared on one seed.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
@@ -17,38 +19,54 @@ from stocksim.draws.params import BatchParams
 from stocksim.draws.seeding import Stream, rngs
 from stocksim.epidemic.outcome import EpidemicBatch
 
+MILD, SEVERE, ICU = 0, 1, 2  # the severity axis of the census (R, H, C, 3) and the patient rates (R, 3, I)
+
+
+class Workload(NamedTuple):
+    """What the epidemic asks of a city's health service each day."""
+
+    census: np.ndarray  # (R, H, C, 3) patients in care, mild / severe / icu
+    overflow: np.ndarray  # (R, H, C, 2) severe and icu patients beyond the beds, cared for at the mild rate
+    swabs: np.ndarray  # (R, H, C) swabs taken
+    routine_multiplier: np.ndarray  # (R, H, C) routine use under the response level in force
+
+
+class UseRates(NamedTuple):
+    """Each replication's health workers and rates of use."""
+
+    health_workers: np.ndarray  # (R, C)
+    routine: np.ndarray  # (R, I) units per health worker per day
+    patient: np.ndarray  # (R, 3, I) units per patient-day, mild / severe / icu
+    swab: np.ndarray  # (R, I) units per swab
+
 
 def expected_demand(epi: EpidemicBatch, p: BatchParams) -> np.ndarray:
     """Noise-free daily use, shape (R, H, C, I): health workers x routine rate x the response
     level's routine multiplier, + patients by severity x rates per patient-day (patients beyond
     the designated beds at the mild rate), + swabs x rate per swab."""
-    return _expected(
-        epi.census,
-        epi.overflow,
-        epi.swabs,
-        p.health_workers,
-        epi.routine_multiplier,
-        p.routine_rate,
-        p.patient_rate,
-        p.swab_rate,
-    )
+    workload = Workload(epi.census, epi.overflow, epi.swabs, epi.routine_multiplier)
+    return _expected(workload, UseRates(p.health_workers, p.routine_rate, p.patient_rate, p.swab_rate))
 
 
 @njit(cache=True)
-def _expected(census, overflow, swabs, workers, multiplier, routine_rate, patient_rate, swab_rate):
-    n_r, horizon, n_c, _ = census.shape
-    n_i = routine_rate.shape[1]
+def _expected(load: Workload, rates: UseRates) -> np.ndarray:
+    """Expected use (R, H, C, I) = workers x routine multiplier x routine rate
+    + (mild + overflow) x mild rate + severe x severe rate + icu x icu rate + swabs x swab rate."""
+    n_r, horizon, n_c, _ = load.census.shape
+    n_i = rates.routine.shape[1]
     out = np.empty((n_r, horizon, n_c, n_i))
     for r in range(n_r):
         for t in range(horizon):
             for c in range(n_c):
-                staff = workers[r, c] * multiplier[r, t, c]
-                mild = census[r, t, c, 0] + (overflow[r, t, c, 0] + overflow[r, t, c, 1])
+                staff = rates.health_workers[r, c] * load.routine_multiplier[r, t, c]
+                beyond = load.overflow[r, t, c, 0] + load.overflow[r, t, c, 1]  # severe + icu beyond the beds
+                mild = load.census[r, t, c, MILD] + beyond
                 for i in range(n_i):
-                    patients = mild * patient_rate[r, 0, i]
-                    for k in range(1, 3):
-                        patients += census[r, t, c, k] * patient_rate[r, k, i]
-                    out[r, t, c, i] = staff * routine_rate[r, i] + patients + swabs[r, t, c] * swab_rate[r, i]
+                    patients = mild * rates.patient[r, MILD, i]
+                    patients += load.census[r, t, c, SEVERE] * rates.patient[r, SEVERE, i]
+                    patients += load.census[r, t, c, ICU] * rates.patient[r, ICU, i]
+                    swabs = load.swabs[r, t, c] * rates.swab[r, i]
+                    out[r, t, c, i] = staff * rates.routine[r, i] + patients + swabs
     return out
 
 

@@ -1,8 +1,8 @@
 """Stock on hand held as lots with an expiry day, issued first-expiry-first-out (FEFO).
 
 A lot with ``expires_day = k`` may be used through day k-1 and is written off at the start of
-day k. Stock for a batch of replications, all cities and all items lives in arrays shaped
-(R, C, I, ...).
+day k. Stock for a batch of replications, all locations and all items lives in arrays shaped
+(R, L, I, ...) (axes as in ``stocksim.supply``).
 
 The representation is exact for everything the simulation reports, and cheap:
 - lots that expire within the horizon sit in buckets keyed by their expiry day
@@ -18,69 +18,78 @@ a handful of array operations per day.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
-from stocksim.scenario.schema import Scenario
+from stocksim.scenario.schema import City, Depot, Scenario
 
 
-@dataclass
-class Parcel:
-    """Units taken out of stock with their expiry: per bucket (R, L, I, K) and from the pool (R, L, I)."""
+class Lots(NamedTuple):
+    """Units with their expiry: per expiry bucket (R, L, I, K) and in the durable pool (R, L, I).
+    A location's stock is held as lots, and so is a parcel on the road."""
 
     expiring: np.ndarray
     durable: np.ndarray
 
-    def scaled(self, factor: np.ndarray) -> Parcel:
+    def scaled(self, factor: np.ndarray) -> Lots:
         """The same mix of expiry days, ``factor`` (R, L, I) times the quantity."""
-        return Parcel(self.expiring * factor[..., None], self.durable * factor)
+        return Lots(self.expiring * factor[..., None], self.durable * factor)
+
+    def add(self, other: Lots) -> None:
+        """Put ``other`` (lots of the same shape) in with these, in place."""
+        np.add(self.expiring, other.expiring, out=self.expiring)
+        np.add(self.durable, other.durable, out=self.durable)
+
+
+Parcel = Lots  # what travels: lots taken out of one stock, or a delivery, bound for a location
 
 
 class Stock:
-    """Stock of every location (cities, then depots) of a batch, shaped (R, L, I)."""
+    """Stock of every location (cities, then depots) of a batch: ``lots``, (R, L, I, K) and (R, L, I)."""
 
     def __init__(self, s: Scenario, replications: int):
         horizon, items = s.horizon_days, s.items
         shelf = np.array([it.shelf_life_days for it in items])
         item_index = {it.id: j for j, it in enumerate(items)}
         initial = []  # (location, item, quantity, expires_day)
-        for c, city in enumerate([*s.cities, *s.depots]):
-            for item_id, qty in city.stock.items():
+        locations: list[City | Depot] = [*s.cities, *s.depots]
+        for c, location in enumerate(locations):
+            for item_id, qty in location.stock.items():
                 j = item_index[item_id]
                 initial.append((c, j, qty, int(shelf[j])))  # on-hand stock counts as new on day 0
-            for lot in city.lots:
+            for lot in location.lots:
                 initial.append((c, item_index[lot.item], lot.quantity, lot.expires_day))
         # Deliveries arrive from day 1 on; expiry days inside the horizon become bucket keys.
         delivered_expiry = np.arange(horizon)[None, :] + shelf[:, None]  # (I, H)
         keys = {e for *_, e in initial if e < horizon}
         keys |= set(delivered_expiry[delivered_expiry < horizon].tolist())
-        self.keys = np.array(sorted(keys), dtype=int)
+        self.keys = np.array(sorted(keys), dtype=int)  # (K,) the expiry day of each bucket
         key_of_day = np.full(horizon + 1, -1)
         key_of_day[self.keys] = np.arange(len(self.keys))
         self._key_of_day = key_of_day
         self._delivery_key = np.where(delivered_expiry < horizon, key_of_day[np.minimum(delivered_expiry, horizon)], -1)
-        n_c, n_i = len(s.cities) + len(s.depots), len(items)
-        self.durable = np.zeros((replications, n_c, n_i))
-        self.expiring = np.zeros((replications, n_c, n_i, len(self.keys)))
+        n_l, n_i = len(s.cities) + len(s.depots), len(items)
+        self.lots = Lots(np.zeros((replications, n_l, n_i, len(self.keys))), np.zeros((replications, n_l, n_i)))
         for c, j, qty, e in initial:
             if e < horizon:
-                self.expiring[:, c, j, key_of_day[e]] += qty
+                self.lots.expiring[:, c, j, key_of_day[e]] += qty
             else:
-                self.durable[:, c, j] += qty
+                self.lots.durable[:, c, j] += qty
         self._live = 0  # buckets before this index have expired and are empty
 
     def on_hand(self) -> np.ndarray:
-        return _on_hand(self.expiring, self.durable, self._live)
+        """Units on hand (R, L, I)."""
+        return _on_hand(self.lots, self._live)
 
     def write_off(self, day: int) -> np.ndarray | None:
         """Remove lots whose expiry day is ``day``; returns the units written off, or None."""
         k = self._key_of_day[day]
         if k < 0:
             return None
-        out = self.expiring[..., k].copy()
-        self.expiring[..., k] = 0.0
+        out: np.ndarray = self.lots.expiring[..., k].copy()
+        self.lots.expiring[..., k] = 0.0
         self._live = k + 1
         return out
 
@@ -93,54 +102,56 @@ class Stock:
         return Parcel(expiring, np.where(keys >= 0, 0.0, quantity))
 
     def receive(self, day: int, quantity: np.ndarray) -> None:
-        """Add a day's deliveries (R, C, I) as lots expiring ``shelf_life`` days later."""
+        """Add a day's deliveries (R, L, I) as lots expiring ``shelf_life`` days later."""
         keys = self._delivery_key[:, day]
         bucketed = keys >= 0
+        durable = self.lots.durable
         if not bucketed.any():
-            self.durable += quantity
+            np.add(durable, quantity, out=durable)
             return
-        self.durable += np.where(bucketed, 0.0, quantity)
+        np.add(durable, np.where(bucketed, 0.0, quantity), out=durable)
         for j in np.flatnonzero(bucketed):
-            self.expiring[:, :, j, keys[j]] += quantity[:, :, j]
+            self.lots.expiring[:, :, j, keys[j]] += quantity[:, :, j]
 
     def issue(self, demand: np.ndarray) -> np.ndarray:
         """Serve ``demand`` (R, L, I) first-expiry-first-out; returns the units served."""
         served = np.empty_like(demand)
-        _issue(self.expiring, self.durable, self._live, demand, served, None, None)
+        _issue(self.lots, self._live, demand, served, None)
         return served
 
     def take(self, quantity: np.ndarray) -> Parcel:
         """Remove ``quantity`` (R, L, I, at most what is on hand) first-expiry-first-out, keeping
         each unit's expiry day: what a transfer ships."""
-        parcel = Parcel(np.zeros_like(self.expiring), np.zeros_like(self.durable))
+        parcel = Parcel(np.zeros_like(self.lots.expiring), np.zeros_like(self.lots.durable))
         served = np.empty_like(quantity)
-        _issue(self.expiring, self.durable, self._live, quantity, served, parcel.expiring, parcel.durable)
+        _issue(self.lots, self._live, quantity, served, parcel)
         return parcel
 
     def put(self, day: int, parcel: Parcel) -> tuple[np.ndarray, np.ndarray]:
         """Add a parcel arriving on ``day``; units whose expiry day has come are written off on
         arrival. Returns the units that arrived and those written off, (R, L, I) each."""
-        return _put(self.expiring, self.durable, self.keys, day, parcel.expiring, parcel.durable)
+        return _put(self.lots, self.keys, day, parcel)
 
 
 @njit(cache=True)
-def _on_hand(expiring, durable, live):
-    n_r, n_l, n_i, n_k = expiring.shape
-    out = durable.copy()
+def _on_hand(lots: Lots, live: int) -> np.ndarray:
+    """Units on hand (R, L, I): the durable pool + the buckets ``live`` .. K-1 (the earlier ones are empty)."""
+    n_r, n_l, n_i, n_k = lots.expiring.shape
+    out = lots.durable.copy()
     for r in range(n_r):
         for c in range(n_l):
             for i in range(n_i):
                 for k in range(live, n_k):
-                    out[r, c, i] += expiring[r, c, i, k]
+                    out[r, c, i] += lots.expiring[r, c, i, k]
     return out
 
 
 @njit(cache=True)
-def _issue(expiring, durable, live, demand, served, taken_expiring, taken_durable):
-    """Take ``demand`` out of stock, the earliest expiry first, then the durable pool; the
-    units served go to ``served`` and, when given, the lots taken to ``taken_*``."""
-    n_r, n_l, n_i, n_k = expiring.shape
-    keep = taken_expiring is not None
+def _issue(stock: Lots, live: int, demand: np.ndarray, served: np.ndarray, taken: Lots | None) -> None:
+    """Take ``demand`` (R, L, I) out of ``stock``, the earliest expiry bucket first (from ``live``
+    on), then the durable pool; the units served go to ``served`` (R, L, I) and, when given, the
+    lots taken to ``taken``: served = sum_k min(want_k, bucket_k) + min(what is left, durable)."""
+    n_r, n_l, n_i, n_k = stock.expiring.shape
     for r in range(n_r):
         for c in range(n_l):
             for i in range(n_i):
@@ -149,33 +160,36 @@ def _issue(expiring, durable, live, demand, served, taken_expiring, taken_durabl
                 for k in range(live, n_k):
                     if want <= 0.0:
                         break
-                    x = min(want, expiring[r, c, i, k])
-                    expiring[r, c, i, k] -= x
+                    x = min(want, stock.expiring[r, c, i, k])
+                    stock.expiring[r, c, i, k] -= x
                     want -= x
                     got += x
-                    if keep:
-                        taken_expiring[r, c, i, k] = x
-                x = min(max(want, 0.0), durable[r, c, i])
-                durable[r, c, i] -= x
+                    if taken is not None:
+                        taken.expiring[r, c, i, k] = x
+                x = min(max(want, 0.0), stock.durable[r, c, i])
+                stock.durable[r, c, i] -= x
                 served[r, c, i] = got + x
-                if keep:
-                    taken_durable[r, c, i] = x
+                if taken is not None:
+                    taken.durable[r, c, i] = x
 
 
 @njit(cache=True)
-def _put(expiring, durable, keys, day, parcel_expiring, parcel_durable):
-    n_r, n_l, n_i, n_k = expiring.shape
-    arrived = parcel_durable.copy()
-    gone = np.zeros_like(parcel_durable)
+def _put(stock: Lots, keys: np.ndarray, day: int, parcel: Lots) -> tuple[np.ndarray, np.ndarray]:
+    """Add ``parcel`` to ``stock`` on ``day``; a bucket whose expiry day ``keys[k]`` <= day is
+    written off instead. Returns the units that arrived (all of the parcel) and those written
+    off, (R, L, I) each."""
+    n_r, n_l, n_i, n_k = stock.expiring.shape
+    arrived = parcel.durable.copy()
+    gone = np.zeros_like(parcel.durable)
     for r in range(n_r):
         for c in range(n_l):
             for i in range(n_i):
-                durable[r, c, i] += parcel_durable[r, c, i]
+                stock.durable[r, c, i] += parcel.durable[r, c, i]
                 for k in range(n_k):
-                    q = parcel_expiring[r, c, i, k]
+                    q = parcel.expiring[r, c, i, k]
                     arrived[r, c, i] += q
                     if keys[k] <= day:
                         gone[r, c, i] += q
                     else:
-                        expiring[r, c, i, k] += q
+                        stock.expiring[r, c, i, k] += q
     return arrived, gone

@@ -14,17 +14,26 @@ An item carried by several suppliers is ordered from each in proportion to their
 Ordering is a periodic review [R, s, S] policy: every ``review_every_days`` [R], when on hand +
 on order is at or below the reorder point [s = reorder_point_days x daily max], order up to
 [S = order_up_to_days x daily max], in whole units. ``independent``: each city for itself;
-``joint``: the centre (in ``joint.lead_city``) for the circle's pooled position against the
-summed s and S, then allocates each delivery among the cities (``allocation``).
+``joint``: the centre (in ``joint.lead_city``) orders for the circle (``joint.ordering``:
+``pooled_order`` or ``combined_order``), then allocates each delivery among the cities
+(``allocation``). Axes as in ``stocksim.supply``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
 from stocksim.draws.params import BatchParams
 from stocksim.scenario.schema import Scenario
+from stocksim.supply.reserve import days_of_cover
+
+SETTLED = 1e-9  # units: what a pro-rata fill leaves of an order below this is rounding, not an open order
+MIN_LEAD_DAYS = 1  # a shipment arrives the day after it leaves at the earliest
+NO_SPEND = 1e-300  # a circle whose daily max sums to 0 divides by this, so every city's share is 0
 
 
 def review_days(s: Scenario) -> np.ndarray:
@@ -35,8 +44,46 @@ def review_days(s: Scenario) -> np.ndarray:
 
 
 def order_quantity(position: np.ndarray, reorder_point: np.ndarray, order_up_to: np.ndarray) -> np.ndarray:
-    """Whole units to order under the [s, S] rule, elementwise."""
+    """Whole units to order under the [s, S] rule, elementwise: ceil(S - position) where
+    position <= s, else 0. With one city per entry this is the ``independent`` policy."""
     return np.where(position <= reorder_point, np.ceil(np.maximum(order_up_to - position, 0.0)), 0.0)
+
+
+def city_shares(daily: np.ndarray) -> np.ndarray:
+    """Each city's share of the circle's daily max (R, C, I): its part of what the joint centre
+    has on order (``combined_order``) and of what the centre pays."""
+    return daily / np.maximum(daily.sum(axis=1, keepdims=True), NO_SPEND)
+
+
+def pooled_order(
+    position: np.ndarray,
+    centre_on_order: np.ndarray,
+    share: np.ndarray,
+    reorder_point: np.ndarray,
+    order_up_to: np.ndarray,
+) -> np.ndarray:
+    """``pooled``: the circle orders as one (R, I). Its position, the cities' on hand + on order
+    (R, C, I) summed plus what the centre has on order (R, I), against the cities' [s, S] (R, C,
+    I) summed. ``share`` is not used: the cities' shares do not matter to a pooled position."""
+    pooled = position.sum(axis=1) + centre_on_order
+    return order_quantity(pooled, reorder_point.sum(axis=1), order_up_to.sum(axis=1))
+
+
+def combined_order(
+    position: np.ndarray,
+    centre_on_order: np.ndarray,
+    share: np.ndarray,
+    reorder_point: np.ndarray,
+    order_up_to: np.ndarray,
+) -> np.ndarray:
+    """``combined``: the cities' own [s, S] orders, bought as one (R, I). A city's ``share``
+    (R, C, I) of what the centre has on order (R, I) counts towards its position (R, C, I)."""
+    pending = centre_on_order[:, None, :] * share
+    return order_quantity(position + pending, reorder_point, order_up_to).sum(axis=1)
+
+
+JointOrdering = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+JOINT_ORDERING: dict[str, JointOrdering] = {"pooled": pooled_order, "combined": combined_order}
 
 
 def discount_rate(s: Scenario, quantity: np.ndarray) -> np.ndarray:
@@ -49,69 +96,154 @@ def discount_rate(s: Scenario, quantity: np.ndarray) -> np.ndarray:
     return out
 
 
+class Orders(NamedTuple):
+    """The suppliers' open orders, one slot per day on which orders are placed."""
+
+    open: np.ndarray  # (slots, R, S, B, I) units still to ship
+    slots: np.ndarray  # (W,) the slot of each open cohort, oldest first
+    days: np.ndarray  # (W,) the day each open cohort was placed
+
+
+class Prices(NamedTuple):
+    """What a unit costs: a cohort is priced on the day it was placed."""
+
+    discount: np.ndarray  # (slots, R, B, I) volume discount of each order
+    price_factor: np.ndarray  # (R, S, H) the supplier's price on each day, times its unit cost
+    unit_cost: np.ndarray  # (R, S, I) CNY
+
+
+class Buyers(NamedTuple):
+    """The buyers one fill serves, ``first`` .. ``last`` - 1, and the one whose share is lost."""
+
+    first: int
+    last: int
+    lost: int  # the other buyers: what they get leaves the circle's books
+
+
+class Shipment(NamedTuple):
+    """What a day's fills ship: units (R, S, B, I) and their value (R, B, I) in CNY."""
+
+    total: np.ndarray
+    spend: np.ndarray
+
+
+class LeadTimes(NamedTuple):
+    """The lead times that apply to what leaves today."""
+
+    base: np.ndarray  # (R, S, C, I) days, drawn for today's shipments
+    factor: np.ndarray  # (R, S, H) disruption multiplier on each day
+    city_of_buyer: np.ndarray  # (B,) the city whose draw applies to each buyer
+
+
+class Road(NamedTuple):
+    """Goods on the road to the buyers."""
+
+    ring: np.ndarray  # (ring, R, B, I) units by arrival day modulo the ring's length
+    due: np.ndarray  # (R, S, B, I) the arrival day of each of today's shipments
+
+
 @njit(cache=True)
-def _fill(book, slots, days, capacity, first, last, lost, prices, spend, total, shipped):
-    """Ship from ``capacity`` (R, S, I) to the open orders of buyers ``first..last-1`` in the
-    cohorts ``book[slots]`` (book: cohort, R, S, B, I; cohort w placed on ``days[w]``): oldest
-    cohort first, pro rata within a cohort. Takes the shipped units out of ``book``, adds them
-    to ``total`` (R, S, B, I) and their value to ``spend`` (R, B, I) - a cohort priced at the
-    volume discount and price factor of the day it was placed - and, when given, to ``shipped``
-    (W, R, S, B, I). Buyer ``lost`` (the other buyers) gets its share, which leaves the circle's
-    books. ``prices`` = (discount (cohort, R, B, I), price factor (R, S, H), unit cost (R, S, I)).
-    Returns the capacity left."""
-    discount, price_factor, unit_cost = prices
-    _, n_r, n_s, _, n_i = book.shape
+def _fill(
+    orders: Orders,
+    capacity: np.ndarray,
+    buyers: Buyers,
+    prices: Prices,
+    out: Shipment,
+    shipped: np.ndarray | None,
+) -> np.ndarray:
+    """Ship from ``capacity`` (R, S, I) to the open orders of ``buyers``: oldest cohort first,
+    pro rata within a cohort (``_fill_cohorts``). Takes the shipped units out of
+    ``orders.open``, adds them and their value to ``out`` and, when given, to ``shipped`` (W, R,
+    S, B, I). Returns the capacity left (R, S, I)."""
+    _, n_r, n_s, _, n_i = orders.open.shape
     left = capacity.copy()
     for r in range(n_r):
         for s in range(n_s):
             for i in range(n_i):
-                cap = left[r, s, i]
-                for w in range(len(slots)):
-                    if cap <= 0.0:
-                        break
-                    m = slots[w]
-                    wanted = 0.0
-                    for b in range(first, last):
-                        wanted += book[m, r, s, b, i]
-                    if wanted <= 0.0:
-                        continue
-                    filled = min(cap, wanted)
-                    cap -= filled
-                    fraction = filled / wanted
-                    unit_price = price_factor[r, s, days[w]] * unit_cost[r, s, i]
-                    for b in range(first, last):
-                        q = book[m, r, s, b, i] * fraction
-                        rest = book[m, r, s, b, i] - q
-                        book[m, r, s, b, i] = rest if rest >= 1e-9 else 0.0  # filled to within rounding
-                        if q > 0.0 and b != lost:
-                            total[r, s, b, i] += q
-                            spend[r, b, i] += q * (1.0 - discount[m, r, b, i]) * unit_price
-                            if shipped is not None:
-                                shipped[w, r, s, b, i] += q
-                left[r, s, i] = cap
+                left[r, s, i] = _fill_cohorts(orders, r, s, i, left[r, s, i], buyers, prices, out, shipped)
     return left
 
 
+@njit(cache=True, inline="always")
+def _fill_cohorts(
+    orders: Orders,
+    r: int,
+    s: int,
+    i: int,
+    cap: float,
+    buyers: Buyers,
+    prices: Prices,
+    out: Shipment,
+    shipped: np.ndarray | None,
+) -> float:
+    """Fill replication r's orders of item i at supplier s from ``cap`` units, the oldest cohort
+    first: a cohort wanting ``wanted`` gets filled = min(cap, wanted), each of its orders the
+    fraction filled / wanted. Returns the capacity left."""
+    for w in range(len(orders.slots)):
+        if cap <= 0.0:
+            break
+        m = orders.slots[w]
+        wanted = 0.0
+        for b in range(buyers.first, buyers.last):
+            wanted += orders.open[m, r, s, b, i]
+        if wanted <= 0.0:
+            continue
+        filled = min(cap, wanted)
+        cap -= filled
+        _ship_cohort(orders, w, r, s, i, filled / wanted, buyers, prices, out, shipped)
+    return cap
+
+
+@njit(cache=True, inline="always")
+def _ship_cohort(
+    orders: Orders,
+    w: int,
+    r: int,
+    s: int,
+    i: int,
+    fraction: float,
+    buyers: Buyers,
+    prices: Prices,
+    out: Shipment,
+    shipped: np.ndarray | None,
+) -> None:
+    """Ship ``fraction`` of each order in cohort w (replication r, supplier s, item i): q = order
+    x fraction leaves the book (a rest below SETTLED is rounding), and, for every buyer but the
+    lost one, goes to ``out.total`` and q x (1 - discount) x price factor x unit cost to
+    ``out.spend``."""
+    m = orders.slots[w]
+    unit_price = prices.price_factor[r, s, orders.days[w]] * prices.unit_cost[r, s, i]
+    for b in range(buyers.first, buyers.last):
+        q = orders.open[m, r, s, b, i] * fraction
+        rest = orders.open[m, r, s, b, i] - q
+        orders.open[m, r, s, b, i] = rest if rest >= SETTLED else 0.0
+        if q > 0.0 and b != buyers.lost:
+            out.total[r, s, b, i] += q
+            out.spend[r, b, i] += q * (1.0 - prices.discount[m, r, b, i]) * unit_price
+            if shipped is not None:
+                shipped[w, r, s, b, i] += q
+
+
 @njit(cache=True)
-def _send(total, lead_today, lead_factor, city_of_buyer, today, on_road, due) -> None:
-    """Put what leaves today, ``total`` (R, S, B, I), on the road: it arrives after the lead time
-    drawn today for the buyer's city (``lead_today`` (R, S, C, I)) times today's disruption
-    factor, in whole days, at least one. ``on_road`` holds it by arrival day modulo its length,
-    which is longer than any lead time; what arrives after the horizon is not kept (it stays on
-    order). Writes each shipment's arrival day to ``due`` (R, S, B, I)."""
+def _send(total: np.ndarray, today: int, lead: LeadTimes, road: Road) -> None:
+    """Put what leaves today, ``total`` (R, S, B, I), on the road: it arrives on day today +
+    max(MIN_LEAD_DAYS, rint(lead time drawn today for the buyer's city x today's disruption
+    factor)). ``road.ring`` holds it by arrival day modulo its length, which is longer than any
+    lead time; what arrives after the horizon is not kept (it stays on order). Writes each
+    shipment's arrival day to ``road.due``."""
     n_r, n_s, n_b, n_i = total.shape
-    ring, horizon = on_road.shape[0], lead_factor.shape[2]
+    ring, horizon = road.ring.shape[0], lead.factor.shape[2]
     for r in range(n_r):
         for s in range(n_s):
-            factor = lead_factor[r, s, today]
+            factor = lead.factor[r, s, today]
             for b in range(n_b):
-                c = city_of_buyer[b]
+                c = lead.city_of_buyer[b]
                 for i in range(n_i):
                     if total[r, s, b, i] > 0.0:
-                        arrive = today + max(1, int(np.rint(lead_today[r, s, c, i] * factor)))
-                        due[r, s, b, i] = arrive
+                        arrive = today + max(MIN_LEAD_DAYS, int(np.rint(lead.base[r, s, c, i] * factor)))
+                        road.due[r, s, b, i] = arrive
                         if arrive < horizon:  # later arrivals stay on order at the end
-                            on_road[arrive % ring, r, b, i] += total[r, s, b, i]
+                            road.ring[arrive % ring, r, b, i] += total[r, s, b, i]
 
 
 class SupplierBook:
@@ -123,7 +255,9 @@ class SupplierBook:
     applies to each buyer. What has shipped is on the road until ``unload`` on its arrival day, in
     a ring of days as long as the longest possible lead time."""
 
-    def __init__(self, s: Scenario, p: BatchParams, n_locations: int, lead_times: np.ndarray, city_of_buyer):
+    def __init__(
+        self, s: Scenario, p: BatchParams, n_locations: int, lead_times: np.ndarray, city_of_buyer: np.ndarray
+    ):
         n_r, n_s, n_i, horizon = p.size, len(s.suppliers), len(s.items), s.horizon_days
         self.other, self.centre = n_locations, n_locations + 1
         self._other_buyers = np.ascontiguousarray(np.moveaxis(p.other_buyers, -1, 0)) if p.other_buyers.any() else None
@@ -174,29 +308,35 @@ class SupplierBook:
             if not self._order_days or self._order_days[-1] != day:
                 self._order_days.append(day)
         days = np.array(self._order_days, dtype=np.int64)
-        slots = self._slot[days]
         n_r, n_s, n_b, n_i = self.open.shape[1:]
-        spend = np.zeros((n_r, n_b, n_i))
+        out = Shipment(np.zeros((n_r, n_s, n_b, n_i)), np.zeros((n_r, n_b, n_i)))
         shipped = np.zeros((len(days), n_r, n_s, n_b, n_i)) if keep else None
         due = np.zeros((n_r, n_s, n_b, n_i), dtype=np.int64)
         if not len(days):
-            return shipped, days, spend, due
-        total = np.zeros((n_r, n_s, n_b, n_i))
-        capacity = p.capacity * p.capacity_factor[:, :, day, None]
-        prices = (self.discount, p.price_factor, p.supplier_cost)
-        book = (self.open, slots, days)
-        if self.priority == "fcfs":
-            _fill(*book, capacity, 0, n_b, self.other, prices, spend, total, shipped)
-        else:
-            first = capacity if self.priority == "joint_first" else capacity * self.reserved
-            rest = _fill(*book, first, self.centre, self.centre + 1, self.other, prices, spend, total, shipped)
-            if self.priority == "reserved_share":
-                rest = capacity - first + rest
-            _fill(*book, rest, 0, n_b, self.other, prices, spend, total, shipped)
+            return shipped, days, out.spend, due
+        self._fill_today(day, Orders(self.open, self._slot[days], days), out, shipped)
         if self._other_buyers is not None:
             self.open[self._slot[day]][:, :, self.other, :] = 0.0  # what other buyers did not get is lost to them
-        _send(total, self._lead_times[day], p.lead_time_factor, self._city_of_buyer, day, self._on_road, due)
-        return shipped, days, spend, due
+        lead = LeadTimes(self._lead_times[day], p.lead_time_factor, self._city_of_buyer)
+        _send(out.total, day, lead, Road(self._on_road, due))
+        return shipped, days, out.spend, due
+
+    def _fill_today(self, day: int, orders: Orders, out: Shipment, shipped: np.ndarray | None) -> None:
+        """The day's capacity to the open orders under the supplier priority: ``fcfs`` treats the
+        centre's orders like any other; ``joint_first`` serves them first; ``reserved_share``
+        holds a share of capacity for them and gives back what they do not use."""
+        p = self._params
+        capacity = p.capacity * p.capacity_factor[:, :, day, None]
+        prices = Prices(self.discount, p.price_factor, p.supplier_cost)
+        everyone = Buyers(0, orders.open.shape[3], self.other)
+        if self.priority == "fcfs":
+            _fill(orders, capacity, everyone, prices, out, shipped)
+            return
+        first = capacity if self.priority == "joint_first" else capacity * self.reserved
+        rest = _fill(orders, first, Buyers(self.centre, self.centre + 1, self.other), prices, out, shipped)
+        if self.priority == "reserved_share":
+            rest = capacity - first + rest
+        _fill(orders, rest, everyone, prices, out, shipped)
 
 
 def allocate(
@@ -221,10 +361,10 @@ def allocate(
     return _water_fill(quantity, position, daily, by_population)
 
 
-def _water_fill(quantity, position, daily, fallback):
+def _water_fill(quantity: np.ndarray, position: np.ndarray, daily: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     """Equal days of cover: the level L with sum_c max(0, L d_c - x_c) = quantity."""
     valid = daily > 0
-    cover = np.where(valid, position / np.where(valid, daily, 1.0), np.inf)
+    cover = days_of_cover(position, daily, undefined=np.inf)
     order = np.argsort(cover, axis=1)
     c_sorted = np.take_along_axis(cover, order, axis=1)
     d_sorted = np.take_along_axis(np.where(valid, daily, 0.0), order, axis=1)

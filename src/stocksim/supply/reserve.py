@@ -18,6 +18,7 @@ from numba import njit
 
 from stocksim.draws.params import BatchParams
 from stocksim.scenario.schema import Scenario
+from stocksim.supply.demand import ICU, SEVERE
 
 TOL = 1e-9  # stock within rounding of the required reserve passes; demand short by more is unmet
 
@@ -32,7 +33,7 @@ def daily_max(s: Scenario, p: BatchParams, expected: np.ndarray) -> tuple[np.nda
         per_city = np.broadcast_to(table, (p.size,) + table.shape).copy()
     else:
         icu = p.designated_icu_share[:, :, None]
-        bed_day = (1 - icu) * p.patient_rate[:, None, 1, :] + icu * p.patient_rate[:, None, 2, :]
+        bed_day = (1 - icu) * p.patient_rate[:, None, SEVERE, :] + icu * p.patient_rate[:, None, ICU, :]
         per_city = p.designated_beds[:, :, None] * bed_day
         per_city += p.health_workers[:, :, None] * p.routine_rate[:, None, :]
     return per_city, per_city.sum(axis=1)
@@ -53,10 +54,18 @@ def required_reserve(
     return city, city.sum(axis=2) * ratio[:, None, :]
 
 
-def days_of_cover(on_hand: np.ndarray, daily: np.ndarray) -> np.ndarray:
-    """on_hand / daily max; undefined (NaN) where nothing is needed (a depot, an unused item)."""
+def days_of_cover(stock: np.ndarray, daily: np.ndarray, undefined: float = np.nan) -> np.ndarray:
+    """Days of cover, stock / daily max, elementwise; ``undefined`` where nothing is needed (daily
+    max 0: a depot, an unused item). Reports leave it NaN; a rule that ranks locations by cover
+    sets it to +inf, so that they come last; ``cover_of`` does that for one location and item."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return np.where(daily > 0, on_hand / np.where(daily > 0, daily, 1.0), np.nan)
+        return np.where(daily > 0, stock / np.where(daily > 0, daily, 1.0), undefined)
+
+
+@njit(cache=True, inline="always")
+def cover_of(stock: float, daily: float) -> float:
+    """Days of cover of one location and item, stock / daily max; +inf where daily max is 0."""
+    return stock / daily if daily > 0 else np.inf
 
 
 @njit(cache=True)
@@ -67,7 +76,8 @@ def meets(on_hand: float, required: float) -> bool:
 
 
 @njit(cache=True)
-def _compliant(on_hand, required, out):
+def _compliant(on_hand: np.ndarray, required: np.ndarray, out: np.ndarray) -> None:
+    """``out[k] = meets(on_hand[k], required[k])`` over flat arrays of one length."""
     for k in range(on_hand.size):
         out[k] = meets(on_hand[k], required[k])
 

@@ -9,12 +9,35 @@ Both go through the same day-by-day ``fold``, so their per-replication tables ar
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
 from stocksim.supply.reserve import TOL, meets
 
 SUMMED = ("served", "expired", "purchase_cost", "transport_cost", "received", "transfer_in", "transfer_out")
+
+
+class Day(NamedTuple):
+    """One day's figures as the tally reads them, arrays (R, L, I) unless noted."""
+
+    day: int
+    demand: np.ndarray
+    flows: tuple[np.ndarray, ...]  # in SUMMED order, served first
+    on_hand: np.ndarray  # end of day
+    required: np.ndarray  # the reserve required per location
+    circle_required: np.ndarray  # (R, I) the reserve required of the circle
+
+
+class Counts(NamedTuple):
+    """The running totals a day is folded into, arrays (R, L, I) unless noted."""
+
+    sums: np.ndarray  # (1 + len(SUMMED), R, L, I): demand, then SUMMED
+    compliant_days: np.ndarray
+    first_short: np.ndarray  # -1: never short
+    circle_compliant_days: np.ndarray  # (R, I)
+    circle_first_short: np.ndarray  # (R, I), -1: never short
 
 
 class DayTotals:
@@ -27,30 +50,31 @@ class DayTotals:
         self.circle_compliant_days = np.zeros((n_r, n_i))
         self.circle_first_short = np.full((n_r, n_i), -1)
         self.final_on_hand = np.zeros((n_r, n_l, n_i))
+        self._counts = Counts(
+            self.sums, self.compliant_days, self.first_short, self.circle_compliant_days, self.circle_first_short
+        )
 
-    def fold(self, day: int, demand, flows: tuple, on_hand, required, circle_required) -> None:
+    def fold(
+        self,
+        day: int,
+        demand: np.ndarray,
+        flows: tuple[np.ndarray, ...],
+        on_hand: np.ndarray,
+        required: np.ndarray,
+        circle_required: np.ndarray,
+    ) -> None:
         """Add day ``day``: its demand and flows (SUMMED order, served first), end-of-day stock,
         and the required reserve per location (R, L, I) and for the circle (R, I)."""
-        _fold(
-            day,
-            demand,
-            flows,
-            on_hand,
-            required,
-            circle_required,
-            self.sums,
-            self.compliant_days,
-            self.first_short,
-            self.circle_compliant_days,
-            self.circle_first_short,
-        )
+        _fold(Day(day, demand, flows, on_hand, required, circle_required), self._counts)
         self.final_on_hand[:] = on_hand
 
     def total(self, name: str) -> np.ndarray:
         return self.sums[0] if name == "demand" else self.sums[1 + SUMMED.index(name)]
 
     @classmethod
-    def of_days(cls, demand, daily: dict, required, circle_required) -> DayTotals:
+    def of_days(
+        cls, demand: np.ndarray, daily: dict[str, np.ndarray], required: np.ndarray, circle_required: np.ndarray
+    ) -> DayTotals:
         """The totals of whole daily arrays (R, H, L, I), folded in day by day."""
         n_r, horizon, n_l, n_i = demand.shape
         out = cls(n_r, n_l, n_i)
@@ -61,24 +85,28 @@ class DayTotals:
 
 
 @njit(cache=True)
-def _fold(day, demand, flows, on_hand, required, circle_required, sums, ok, first, circle_ok, circle_first):
-    n_r, n_l, n_i = demand.shape
+def _fold(d: Day, counts: Counts) -> None:
+    """Fold day ``d`` into ``counts``: sums += demand and each flow; a location and item passes the
+    reserve check (``meets``) on closing stock >= required; it is short where demand - served >
+    TOL, the circle where any of its locations is; the first short day is kept."""
+    n_r, n_l, n_i = d.demand.shape
+    served = d.flows[0]
     for r in range(n_r):
         for i in range(n_i):
             stock = 0.0
             short = False
             for c in range(n_l):
-                sums[0, r, c, i] += demand[r, c, i]
-                for k in range(len(flows)):
-                    sums[k + 1, r, c, i] += flows[k][r, c, i]
-                if meets(on_hand[r, c, i], required[r, c, i]):
-                    ok[r, c, i] += 1
-                if demand[r, c, i] - flows[0][r, c, i] > TOL:  # flows[0]: served
+                counts.sums[0, r, c, i] += d.demand[r, c, i]
+                for k in range(len(d.flows)):
+                    counts.sums[k + 1, r, c, i] += d.flows[k][r, c, i]
+                if meets(d.on_hand[r, c, i], d.required[r, c, i]):
+                    counts.compliant_days[r, c, i] += 1
+                if d.demand[r, c, i] - served[r, c, i] > TOL:
                     short = True
-                    if first[r, c, i] < 0:
-                        first[r, c, i] = day
-                stock += on_hand[r, c, i]
-            if meets(stock, circle_required[r, i]):
-                circle_ok[r, i] += 1
-            if short and circle_first[r, i] < 0:
-                circle_first[r, i] = day
+                    if counts.first_short[r, c, i] < 0:
+                        counts.first_short[r, c, i] = d.day
+                stock += d.on_hand[r, c, i]
+            if meets(stock, d.circle_required[r, i]):
+                counts.circle_compliant_days[r, i] += 1
+            if short and counts.circle_first_short[r, i] < 0:
+                counts.circle_first_short[r, i] = d.day

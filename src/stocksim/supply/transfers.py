@@ -6,92 +6,89 @@ urgent request is met first. Depots (a provincial reserve, no demand of their ow
 nearest first; then, if transfers between cities are enabled, donor cities, nearest first or
 largest surplus first. A donor never goes below ``donor_keeps_days`` of its own daily max.
 Shipments leave first-expiry-first-out and travel for the road time: km / speed_kmh +
-handling_hours, rounded up to whole days.
+handling_hours, rounded up to whole days. Axes as in ``stocksim.supply``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
 from stocksim.scenario.schema import Scenario
+from stocksim.supply.inventory import Lots
+from stocksim.supply.reserve import cover_of
+
+HOURS_PER_DAY = 24.0
+# hours / 24 of a trip of exactly n days can come out a hair above n: it still takes n days, not n + 1
+WHOLE_DAYS_SLACK = 1e-12
+ACROSS_TOWN_KM = 5.0  # a depot and a city in the same city are a short drive apart, not 0 km
+# Donor ranks put every depot before every city: a city's rank is its km plus more km than any
+# road in the province (nearest_first), a depot's key its km minus more units than any surplus
+# (largest_surplus_first, where a city's key is minus its surplus).
+CITY_AFTER_DEPOTS_KM = 1e9
+DEPOT_BEFORE_CITIES = 1e12
 
 
 def travel_days(s: Scenario, km: np.ndarray) -> np.ndarray:
-    """Whole days on the road between locations: km / speed + handling hours, rounded up to whole
-    days (a trip of a few hours arrives the next day; none at all, the same day)."""
+    """Whole days on the road between locations (L, L): ceil((km / speed + handling hours) / 24)
+    (a trip of a few hours arrives the next day; none at all, the same day)."""
     t = s.transfers
     hours = km / t.speed_kmh + t.handling_hours
-    days = np.ceil(hours / 24.0 - 1e-12).astype(int)
+    days = np.ceil(hours / HOURS_PER_DAY - WHOLE_DAYS_SLACK).astype(int)
     np.fill_diagonal(days, 0)
     return days
 
 
 def location_km(s: Scenario, city_km: np.ndarray) -> np.ndarray:
-    """Distances between locations: a depot sits in its city (a few km from a city in the same one)."""
+    """Distances between locations (L, L): a depot sits in its city (``ACROSS_TOWN_KM`` from a
+    city in the same one)."""
     index = {c: k for k, c in enumerate(s.city_ids)}
     where = [index[c.id] for c in s.cities] + [index[d.city] for d in s.depots]
     km = city_km[np.ix_(where, where)].astype(float)
     same = np.equal.outer(where, where) & ~np.eye(len(where), dtype=bool)
-    km[same] = 5.0  # across town
+    km[same] = ACROSS_TOWN_KM
     return km
 
 
-class TransferPlanner:
-    def __init__(self, s: Scenario, km: np.ndarray):
-        self.cfg = s.transfers
-        self.n_cities = len(s.cities)
-        self.n_locations = len(s.location_ids)
-        self.km = np.ascontiguousarray(km, dtype=float)
-        self.days = travel_days(s, km)
-        is_depot = np.arange(self.n_locations) >= self.n_cities
-        # Rank of each donor for each requester under nearest_first: depots before cities, then by km.
-        rank = np.where(is_depot[None, :], 0.0, 1e9) + km
-        np.fill_diagonal(rank, np.inf)
-        self._nearest = np.argsort(rank, axis=1, kind="stable")  # (C+D, L)
-        self._is_depot = is_depot
-        self._buffer: tuple[np.ndarray, np.ndarray] | None = None
+class Positions(NamedTuple):
+    """What each location holds and needs, (R, L, I) each."""
 
-    @property
-    def active(self) -> bool:
-        return self.cfg.enabled or self.n_locations > self.n_cities
-
-    def plan(self, on_hand: np.ndarray, inbound: np.ndarray, daily: np.ndarray) -> Flows | None:
-        """The day's shipments, or None when nothing moves. ``daily`` is the daily max (R, L, I)."""
-        cfg = self.cfg
-        n_r, n_l, n_i = on_hand.shape
-        size = n_r * n_i * self.n_cities * n_l  # at most one shipment per replication, item, requester, donor
-        if self._buffer is None or self._buffer[1].size < size:
-            self._buffer = (np.empty((4, size), dtype=np.int64), np.empty(size))
-        index, qty = self._buffer
-        sent = np.zeros((n_r, n_l, n_i))
-        n = _match(
-            on_hand,
-            inbound,
-            daily,
-            self._is_depot,
-            self._nearest,
-            self.km,
-            cfg.enabled,
-            cfg.matching == "largest_surplus_first",
-            float(cfg.request_below_days),
-            float(cfg.request_up_to_days),
-            float(cfg.donor_keeps_days),
-            self.n_cities,
-            index,
-            qty,
-            sent,
-        )
-        if not n:
-            return None
-        r, d, c, i = index[:, :n].copy()
-        return Flows(r, d, c, i, qty[:n].copy(), sent)
+    on_hand: np.ndarray
+    inbound: np.ndarray  # carriage and transfers on the road to it
+    daily: np.ndarray  # daily max
 
 
-@dataclass
-class Flows:
+class Network(NamedTuple):
+    """Who can give to whom."""
+
+    is_depot: np.ndarray  # (L,) bool
+    nearest: np.ndarray  # (L, L) each requester's donors, depots first, then by km; itself last
+    km: np.ndarray  # (L, L)
+    n_cities: int
+
+
+class Rules(NamedTuple):
+    """The mutual-aid settings (``transfers`` in the scenario), in days of daily max."""
+
+    cities_give: bool  # cities give as well as depots
+    by_surplus: bool  # donor cities largest surplus first, else nearest first
+    below: float  # a city asks when its days of cover fall below this
+    up_to: float  # ... for enough to reach this
+    keeps: float  # a donor city keeps this much
+
+
+class Matched(NamedTuple):
+    """Where ``_match`` writes the day's shipments: one column of ``coords`` (4, N: r, donor,
+    city, item) and one entry of ``qty`` (N,) each, and what each location sends (R, L, I)."""
+
+    coords: np.ndarray
+    qty: np.ndarray
+    sent: np.ndarray
+
+
+class Flows(NamedTuple):
     """One day's shipments, one entry each: replication, donor location, recipient city, item,
     units; and the units each location sends (R, L, I)."""
 
@@ -103,91 +100,162 @@ class Flows:
     sent: np.ndarray
 
 
+class TransferPlanner:
+    def __init__(self, s: Scenario, km: np.ndarray):
+        self.cfg = s.transfers
+        self.n_cities = len(s.cities)
+        self.n_locations = len(s.location_ids)
+        self.km = np.ascontiguousarray(km, dtype=float)
+        self.days = travel_days(s, km)
+        is_depot = np.arange(self.n_locations) >= self.n_cities
+        rank = np.where(is_depot[None, :], 0.0, CITY_AFTER_DEPOTS_KM) + km
+        np.fill_diagonal(rank, np.inf)
+        nearest = np.argsort(rank, axis=1, kind="stable")  # (L, L)
+        self._network = Network(is_depot, nearest, self.km, self.n_cities)
+        cfg = self.cfg
+        self._rules = Rules(
+            cfg.enabled,
+            cfg.matching == "largest_surplus_first",
+            float(cfg.request_below_days),
+            float(cfg.request_up_to_days),
+            float(cfg.donor_keeps_days),
+        )
+        self._buffer: tuple[np.ndarray, np.ndarray] | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.cfg.enabled or self.n_locations > self.n_cities
+
+    def plan(self, on_hand: np.ndarray, inbound: np.ndarray, daily: np.ndarray) -> Flows | None:
+        """The day's shipments, or None when nothing moves. ``daily`` is the daily max (R, L, I)."""
+        n_r, n_l, n_i = on_hand.shape
+        size = n_r * n_i * self.n_cities * n_l  # at most one shipment per replication, item, requester, donor
+        if self._buffer is None or self._buffer[1].size < size:
+            self._buffer = (np.empty((4, size), dtype=np.int64), np.empty(size))
+        index, qty = self._buffer
+        out = Matched(index, qty, np.zeros((n_r, n_l, n_i)))
+        n = _match(Positions(on_hand, inbound, daily), self._network, self._rules, out)
+        if not n:
+            return None
+        r, d, c, i = index[:, :n].copy()
+        return Flows(r, d, c, i, qty[:n].copy(), out.sent)
+
+
 @njit(cache=True)
-def _match(
-    on_hand, inbound, daily, is_depot, nearest, km, cities_give, by_surplus, below, up_to, keeps, n_c, index, qty, sent
-):
+def _match(pos: Positions, net: Network, rules: Rules, out: Matched) -> int:
     """Match requests and donors, replication by replication and item by item: requests most
     urgent (fewest days of cover) first, each from its donors in turn. Writes the shipments to
-    ``index`` (r, donor, city, item) and ``qty`` and what each donor sends to ``sent``; returns
-    the number of shipments."""
-    n_r, n_l, n_i = on_hand.shape
+    ``out``; returns their number."""
+    n_r, n_l, n_i = pos.on_hand.shape
     n = 0
-    cover = np.empty(n_c)
-    need = np.empty(n_c)
+    cover = np.empty(net.n_cities)
+    need = np.empty(net.n_cities)
     surplus = np.empty(n_l)
     key = np.empty(n_l)
     for r in range(n_r):
         for i in range(n_i):
-            asked = 0.0
-            for c in range(n_c):
-                dm = daily[r, c, i]
-                position = on_hand[r, c, i] + inbound[r, c, i]
-                cover[c] = position / dm if dm > 0 else np.inf
-                need[c] = max(up_to * dm - position, 0.0) if cover[c] < below else 0.0
-                asked += need[c]
-            if asked <= 0.0:
+            if _requests(pos, r, i, rules, cover, need) <= 0.0:
                 continue
-            available = 0.0
-            for k in range(n_l):
-                if is_depot[k]:
-                    surplus[k] = on_hand[r, k, i]
-                elif cities_give:
-                    surplus[k] = max(on_hand[r, k, i] - keeps * daily[r, k, i], 0.0)
-                else:
-                    surplus[k] = 0.0
-                available += surplus[k]
+            available = _surpluses(pos, r, i, net, rules, surplus)
             if available <= 0.0:
                 continue
             for req in np.argsort(cover, kind="mergesort"):
                 left = min(need[req], available)
                 if left <= 0.0:
                     continue
-                if by_surplus:  # depots (nearest first), then cities by surplus, largest first
-                    for k in range(n_l):
-                        key[k] = km[req, k] - 1e12 if is_depot[k] else -surplus[k]
-                    key[req] = np.inf
-                    donors = np.argsort(key, kind="mergesort")
-                else:
-                    donors = nearest[req]
-                for j in range(n_l - 1):
-                    donor = donors[j]
-                    if left <= 0.0:
-                        break
-                    give = min(left, surplus[donor])
-                    if donor == req or give <= 0.0:
-                        continue
-                    left -= give
-                    surplus[donor] -= give
-                    sent[r, donor, i] += give
-                    index[0, n], index[1, n], index[2, n], index[3, n] = r, donor, req, i
-                    qty[n] = give
-                    n += 1
+                donors = _donors(req, surplus, net, rules, key)
+                n = _give(r, i, req, left, donors, surplus, out, n)
                 available = 0.0
                 for k in range(n_l):
                     available += surplus[k]
     return n
 
 
+@njit(cache=True, inline="always")
+def _requests(pos: Positions, r: int, i: int, rules: Rules, cover: np.ndarray, need: np.ndarray) -> float:
+    """Each city's days of cover (on hand + inbound) / daily max to ``cover`` (C,) and its
+    request to ``need`` (C,): up_to x daily max - position where cover < below, else 0.
+    Returns the units asked for in all."""
+    asked = 0.0
+    for c in range(len(cover)):
+        dm = pos.daily[r, c, i]
+        position = pos.on_hand[r, c, i] + pos.inbound[r, c, i]
+        cover[c] = cover_of(position, dm)
+        need[c] = max(rules.up_to * dm - position, 0.0) if cover[c] < rules.below else 0.0
+        asked += need[c]
+    return asked
+
+
+@njit(cache=True, inline="always")
+def _surpluses(pos: Positions, r: int, i: int, net: Network, rules: Rules, surplus: np.ndarray) -> float:
+    """What each location can give to ``surplus`` (L,): a depot all it has on hand, a city (when
+    cities give) what it has above keeps x daily max. Returns the units available in all."""
+    available = 0.0
+    for k in range(len(surplus)):
+        if net.is_depot[k]:
+            surplus[k] = pos.on_hand[r, k, i]
+        elif rules.cities_give:
+            surplus[k] = max(pos.on_hand[r, k, i] - rules.keeps * pos.daily[r, k, i], 0.0)
+        else:
+            surplus[k] = 0.0
+        available += surplus[k]
+    return available
+
+
+@njit(cache=True, inline="always")
+def _donors(req: int, surplus: np.ndarray, net: Network, rules: Rules, key: np.ndarray) -> np.ndarray:
+    """The order in which locations give to city ``req`` (L,; ``req`` itself last): depots nearest
+    first, then cities nearest first or, ``by_surplus``, largest surplus first."""
+    if not rules.by_surplus:
+        return net.nearest[req]
+    for k in range(len(key)):
+        key[k] = net.km[req, k] - DEPOT_BEFORE_CITIES if net.is_depot[k] else -surplus[k]
+    key[req] = np.inf
+    return np.argsort(key, kind="mergesort")
+
+
+@njit(cache=True, inline="always")
+def _give(r: int, i: int, req: int, left: float, donors: np.ndarray, surplus: np.ndarray, out: Matched, n: int) -> int:
+    """Ship up to ``left`` units to city ``req`` from ``donors`` in turn, each giving
+    min(left, its surplus); appends the shipments to ``out`` from entry ``n`` on and returns the
+    new number of entries."""
+    for j in range(len(donors) - 1):
+        donor = donors[j]
+        if left <= 0.0:
+            break
+        give = min(left, surplus[donor])
+        if donor == req or give <= 0.0:
+            continue
+        left -= give
+        surplus[donor] -= give
+        out.sent[r, donor, i] += give
+        out.coords[0, n], out.coords[1, n], out.coords[2, n], out.coords[3, n] = r, donor, req, i
+        out.qty[n] = give
+        n += 1
+    return n
+
+
 @njit(cache=True)
-def route(r, donor, city, item, quantity, sent, expiring, durable, days, km, n_c):
-    """Split what each donor sent (a parcel of expiring lots (R, L, I, K) and durable units
-    (R, L, I)) among its recipients in proportion to the shipments. Returns the parcels by days
-    on the road (0..max(days)), expiring (D + 1, R, L, I, K) and durable (D + 1, R, L, I) indexed
-    by recipient; the units each city receives (R, C, I) and their unit-km (R, C, I)."""
-    n_r, n_l, n_i, n_k = expiring.shape
+def route(flows: Flows, parcel: Lots, days: np.ndarray, km: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Split what each donor sent (``parcel``: lots (R, L, I, K) and (R, L, I) by donor) among its
+    recipients in proportion to the shipments: shipment k gets a fraction quantity_k / sent of
+    its donor's lots. ``days`` and ``km`` (L, C) are from donor to recipient city. Returns the
+    parcels by days on the road (T = 0 .. max(days)), expiring (T, R, L, I, K) and durable (T, R,
+    L, I) indexed by recipient; the units each city receives (R, C, I) and their unit-km (R, C, I)."""
+    n_r, n_l, n_i, n_k = parcel.expiring.shape
+    n_c = km.shape[1]
     span = days.max() + 1
     out_exp = np.zeros((span, n_r, n_l, n_i, n_k))
     out_dur = np.zeros((span, n_r, n_l, n_i))
     received = np.zeros((n_r, n_c, n_i))
     unit_km = np.zeros((n_r, n_c, n_i))
-    for k in range(len(quantity)):
-        a, d, c, i, q = r[k], donor[k], city[k], item[k], quantity[k]
-        f = q / sent[a, d, i]
+    for k in range(len(flows.quantity)):
+        a, d, c, i, q = flows.r[k], flows.donor[k], flows.city[k], flows.item[k], flows.quantity[k]
+        f = q / flows.sent[a, d, i]
         o = days[d, c]
         received[a, c, i] += q
         unit_km[a, c, i] += q * km[d, c]
-        out_dur[o, a, c, i] += durable[a, d, i] * f
+        out_dur[o, a, c, i] += parcel.durable[a, d, i] * f
         for b in range(n_k):
-            out_exp[o, a, c, i, b] += expiring[a, d, i, b] * f
+            out_exp[o, a, c, i, b] += parcel.expiring[a, d, i, b] * f
     return out_exp, out_dur, received, unit_km

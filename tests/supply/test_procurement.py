@@ -1,9 +1,13 @@
-"""Suppliers: shared capacity first come first served, lead times, disruptions, prices."""
+"""Procurement: suppliers' shared capacity (first come first served), lead times, disruptions,
+prices; 联采: joint orders, their allocation rules, supplier priority and volume discounts."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from conftest import base_dict, check_invariants, series, simulate
+
+from stocksim.supply.procurement import allocate
 
 
 def _two_cities(stock_a, workers_a, stock_b, workers_b, supplier, review_every=2, up_to=5.0, horizon=14):
@@ -118,3 +122,77 @@ def test_no_capacity_means_no_deliveries_and_orders_stay_on_order():
     r = simulate(_two_cities(0, 0, 10_000, 0, {"lead_time_days": 1, "capacity_per_day": {"x": 0}}))
     assert series(r, "received").sum() == 0
     np.testing.assert_allclose(series(r, "on_order"), 50.0)
+
+
+CITY = base_dict()["cities"][0]
+
+
+def _cities(n, **kw):
+    return [{**CITY, "id": f"c{k}", "name": f"C{k}", **kw} for k in range(n)]
+
+
+def test_allocation_rules_have_their_defining_properties():
+    quantity = np.array([[300.0]])  # (R, I)
+    position = np.array([[[100.0], [400.0], [0.0], [900.0]]])  # (R, C, I)
+    daily = np.array([[[10.0], [20.0], [5.0], [30.0]]])
+    target = 40 * daily
+    population = np.array([1.0, 2.0, 3.0, 4.0])
+
+    need = np.maximum(target - position, 0)[0, :, 0]
+    by_need = allocate("proportional_to_need", quantity, position, daily, target, population)[0, :, 0]
+    np.testing.assert_allclose(by_need, 300 * need / need.sum())
+
+    by_pop = allocate("population", quantity, position, daily, target, population)[0, :, 0]
+    np.testing.assert_allclose(by_pop, 300 * population / population.sum())
+
+    equal = allocate("equal_days_of_cover", quantity, position, daily, target, population)[0, :, 0]
+    assert equal.sum() == pytest.approx(300)
+    cover = (position[0, :, 0] + equal) / daily[0, :, 0]
+    got = equal > 1e-9
+    np.testing.assert_allclose(cover[got], cover[got][0])  # recipients end level ...
+    assert np.all(cover[~got] >= cover[got][0] - 1e-9)  # ... and nobody left out is below them
+    # Covers before: 10, 20, 0, 30 days. 300 units lift c2 and c0 and c1 to a common 21.4 days.
+    np.testing.assert_allclose(cover[got][0], (300 + 100 + 400 + 0) / (10 + 20 + 5))
+
+
+def _joint_case(priority: str, share: float = 0.0) -> dict:
+    return base_dict(
+        horizon_days=6,
+        reserve={"daily_max": "declared", "declared": {"c0": {"x": 10}, "c1": {"x": 10}}},
+        cities=_cities(2, stock={"x": 0}, health_workers=0),
+        suppliers=[
+            {"id": "s", "lead_time_days": 1, "capacity_per_day": {"x": 100}, "other_buyers_per_day": {"x": 100}}
+        ],
+        transfers={"handling_hours": 0},
+        procurement={
+            "mode": "joint",
+            "review_every_days": 100,
+            "reorder_point_days": 1,
+            "order_up_to_days": 10,
+            "joint": {"supplier_priority": priority, "reserved_share": share, "allocation": "population"},
+        },
+    )
+
+
+@pytest.mark.parametrize(("priority", "share"), [("fcfs", 0), ("joint_first", 0), ("reserved_share", 0.7)])
+def test_supplier_priority_for_the_pooled_order(priority, share):
+    """The centre orders 200 on day 0; other buyers ask 100 a day of a capacity of 100.
+    fcfs: both orders are of day 0 and share pro rata (100:200 -> the centre gets 66.7, then the
+    rest of its order is older than the next days' other orders); joint_first: 100; reserved 70 %:
+    70 reserved, then the remaining 30 shared 130:100."""
+    r = simulate(_joint_case(priority, share))
+    deliveries = r.events[r.events["kind"] == "delivery"]
+    shipped_day0 = deliveries[deliveries["dispatched"] == 0]["quantity"].sum()
+    expected = {"fcfs": 200 / 300 * 100, "joint_first": 100.0, "reserved_share": 70 + 30 * 130 / 230}[priority]
+    assert shipped_day0 == pytest.approx(expected)
+    check_invariants(r)
+
+
+def test_volume_discount_applies_to_orders_that_reach_the_tier():
+    d = _joint_case("fcfs")
+    d["suppliers"][0]["other_buyers_per_day"] = {}
+    d["procurement"]["volume_discounts"] = [{"min_quantity": 150, "discount": 0.2}]
+    joint = simulate(d).daily["purchase_cost"].sum()
+    d["procurement"]["mode"] = "independent"  # two orders of 100: below the tier
+    alone = simulate(d).daily["purchase_cost"].sum()
+    assert joint == pytest.approx(200 * 0.8) and alone == pytest.approx(200)

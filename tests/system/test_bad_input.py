@@ -80,7 +80,7 @@ CASES = {
     ),
     "seir without r0": (
         deep_update(_seir(), {"epidemic": {"r0": None}}),
-        ["epidemic.r0", "expected a number or a distribution"],
+        ["epidemic.r0", "required when epidemic.model is 'seir'"],
     ),
     "seir introduction in an unknown city": (
         _seir(introductions=[{"city": "atlantis", "day": 0, "infections": 5}]),

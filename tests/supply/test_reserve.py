@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import ROOT, base_dict, loaded, simulate
+from conftest import DEFAULT, base_dict, loaded, simulate
 
 from stocksim.experiment.run import run
 from stocksim.scenario import load_scenario
@@ -76,7 +76,7 @@ def test_peak_is_the_highest_expected_day_and_the_circle_peak_is_not_the_sum(tmp
 def test_default_scenario_full_load_matches_a_hand_calculation():
     """Jinan, N95: 1880 designated beds with 17 % ICU at 2.28 and 4.09 a patient-day, plus
     115,200 health workers at 0.05 a day, times 30 days."""
-    r = run(load_scenario(ROOT / "configs" / "jinan-circle.yaml"), replications=1, keep_daily=False)
+    r = run(load_scenario(DEFAULT), replications=1, keep_daily=False)
     row = r.summary[(r.summary["city"] == "jinan") & (r.summary["item"] == "n95_respirator")]
     expected = 30 * (1880 * (0.83 * 2.28 + 0.17 * 4.09) + 115200 * 0.05)
     assert float(row["required_reserve"].iloc[0]) == pytest.approx(expected)

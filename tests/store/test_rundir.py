@@ -1,72 +1,20 @@
-"""The command line and the run directory: complete or not at all, never overwritten silently."""
+"""The run directory: complete or not at all, with a manifest, never overwritten silently."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT, base_dict
+from conftest import DEFAULT, base_dict
 
 from stocksim.cli import main
+from stocksim.experiment.backends import Backend
+from stocksim.experiment.run import run_to_dir
 from stocksim.scenario import load_scenario
-
-CONFIGS = sorted((ROOT / "configs").glob("*.yaml"))
-
-DAILY_COLUMNS = [
-    "replication",
-    "day",
-    "city",
-    "item",
-    "demand",
-    "served",
-    "unmet",
-    "on_hand",
-    "on_order",
-    "received",
-    "transfer_in",
-    "transfer_out",
-    "expired",
-    "required_reserve",
-    "compliant",
-    "days_of_cover",
-]
-SUMMARY_COLUMNS = [
-    "city",
-    "item",
-    "required_reserve",
-    "initial_days_of_cover",
-    "compliance_share",
-    "p_stockout",
-    "fill_rate",
-    "unmet_mean",
-    "first_stockout_day_median",
-    "expired_mean",
-    "purchase_cost_mean",
-]
-
-
-def test_configs_exist():
-    assert any(p.name == "jinan-circle.yaml" for p in CONFIGS)
-
-
-@pytest.mark.parametrize("config", CONFIGS, ids=lambda p: p.name)
-def test_every_config_validates_and_runs(config, tmp_path, capsys):
-    assert main(["validate", str(config)]) == 0
-    out = tmp_path / "run"
-    assert main(["run", str(config), "--replications", "2", "--out", str(out), "--format", "csv"]) == 0
-    printed = capsys.readouterr().out
-    s = load_scenario(config).scenario
-    for city in s.cities:
-        assert city.name[:14] in printed
-    daily = pd.read_csv(out / "daily.csv")
-    assert list(daily.columns[: len(DAILY_COLUMNS)]) == DAILY_COLUMNS
-    assert len(daily) == 2 * s.horizon_days * len(s.location_ids) * len(s.items)
-    summary = pd.read_csv(out / "summary.csv")
-    assert list(summary.columns[: len(SUMMARY_COLUMNS)]) == SUMMARY_COLUMNS
-    assert len(summary) == (len(s.location_ids) + 1) * len(s.items)
 
 
 def test_run_writes_parquet_tables_and_a_manifest(tmp_path, default_config):
@@ -150,14 +98,21 @@ def test_default_output_directory_is_new_each_time(tmp_path, monkeypatch, defaul
     assert len(runs) == 2 and all(p.name.startswith("jinan-circle-") for p in runs)
 
 
-def test_compare_writes_a_tidy_table_and_prints_the_matrix(tmp_path, capsys, default_config):
-    out = tmp_path / "cmp"
-    args = ["compare", str(default_config), "--replications", "3", "--policies", "independent,joint", "--out", str(out)]
-    assert main(args) == 0
-    printed = capsys.readouterr().out
-    assert "Jinan" in printed and "independent" in printed and "joint" in printed
-    table = pd.read_csv(out / "compare.csv")
-    assert list(table.columns) == ["policy", "city", "item", "metric", "mean", "diff", "diff_low", "diff_high", "n"]
-    assert set(table["metric"]) >= {"stockout", "unmet", "compliance_share", "total_cost", "transport_cost"}
-    assert (table["n"] == 3).all()
-    assert json.loads((out / "manifest.json").read_text())["policies"] == ["independent", "joint"]
+def test_daily_quantiles_equal_the_quantiles_of_the_full_table(tmp_path):
+    loaded = load_scenario(DEFAULT)
+    run_to_dir(loaded, tmp_path / "full", replications=7, batch_size=3, daily="full")
+    run_to_dir(loaded, tmp_path / "q", replications=7, batch_size=3, daily="quantiles", backend=Backend(workers=2))
+    full = pd.read_parquet(tmp_path / "full" / "daily.parquet")
+    q = pd.read_parquet(tmp_path / "q" / "daily_quantiles.parquet")
+    assert not (tmp_path / "q" / "daily.parquet").exists()
+    for metric in ("on_hand", "unmet", "days_of_cover"):
+        mine = q[q["metric"] == metric].set_index(["day", "city", "item"]).sort_index()
+        g = full.groupby(["day", "city", "item"], observed=True)[metric]
+        for col, p in (("p5", 0.05), ("p50", 0.5), ("p95", 0.95)):
+            expected = g.quantile(p).sort_index().to_numpy()
+            np.testing.assert_allclose(mine[col].to_numpy(), expected, rtol=1e-12, atol=1e-9)  # NaN where undefined
+        np.testing.assert_allclose(mine["mean"].to_numpy(), g.mean().sort_index().to_numpy(), rtol=1e-12)
+    # The summary does not depend on the daily mode.
+    pd.testing.assert_frame_equal(
+        pd.read_csv(tmp_path / "q" / "summary.csv"), pd.read_csv(tmp_path / "full" / "summary.csv")
+    )

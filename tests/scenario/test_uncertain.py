@@ -1,4 +1,4 @@
-"""Uncertain parameters: drawn once per replication, with the stated mean and spread."""
+"""Uncertain numbers: a plain number or a distribution with the stated mean and spread."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pytest
-from conftest import base_dict, series, simulate
 from pydantic import TypeAdapter
 
 from stocksim.draws.seeding import Stream, rngs
@@ -44,16 +43,3 @@ def test_a_plain_number_is_constant_and_draws_nothing():
     state = g[0].bit_generator.state
     np.testing.assert_array_equal(draw_per_replication(3.0, g), [3.0])
     assert g[0].bit_generator.state == state
-
-
-def test_an_uncertain_rate_is_drawn_once_per_replication():
-    rate = {"dist": "uniform", "low": 0.05, "high": 0.15}
-    d = base_dict(replications=200, horizon_days=5, cities=[{**base_dict()["cities"][0], "stock": {"x": 1e6}}])
-    d["demand"] = {"noise": "none", "routine_per_health_worker_day": {"x": rate}}
-    r = simulate(d)
-    per_rep = np.array([series(r, "demand", replication=k) for k in range(200)])
-    assert np.all(per_rep == per_rep[:, :1])  # constant within a replication
-    rates = per_rep[:, 0] / 100
-    assert len(np.unique(rates)) == 200
-    assert rates.min() >= 0.05 and rates.max() <= 0.15
-    assert abs(rates.mean() - 0.1) < 4 * (0.1 / math.sqrt(12)) / math.sqrt(200)

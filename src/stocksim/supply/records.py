@@ -1,0 +1,166 @@
+"""What a batch takes in and what it records: the inputs drawn before it runs, the daily figures,
+the event records and the result handed to the tables. Recording is cheap during the run
+(preallocated arrays, event columns gathered as arrays) and joined once at the end. Axes as in
+``stocksim.supply``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+
+from stocksim.draws.params import BatchParams
+from stocksim.epidemic.outcome import EpidemicBatch
+from stocksim.supply.tally import SUMMED, DayTotals
+
+EVENT_KINDS = (
+    "order",
+    "delivery",
+    "allocation",
+    "carriage",
+    "transfer_out",
+    "transfer_in",
+    "expiry",
+    "response_level",
+)
+
+
+class Figures(NamedTuple):
+    """The daily figures of one day, (R, L, I) each; a field's name is its column in the daily table."""
+
+    served: np.ndarray
+    on_hand: np.ndarray  # end of day
+    on_order: np.ndarray  # end of day
+    received: np.ndarray
+    transfer_in: np.ndarray
+    transfer_out: np.ndarray
+    expired: np.ndarray
+    purchase_cost: np.ndarray
+    transport_cost: np.ndarray
+
+
+DAILY_FIELDS = Figures._fields
+
+
+@dataclass
+class Inputs:
+    """What a batch needs besides the scenario, drawn or computed before it runs. Arrays over
+    locations (cities, then depots) have zeros for the depots."""
+
+    params: BatchParams
+    demand: np.ndarray  # (R, H, L, I)
+    lead_times: np.ndarray  # (H, R, S, C, I)
+    daily_max: np.ndarray  # (R, L, I)
+    circle_daily_max: np.ndarray  # (R, I)
+    required: np.ndarray  # (R, H, L, I)
+    circle_required: np.ndarray  # (R, H, I)
+    epidemic: EpidemicBatch
+    km: np.ndarray  # (L, L) road km between locations
+    record_events: bool = True  # orders, deliveries, allocations and transfers (expiry and levels always)
+    keep_days: bool = True  # the daily figures of every day; else each day is folded into totals
+
+
+@dataclass
+class BatchResult:
+    """Daily figures (R, H, L, I) per field over the locations (cities, then depots), the opening
+    stock, the reserve figures, the epidemic and the event records."""
+
+    replications: np.ndarray
+    demand: np.ndarray
+    initial: np.ndarray
+    daily: dict[str, np.ndarray]
+    required: np.ndarray  # (R, H, L, I)
+    daily_max: np.ndarray  # (R, L, I)
+    circle_required: np.ndarray  # (R, H, I)
+    circle_daily_max: np.ndarray  # (R, I)
+    epidemic: EpidemicBatch
+    item_cost: np.ndarray  # (R, I) CNY per unit, to value write-offs
+    events: dict[str, np.ndarray] = field(default_factory=dict)
+    totals: DayTotals | None = None  # when the days were folded in as they went (no daily table)
+
+
+class DailyRecord:
+    """The daily figures: every day kept, arrays (R, H, L, I) per field, or one day at a time,
+    (R, 1, L, I), folded into per-replication totals at the end of each day."""
+
+    def __init__(self, n_r: int, horizon: int, n_l: int, n_i: int, keep_days: bool):
+        self.keep_days = keep_days
+        self.arrays = {k: np.zeros((n_r, horizon if keep_days else 1, n_l, n_i)) for k in DAILY_FIELDS}
+        self.totals = None if keep_days else DayTotals(n_r, n_l, n_i)
+        self._day = -1
+        self._figures = self._of(0)
+
+    def _of(self, day: int) -> Figures:
+        column = day if self.keep_days else 0
+        return Figures(*(self.arrays[k][:, column] for k in DAILY_FIELDS))
+
+    def day(self, day: int) -> Figures:
+        """The figures of ``day``, views to write into."""
+        if day != self._day:
+            self._day, self._figures = day, self._of(day)
+        return self._figures
+
+    def close(self, day: int, demand: np.ndarray, required: np.ndarray, circle_required: np.ndarray) -> None:
+        """Fold ``day`` into the totals and clear it for the next, when the days are not kept.
+        ``demand`` and ``required`` (R, L, I) and ``circle_required`` (R, I) are that day's."""
+        if self.totals is None:
+            return
+        today = self.day(day)
+        flows = tuple(getattr(today, k) for k in SUMMED)
+        self.totals.fold(day, demand, flows, today.on_hand, required, circle_required)
+        for v in self.arrays.values():
+            v[:] = 0.0
+
+
+class Events:
+    """Flat event records gathered as arrays and joined once at the end."""
+
+    COLUMNS = (
+        "replication",
+        "time",
+        "kind",
+        "city",
+        "item",
+        "quantity",
+        "order_id",
+        "supplier",
+        "dispatched",
+        "counterpart",
+    )
+
+    def __init__(self) -> None:
+        self._chunks: list[tuple[np.ndarray, ...]] = []
+
+    def add(
+        self,
+        kind: str,
+        time: np.ndarray | int,
+        r: np.ndarray,
+        c: np.ndarray | int,
+        i: np.ndarray,
+        qty: np.ndarray,
+        order_id: np.ndarray | int = -1,
+        supplier: np.ndarray | int = -1,
+        dispatched: np.ndarray | int = -1,
+        counterpart: np.ndarray | int = -1,
+    ) -> None:
+        """Record events; ``r, i, qty`` are arrays, the others arrays or scalars. Locations
+        are indices into the scenario's locations; the joint centre is ``len(locations)``."""
+        n = len(r)
+        if n:
+            cols = (r, time, EVENT_KINDS.index(kind), c, i, qty, order_id, supplier, dispatched, counterpart)
+            self._chunks.append(tuple(np.asarray(x) if np.ndim(x) else np.full(n, x) for x in cols))
+
+    def arrays(self, replications: np.ndarray) -> dict[str, np.ndarray]:
+        """The records as columns, sorted by replication, time and kind (stable within those)."""
+        cols = []
+        for k, name in enumerate(self.COLUMNS):
+            dtype = float if name == "quantity" else np.int64
+            parts = [ch[k] for ch in self._chunks]
+            cols.append(np.concatenate(parts).astype(dtype, copy=False) if parts else np.array([], dtype=dtype))
+        out = dict(zip(self.COLUMNS, cols, strict=True))
+        out["replication"] = replications[out["replication"]]
+        key = (out["replication"] * (out["time"].max(initial=0) + 1) + out["time"]) * len(EVENT_KINDS) + out["kind"]
+        order = np.argsort(key, kind="stable")
+        return {k: v[order] for k, v in out.items()}
