@@ -30,7 +30,7 @@ from stocksim.experiment.run import run
 from stocksim.present.figures import consumption_figure, cover_colour, cover_matrix, stock_figure, transfers_figure
 from stocksim.present.i18n import LANGUAGES, name, number, percent, t
 from stocksim.present.report import html_report
-from stocksim.results.stats import daily_bands
+from stocksim.results.stats import BAND_METRICS, daily_bands
 from stocksim.results.tables import CIRCLE
 from stocksim.scenario import ConfigError, LoadedScenario, canonical_json
 
@@ -52,7 +52,7 @@ def cached_run(key: str, _ls: LoadedScenario, replications: int, seed: int) -> d
 
     r = run(_ls, replications=replications, seed=seed, on_batch=step)
     bar.empty()
-    bands = pd.concat([daily_bands(r.daily, m) for m in ("on_hand", "demand", "unmet")], ignore_index=True)
+    bands = pd.concat([daily_bands(r.daily, m) for m in BAND_METRICS], ignore_index=True)
     daily_csv = r.daily[r.daily["replication"] < 5].to_csv(index=False)  # a sample of replications
     return {"summary": r.summary, "bands": bands, "events": r.events, "daily_csv": daily_csv, "wall": r.wall_seconds}
 

@@ -25,7 +25,15 @@ from stocksim.present.terminal import Progress, comparison_table, compliance_tab
 from stocksim.results.stats import epidemic_peaks
 from stocksim.scenario import ConfigError, load_scenario
 from stocksim.store.reader import load_run
-from stocksim.store.rundir import FORMATS, OutputExists, check_target, default_out_dir, manifest, write_outputs
+from stocksim.store.rundir import (
+    FORMATS,
+    MANIFEST,
+    OutputExists,
+    check_target,
+    default_out_dir,
+    manifest,
+    write_outputs,
+)
 
 EXIT_BAD_INPUT = 2
 
@@ -273,7 +281,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    if not (args.run_dir / "manifest.json").is_file():
+    if not (args.run_dir / MANIFEST).is_file():
         raise ConfigError(args.run_dir, "", "not a stocksim run directory (no manifest.json)")
     out = args.out or args.run_dir / "report.html"
     if out.exists() and not args.overwrite:

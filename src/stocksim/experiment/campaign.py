@@ -23,6 +23,7 @@ from stocksim.experiment.run import run_to_dir
 from stocksim.results.tables import CIRCLE
 from stocksim.scenario.errors import ConfigError
 from stocksim.scenario.loader import load_scenario
+from stocksim.store.rundir import MANIFEST
 
 
 def headline(summary: pd.DataFrame) -> dict[str, float]:
@@ -39,7 +40,7 @@ def headline(summary: pd.DataFrame) -> dict[str, float]:
 
 
 def _finished(run_dir: Path, config_hash: str, seed: int, replications: int, daily: str) -> bool:
-    m = run_dir / "manifest.json"
+    m = run_dir / MANIFEST
     if not m.is_file():
         return False
     try:
@@ -93,7 +94,7 @@ def run_campaign(
         start = time.perf_counter()
         if _finished(run_dir, row["hash"], sd, n, daily):
             summary = pd.read_csv(run_dir / "summary.csv")
-            info = json.loads((run_dir / "manifest.json").read_text())
+            info = json.loads((run_dir / MANIFEST).read_text())
             row |= {"status": "done", "wall_seconds": info.get("wall_seconds")} | headline(summary)
             if on_run:
                 on_run(str(path), "skipped: finished with the same config hash")
