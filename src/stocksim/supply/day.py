@@ -31,7 +31,6 @@ from stocksim.scenario.schema import Scenario
 from stocksim.supply.inventory import Parcel, Stock
 from stocksim.supply.procurement import (
     JOINT_ORDERING,
-    SupplierBook,
     allocate,
     city_shares,
     discount_rate,
@@ -39,18 +38,19 @@ from stocksim.supply.procurement import (
     review_days,
 )
 from stocksim.supply.records import BatchResult, DailyRecord, Events, Inputs
+from stocksim.supply.suppliers import SupplierBook
 from stocksim.supply.transfers import Flows, TransferPlanner, route, travel_days
 
-WRITE_OFF = 0.0  # first: what expires today is gone before anything else happens
-DELIVERY = 0.1  # what arrives today can be used today
+WRITE_OFF = 0.0  # first: lots expiring today are gone before they can be used
+DELIVERY = 0.1  # before demand: what arrives today can be used today
 DEMAND = 0.2
-REVIEW = 0.4  # after demand: a review sees the day's consumption
-TRANSFER = 0.5  # after the review: a city asks for what its own order will not bring soon
-DISPATCH = 0.6  # after the review: today's orders compete for today's capacity
-RECORD = 0.8  # last: the closing state of the day
+REVIEW = 0.4  # after demand: the review sees the stock the day has left
+TRANSFER = 0.5  # after demand: a city asks on the stock the day has left
+DISPATCH = 0.6  # after the review: today's orders share today's capacity
+RECORD = 0.8  # last: the closing stock, which the reserve check uses
 
 
-class OnTheRoad:
+class Inbound:
     """Parcels on their way to the locations by arrival day, and their units (R, L, I)."""
 
     def __init__(self, shape: tuple[int, ...]):
@@ -77,7 +77,7 @@ class Centre:
         self.ship_days = travel_days(s, x.km)[lead]  # (L,) by road from the lead city
         self.km = x.km[lead]  # (L,)
         self.population = np.array([c.population for c in s.cities], float)
-        self.ordering = JOINT_ORDERING[s.procurement.joint.ordering] if s.procurement.mode == "joint" else None
+        self.ordering = JOINT_ORDERING[s.procurement.joint.ordering]
 
 
 class BatchState:
@@ -93,18 +93,18 @@ class BatchState:
         self.stock = Stock(s, p.size)
         self.initial = self.stock.on_hand()
         self.on_order = np.zeros(shape)  # supplier orders open or travelling, and carriage from the centre
-        self.carriage = OnTheRoad(shape)  # from the centre to the cities
-        self.transfers = OnTheRoad(shape)
+        self.carriage_inbound = Inbound(shape)  # from the centre to the cities
+        self.transfer_inbound = Inbound(shape)
         self.reorder_point = s.procurement.reorder_point_days * x.daily_max  # [s]
         self.order_up_to = s.procurement.order_up_to_days * x.daily_max  # [S]
         lead = s.location_ids.index(s.lead_city)
         depot_cities = [s.city_ids.index(d.city) for d in s.depots]
         city_of_buyer = np.array([*range(self.n_c), *depot_cities, lead, lead])  # locations, others, centre
         self.book = SupplierBook(s, p, self.n_l, x.lead_times, city_of_buyer)
-        self.n_buyers = self.n_l + 2
+        self.n_buyers = self.book.n_buyers
         self.centre = Centre(s, x, self.book.centre)
         self.planner = TransferPlanner(s, x.km)
-        self.record = DailyRecord(p.size, s.horizon_days, self.n_l, self.n_i, x.keep_days)
+        self.daily = DailyRecord(p.size, s.horizon_days, self.n_l, self.n_i, x.keep_days)
         self.events = Events()
         for r, day, c, code in x.epidemic.level_changes:
             self.events.add("response_level", day, r, c, np.full(len(r), -1), code.astype(float))
@@ -119,8 +119,8 @@ class BatchState:
             replications=x.params.replications,
             demand=x.demand,
             initial=self.initial,
-            daily=self.record.arrays if x.keep_days else {},
-            totals=self.record.totals,
+            daily=self.daily.arrays if x.keep_days else {},
+            totals=self.daily.totals,
             required=x.required,
             daily_max=x.daily_max,
             circle_required=x.circle_required,
@@ -145,7 +145,7 @@ def write_off(b: BatchState, t: int) -> None:
     """Lots expiring on day t leave the stock."""
     expired = b.stock.write_off(t)
     if expired is not None:
-        b.record.day(t).expired[:] = expired
+        b.daily.at(t).expired[:] = expired
         r, c, i = np.nonzero(expired)
         b.events.add("expiry", t, r, c, i, expired[expired > 0])
 
@@ -158,8 +158,8 @@ def deliveries(b: BatchState, t: int) -> None:
     transfer_arrivals(b, t)
     # Parts of an order shipped on several days may take a hair more than was on order: rounding.
     np.maximum(b.on_order, 0.0, out=b.on_order)
-    np.maximum(b.carriage.units, 0.0, out=b.carriage.units)
-    np.maximum(b.transfers.units, 0.0, out=b.transfers.units)
+    np.maximum(b.carriage_inbound.units, 0.0, out=b.carriage_inbound.units)
+    np.maximum(b.transfer_inbound.units, 0.0, out=b.transfer_inbound.units)
 
 
 def supplier_deliveries(b: BatchState, t: int) -> None:
@@ -168,7 +168,7 @@ def supplier_deliveries(b: BatchState, t: int) -> None:
     received = arrived[:, : b.n_l]
     b.stock.receive(t, received)
     b.on_order -= received
-    b.record.day(t).received[:] = received
+    b.daily.at(t).received[:] = received
     if arrived[:, b.centre.buyer].any():
         allocate_at_centre(b, t, arrived[:, b.centre.buyer])
 
@@ -186,27 +186,29 @@ def allocate_at_centre(b: BatchState, t: int, quantity: np.ndarray) -> None:
     to[:, :n_c] = split
     parcel = b.stock.delivery_parcel(t, to)
     b.on_order += to
-    b.carriage.units += to
-    b.record.day(t).transport_cost[:] += to * centre.km[None, :, None] * s.transfers.cost_per_unit_km
+    b.carriage_inbound.units += to
+    b.daily.at(t).transport_cost[:] += to * centre.km[None, :, None] * s.transfers.cost_per_unit_km
     if x.record_events:
         r, c, i = np.nonzero(to)
         b.events.add("allocation", t, r, c, i, to[to > 0], counterpart=centre.label)
     for day in np.unique(centre.ship_days[:n_c]):
         cities = centre.ship_days == day
-        b.carriage.add(t + int(day), parcel.scaled(np.broadcast_to(cities[None, :, None], to.shape).astype(float)))
+        b.carriage_inbound.add(
+            t + int(day), parcel.scaled(np.broadcast_to(cities[None, :, None], to.shape).astype(float))
+        )
 
 
 def carriage_arrivals(b: BatchState, t: int) -> None:
     """The centre's carriage due today reaches the cities (what expired on the way is written off)."""
-    parcel = b.carriage.parcels.pop(t, None)
+    parcel = b.carriage_inbound.parcels.pop(t, None)
     if parcel is None:
         return
     got, gone = b.stock.put(t, parcel)
-    today = b.record.day(t)
+    today = b.daily.at(t)
     today.expired[:] += gone
     today.received[:] += got
     b.on_order -= got
-    b.carriage.units -= got
+    b.carriage_inbound.units -= got
     if b.x.record_events:
         r, c, i = np.nonzero(got)
         b.events.add("carriage", t, r, c, i, got[got > 0], counterpart=b.centre.label)
@@ -214,26 +216,23 @@ def carriage_arrivals(b: BatchState, t: int) -> None:
 
 def transfer_arrivals(b: BatchState, t: int) -> None:
     """Transfers due today arrive (what expired on the way is written off)."""
-    parcel = b.transfers.parcels.pop(t, None)
+    parcel = b.transfer_inbound.parcels.pop(t, None)
     if parcel is None:
         return
     got, gone = b.stock.put(t, parcel)
-    today = b.record.day(t)
+    today = b.daily.at(t)
     today.expired[:] += gone
     today.transfer_in[:] = got
-    b.transfers.units -= got
+    b.transfer_inbound.units -= got
 
 
 def demand(b: BatchState, t: int) -> None:
     """The day's demand is served first-expiry-first-out; the rest is lost."""
-    b.record.day(t).served[:] = b.stock.issue(b.x.demand[:, t])
+    b.daily.at(t).served[:] = b.stock.issue(b.x.demand[:, t])
 
 
-def review(b: BatchState, t: int) -> None:
-    """Each city orders for itself (``independent``), or the centre for the circle (``joint``)."""
-    if b.centre.ordering is not None:
-        centre_review(b, t)
-        return
+def independent_review(b: BatchState, t: int) -> None:
+    """Each city orders for itself under the [s, S] rule."""
     n_c = b.n_c
     qty = order_quantity(b.city_position(), b.reorder_point[:, :n_c], b.order_up_to[:, :n_c])
     if qty.any():
@@ -243,10 +242,9 @@ def review(b: BatchState, t: int) -> None:
         b.events.add("order", t, r, c, i, qty[r, c, i], order_id(t, c, i, b.n_buyers, b.n_i))
 
 
-def centre_review(b: BatchState, t: int) -> None:
+def joint_review(b: BatchState, t: int) -> None:
     """The centre orders for the circle under its joint ordering policy (``pooled`` or ``combined``)."""
     centre, n_c = b.centre, b.n_c
-    assert centre.ordering is not None
     position = b.city_position()
     qty = centre.ordering(position, centre.on_order, centre.share, b.reorder_point[:, :n_c], b.order_up_to[:, :n_c])
     if qty.any():
@@ -260,18 +258,18 @@ def centre_review(b: BatchState, t: int) -> None:
 def transfers(b: BatchState, t: int) -> None:
     """Cities short of stock ask; depots and donor cities ship first-expiry-first-out."""
     x, n_c = b.x, b.n_c
-    f = b.planner.plan(b.stock.on_hand(), b.carriage.units + b.transfers.units, x.daily_max)
+    f = b.planner.plan(b.stock.on_hand(), b.carriage_inbound.units + b.transfer_inbound.units, x.daily_max)
     if f is None:
         return
     parcel = b.stock.take(f.sent)
-    today = b.record.day(t)
+    today = b.daily.at(t)
     today.transfer_out[:] = f.sent
     expiring, durable, moved, unit_km = route(f, parcel, b.planner.days[:, :n_c], x.km[:, :n_c])
-    b.transfers.units[:, :n_c] += moved
+    b.transfer_inbound.units[:, :n_c] += moved
     today.transport_cost[:, :n_c] += unit_km * b.s.transfers.cost_per_unit_km
     for days in range(len(durable)):
         if durable[days].any() or expiring[days].any():
-            b.transfers.add(t + days, Parcel(expiring[days], durable[days]))
+            b.transfer_inbound.add(t + days, Parcel(expiring[days], durable[days]))
     if x.record_events:
         record_transfers(b, t, f)
 
@@ -281,7 +279,7 @@ def record_transfers(b: BatchState, t: int, f: Flows) -> None:
     n_l = b.n_l
     order = np.lexsort((f.item, f.city, f.donor, f.r))
     r, d, c, i, qty = (a[order] for a in (f.r, f.donor, f.city, f.item, f.quantity))
-    tid = order_id(t, d * n_l + c, i, n_l * n_l, b.n_i)
+    tid = order_id(t, d * n_l + c, i, n_l * n_l, b.n_i)  # the (donor, city) pair in the buyer's place
     arrive = t + b.planner.days[d, c]
     b.events.add("transfer_out", t, r, d, i, qty, tid, counterpart=c)
     inside = arrive < b.s.horizon_days
@@ -295,7 +293,7 @@ def dispatch(b: BatchState, t: int) -> None:
     booked to the cities by their share."""
     x, n_c = b.x, b.n_c
     shipped, days, spend, due = b.book.ship(t, keep=x.record_events)
-    today = b.record.day(t)
+    today = b.daily.at(t)
     today.purchase_cost[:] += spend[:, : b.n_l]
     today.purchase_cost[:, :n_c] += spend[:, b.centre.buyer, None, :] * b.centre.share
     if shipped is not None and len(days):
@@ -310,11 +308,11 @@ def dispatch(b: BatchState, t: int) -> None:
 
 def record(b: BatchState, t: int) -> None:
     """The end-of-day state; without a daily table, the day is folded into the totals."""
-    today = b.record.day(t)
+    today = b.daily.at(t)
     today.on_hand[:] = b.stock.on_hand()
     today.on_order[:] = b.on_order
     x = b.x
-    b.record.close(t, x.demand[:, t], x.required[:, t], x.circle_required[:, t])
+    b.daily.close(t, x.demand[:, t], x.required[:, t], x.circle_required[:, t])
 
 
 Step = Callable[[BatchState, int], None]
@@ -337,20 +335,20 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
     """Run one batch of replications through the horizon."""
     state = BatchState(s, x)
     env = simpy.Environment()
-    horizon = s.horizon_days
-
-    def daily(offset: float, step: Step) -> None:
-        env.process(every(env, offset, 1, horizon, step, state))
-
-    daily(WRITE_OFF, write_off)
-    daily(DELIVERY, deliveries)
-    daily(DEMAND, demand)
+    p = s.procurement
+    schedule: list[tuple[float, int, Step]] = [
+        (WRITE_OFF, 1, write_off),
+        (DELIVERY, 1, deliveries),
+        (DEMAND, 1, demand),
+    ]
     reviews = review_days(s)
-    if s.procurement.mode != "none" and len(reviews):
-        env.process(every(env, reviews[0] + REVIEW, s.procurement.review_every_days, horizon, review, state))
-        daily(DISPATCH, dispatch)
+    if p.mode != "none" and len(reviews):
+        review = joint_review if p.mode == "joint" else independent_review
+        schedule += [(reviews[0] + REVIEW, p.review_every_days, review), (DISPATCH, 1, dispatch)]
     if state.planner.active:
-        daily(TRANSFER, transfers)
-    daily(RECORD, record)
+        schedule.append((TRANSFER, 1, transfers))
+    schedule.append((RECORD, 1, record))
+    for first, period, step in schedule:
+        env.process(every(env, first, period, s.horizon_days, step, state))
     env.run()
     return state.result()

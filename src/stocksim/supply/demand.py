@@ -52,21 +52,22 @@ def expected_demand(epi: EpidemicBatch, p: BatchParams) -> np.ndarray:
 def _expected(load: Workload, rates: UseRates) -> np.ndarray:
     """Expected use (R, H, C, I) = workers x routine multiplier x routine rate
     + (mild + overflow) x mild rate + severe x severe rate + icu x icu rate + swabs x swab rate."""
-    n_r, horizon, n_c, _ = load.census.shape
-    n_i = rates.routine.shape[1]
+    census, overflow, swabs, multiplier = load
+    workers, routine_rate, patient_rate, swab_rate = rates
+    n_r, horizon, n_c, _ = census.shape
+    n_i = routine_rate.shape[1]
     out = np.empty((n_r, horizon, n_c, n_i))
     for r in range(n_r):
         for t in range(horizon):
             for c in range(n_c):
-                staff = rates.health_workers[r, c] * load.routine_multiplier[r, t, c]
-                beyond = load.overflow[r, t, c, 0] + load.overflow[r, t, c, 1]  # severe + icu beyond the beds
-                mild = load.census[r, t, c, MILD] + beyond
+                staff = workers[r, c] * multiplier[r, t, c]
+                beyond = overflow[r, t, c, 0] + overflow[r, t, c, 1]  # severe + icu beyond the beds
+                mild = census[r, t, c, MILD] + beyond
                 for i in range(n_i):
-                    patients = mild * rates.patient[r, MILD, i]
-                    patients += load.census[r, t, c, SEVERE] * rates.patient[r, SEVERE, i]
-                    patients += load.census[r, t, c, ICU] * rates.patient[r, ICU, i]
-                    swabs = load.swabs[r, t, c] * rates.swab[r, i]
-                    out[r, t, c, i] = staff * rates.routine[r, i] + patients + swabs
+                    patients = mild * patient_rate[r, MILD, i]
+                    patients += census[r, t, c, SEVERE] * patient_rate[r, SEVERE, i]
+                    patients += census[r, t, c, ICU] * patient_rate[r, ICU, i]
+                    out[r, t, c, i] = staff * routine_rate[r, i] + patients + swabs[r, t, c] * swab_rate[r, i]
     return out
 
 

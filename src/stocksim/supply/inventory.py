@@ -136,13 +136,14 @@ class Stock:
 @njit(cache=True)
 def _on_hand(lots: Lots, live: int) -> np.ndarray:
     """Units on hand (R, L, I): the durable pool + the buckets ``live`` .. K-1 (the earlier ones are empty)."""
-    n_r, n_l, n_i, n_k = lots.expiring.shape
-    out = lots.durable.copy()
+    expiring, durable = lots
+    n_r, n_l, n_i, n_k = expiring.shape
+    out = durable.copy()
     for r in range(n_r):
         for c in range(n_l):
             for i in range(n_i):
                 for k in range(live, n_k):
-                    out[r, c, i] += lots.expiring[r, c, i, k]
+                    out[r, c, i] += expiring[r, c, i, k]
     return out
 
 
@@ -151,7 +152,8 @@ def _issue(stock: Lots, live: int, demand: np.ndarray, served: np.ndarray, taken
     """Take ``demand`` (R, L, I) out of ``stock``, the earliest expiry bucket first (from ``live``
     on), then the durable pool; the units served go to ``served`` (R, L, I) and, when given, the
     lots taken to ``taken``: served = sum_k min(want_k, bucket_k) + min(what is left, durable)."""
-    n_r, n_l, n_i, n_k = stock.expiring.shape
+    expiring, durable = stock
+    n_r, n_l, n_i, n_k = expiring.shape
     for r in range(n_r):
         for c in range(n_l):
             for i in range(n_i):
@@ -160,14 +162,14 @@ def _issue(stock: Lots, live: int, demand: np.ndarray, served: np.ndarray, taken
                 for k in range(live, n_k):
                     if want <= 0.0:
                         break
-                    x = min(want, stock.expiring[r, c, i, k])
-                    stock.expiring[r, c, i, k] -= x
+                    x = min(want, expiring[r, c, i, k])
+                    expiring[r, c, i, k] -= x
                     want -= x
                     got += x
                     if taken is not None:
                         taken.expiring[r, c, i, k] = x
-                x = min(max(want, 0.0), stock.durable[r, c, i])
-                stock.durable[r, c, i] -= x
+                x = min(max(want, 0.0), durable[r, c, i])
+                durable[r, c, i] -= x
                 served[r, c, i] = got + x
                 if taken is not None:
                     taken.durable[r, c, i] = x
@@ -178,18 +180,20 @@ def _put(stock: Lots, keys: np.ndarray, day: int, parcel: Lots) -> tuple[np.ndar
     """Add ``parcel`` to ``stock`` on ``day``; a bucket whose expiry day ``keys[k]`` <= day is
     written off instead. Returns the units that arrived (all of the parcel) and those written
     off, (R, L, I) each."""
-    n_r, n_l, n_i, n_k = stock.expiring.shape
-    arrived = parcel.durable.copy()
-    gone = np.zeros_like(parcel.durable)
+    expiring, durable = stock
+    parcel_expiring, parcel_durable = parcel
+    n_r, n_l, n_i, n_k = expiring.shape
+    arrived = parcel_durable.copy()
+    gone = np.zeros_like(parcel_durable)
     for r in range(n_r):
         for c in range(n_l):
             for i in range(n_i):
-                stock.durable[r, c, i] += parcel.durable[r, c, i]
+                durable[r, c, i] += parcel_durable[r, c, i]
                 for k in range(n_k):
-                    q = parcel.expiring[r, c, i, k]
+                    q = parcel_expiring[r, c, i, k]
                     arrived[r, c, i] += q
                     if keys[k] <= day:
                         gone[r, c, i] += q
                     else:
-                        stock.expiring[r, c, i, k] += q
+                        expiring[r, c, i, k] += q
     return arrived, gone

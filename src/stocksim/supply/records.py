@@ -95,7 +95,7 @@ class DailyRecord:
         column = day if self.keep_days else 0
         return Figures(*(self.arrays[k][:, column] for k in DAILY_FIELDS))
 
-    def day(self, day: int) -> Figures:
+    def at(self, day: int) -> Figures:
         """The figures of ``day``, views to write into."""
         if day != self._day:
             self._day, self._figures = day, self._of(day)
@@ -106,7 +106,7 @@ class DailyRecord:
         ``demand`` and ``required`` (R, L, I) and ``circle_required`` (R, I) are that day's."""
         if self.totals is None:
             return
-        today = self.day(day)
+        today = self.at(day)
         flows = tuple(getattr(today, k) for k in SUMMED)
         self.totals.fold(day, demand, flows, today.on_hand, required, circle_required)
         for v in self.arrays.values():

@@ -89,24 +89,26 @@ def _fold(d: Day, counts: Counts) -> None:
     """Fold day ``d`` into ``counts``: sums += demand and each flow; a location and item passes the
     reserve check (``meets``) on closing stock >= required; it is short where demand - served >
     TOL, the circle where any of its locations is; the first short day is kept."""
-    n_r, n_l, n_i = d.demand.shape
-    served = d.flows[0]
+    day, demand, flows, on_hand, required, circle_required = d
+    sums, ok, first, circle_ok, circle_first = counts
+    served = flows[0]
+    n_r, n_l, n_i = demand.shape
     for r in range(n_r):
         for i in range(n_i):
             stock = 0.0
             short = False
             for c in range(n_l):
-                counts.sums[0, r, c, i] += d.demand[r, c, i]
-                for k in range(len(d.flows)):
-                    counts.sums[k + 1, r, c, i] += d.flows[k][r, c, i]
-                if meets(d.on_hand[r, c, i], d.required[r, c, i]):
-                    counts.compliant_days[r, c, i] += 1
-                if d.demand[r, c, i] - served[r, c, i] > TOL:
+                sums[0, r, c, i] += demand[r, c, i]
+                for k in range(len(flows)):
+                    sums[k + 1, r, c, i] += flows[k][r, c, i]
+                if meets(on_hand[r, c, i], required[r, c, i]):
+                    ok[r, c, i] += 1
+                if demand[r, c, i] - served[r, c, i] > TOL:
                     short = True
-                    if counts.first_short[r, c, i] < 0:
-                        counts.first_short[r, c, i] = d.day
-                stock += d.on_hand[r, c, i]
-            if meets(stock, d.circle_required[r, i]):
-                counts.circle_compliant_days[r, i] += 1
-            if short and counts.circle_first_short[r, i] < 0:
-                counts.circle_first_short[r, i] = d.day
+                    if first[r, c, i] < 0:
+                        first[r, c, i] = day
+                stock += on_hand[r, c, i]
+            if meets(stock, circle_required[r, i]):
+                circle_ok[r, i] += 1
+            if short and circle_first[r, i] < 0:
+                circle_first[r, i] = day

@@ -101,6 +101,8 @@ class Flows(NamedTuple):
 
 
 class TransferPlanner:
+    """The mutual-aid rules and the roads between locations, made ready once for a batch."""
+
     def __init__(self, s: Scenario, km: np.ndarray):
         self.cfg = s.transfers
         self.n_cities = len(s.cities)
@@ -124,6 +126,7 @@ class TransferPlanner:
 
     @property
     def active(self) -> bool:
+        """Whether anything can ever move: transfers between cities are on, or there are depots."""
         return self.cfg.enabled or self.n_locations > self.n_cities
 
     def plan(self, on_hand: np.ndarray, inbound: np.ndarray, daily: np.ndarray) -> Flows | None:
@@ -143,96 +146,67 @@ class TransferPlanner:
 
 @njit(cache=True)
 def _match(pos: Positions, net: Network, rules: Rules, out: Matched) -> int:
-    """Match requests and donors, replication by replication and item by item: requests most
-    urgent (fewest days of cover) first, each from its donors in turn. Writes the shipments to
-    ``out``; returns their number."""
-    n_r, n_l, n_i = pos.on_hand.shape
+    """Match requests and donors, replication by replication and item by item. A city asks
+    when its days of cover, (on hand + inbound) / daily max, are below ``below``, for up_to x
+    daily max - (on hand + inbound); a depot can give all it has on hand, a city (when cities
+    give) what it has above keeps x daily max. Requests are met most urgent (fewest days of
+    cover) first, each from its donors in turn, a donor giving min(what is still asked, its
+    surplus). Writes the shipments to ``out``; returns their number."""
+    on_hand, inbound, daily = pos
+    is_depot, nearest, _, n_c = net
+    coords, qty, sent = out
+    n_r, n_l, n_i = on_hand.shape
     n = 0
-    cover = np.empty(net.n_cities)
-    need = np.empty(net.n_cities)
-    surplus = np.empty(n_l)
-    key = np.empty(n_l)
-    for r in range(n_r):
-        for i in range(n_i):
-            if _requests(pos, r, i, rules, cover, need) <= 0.0:
+    cover, need = np.empty(n_c), np.empty(n_c)
+    surplus, key = np.empty(n_l), np.empty(n_l)
+    for r, i in np.ndindex(n_r, n_i):
+        asked = 0.0
+        for c in range(n_c):
+            dm = float(daily[r, c, i])
+            position = float(on_hand[r, c, i] + inbound[r, c, i])
+            cover[c] = cover_of(position, dm)
+            need[c] = max(rules.up_to * dm - position, 0.0) if cover[c] < rules.below else 0.0
+            asked += need[c]
+        available = 0.0
+        for k in range(n_l):
+            held = float(on_hand[r, k, i])
+            spare = max(held - rules.keeps * daily[r, k, i], 0.0) if rules.cities_give else 0.0
+            surplus[k] = held if is_depot[k] else spare
+            available += surplus[k]
+        if asked <= 0.0 or available <= 0.0:
+            continue
+        for req in np.argsort(cover, kind="mergesort"):
+            left = min(need[req], available)
+            if left <= 0.0:
                 continue
-            available = _surpluses(pos, r, i, net, rules, surplus)
-            if available <= 0.0:
-                continue
-            for req in np.argsort(cover, kind="mergesort"):
-                left = min(need[req], available)
-                if left <= 0.0:
+            donors = _largest_surplus_first(req, surplus, net, key) if rules.by_surplus else nearest[req]
+            # The requester itself comes last and is left out. Once nothing is left to ask, every
+            # later donor would give min(0, surplus) = 0 and is passed over.
+            for j in range(n_l - 1):
+                donor = donors[j]
+                give = min(left, surplus[donor])
+                if donor == req or give <= 0.0:
                     continue
-                donors = _donors(req, surplus, net, rules, key)
-                n = _give(r, i, req, left, donors, surplus, out, n)
-                available = 0.0
-                for k in range(n_l):
-                    available += surplus[k]
+                left -= give
+                surplus[donor] -= give
+                sent[r, donor, i] += give
+                coords[0, n], coords[1, n], coords[2, n], coords[3, n] = r, donor, req, i
+                qty[n] = give
+                n += 1
+            available = 0.0
+            for k in range(n_l):
+                available += surplus[k]
     return n
 
 
 @njit(cache=True, inline="always")
-def _requests(pos: Positions, r: int, i: int, rules: Rules, cover: np.ndarray, need: np.ndarray) -> float:
-    """Each city's days of cover (on hand + inbound) / daily max to ``cover`` (C,) and its
-    request to ``need`` (C,): up_to x daily max - position where cover < below, else 0.
-    Returns the units asked for in all."""
-    asked = 0.0
-    for c in range(len(cover)):
-        dm = pos.daily[r, c, i]
-        position = pos.on_hand[r, c, i] + pos.inbound[r, c, i]
-        cover[c] = cover_of(position, dm)
-        need[c] = max(rules.up_to * dm - position, 0.0) if cover[c] < rules.below else 0.0
-        asked += need[c]
-    return asked
-
-
-@njit(cache=True, inline="always")
-def _surpluses(pos: Positions, r: int, i: int, net: Network, rules: Rules, surplus: np.ndarray) -> float:
-    """What each location can give to ``surplus`` (L,): a depot all it has on hand, a city (when
-    cities give) what it has above keeps x daily max. Returns the units available in all."""
-    available = 0.0
-    for k in range(len(surplus)):
-        if net.is_depot[k]:
-            surplus[k] = pos.on_hand[r, k, i]
-        elif rules.cities_give:
-            surplus[k] = max(pos.on_hand[r, k, i] - rules.keeps * pos.daily[r, k, i], 0.0)
-        else:
-            surplus[k] = 0.0
-        available += surplus[k]
-    return available
-
-
-@njit(cache=True, inline="always")
-def _donors(req: int, surplus: np.ndarray, net: Network, rules: Rules, key: np.ndarray) -> np.ndarray:
-    """The order in which locations give to city ``req`` (L,; ``req`` itself last): depots nearest
-    first, then cities nearest first or, ``by_surplus``, largest surplus first."""
-    if not rules.by_surplus:
-        return net.nearest[req]
+def _largest_surplus_first(req: int, surplus: np.ndarray, net: Network, key: np.ndarray) -> np.ndarray:
+    """The order in which locations give to city ``req`` under ``largest_surplus_first`` (L,;
+    ``req`` itself last): depots nearest first, then cities by ``surplus`` (L,), largest first."""
     for k in range(len(key)):
         key[k] = net.km[req, k] - DEPOT_BEFORE_CITIES if net.is_depot[k] else -surplus[k]
     key[req] = np.inf
     return np.argsort(key, kind="mergesort")
-
-
-@njit(cache=True, inline="always")
-def _give(r: int, i: int, req: int, left: float, donors: np.ndarray, surplus: np.ndarray, out: Matched, n: int) -> int:
-    """Ship up to ``left`` units to city ``req`` from ``donors`` in turn, each giving
-    min(left, its surplus); appends the shipments to ``out`` from entry ``n`` on and returns the
-    new number of entries."""
-    for j in range(len(donors) - 1):
-        donor = donors[j]
-        if left <= 0.0:
-            break
-        give = min(left, surplus[donor])
-        if donor == req or give <= 0.0:
-            continue
-        left -= give
-        surplus[donor] -= give
-        out.sent[r, donor, i] += give
-        out.coords[0, n], out.coords[1, n], out.coords[2, n], out.coords[3, n] = r, donor, req, i
-        out.qty[n] = give
-        n += 1
-    return n
 
 
 @njit(cache=True)
@@ -242,20 +216,22 @@ def route(flows: Flows, parcel: Lots, days: np.ndarray, km: np.ndarray) -> tuple
     its donor's lots. ``days`` and ``km`` (L, C) are from donor to recipient city. Returns the
     parcels by days on the road (T = 0 .. max(days)), expiring (T, R, L, I, K) and durable (T, R,
     L, I) indexed by recipient; the units each city receives (R, C, I) and their unit-km (R, C, I)."""
-    n_r, n_l, n_i, n_k = parcel.expiring.shape
+    r, donor, city, item, quantity, sent = flows
+    expiring, durable = parcel
+    n_r, n_l, n_i, n_k = expiring.shape
     n_c = km.shape[1]
     span = days.max() + 1
     out_exp = np.zeros((span, n_r, n_l, n_i, n_k))
     out_dur = np.zeros((span, n_r, n_l, n_i))
     received = np.zeros((n_r, n_c, n_i))
     unit_km = np.zeros((n_r, n_c, n_i))
-    for k in range(len(flows.quantity)):
-        a, d, c, i, q = flows.r[k], flows.donor[k], flows.city[k], flows.item[k], flows.quantity[k]
-        f = q / flows.sent[a, d, i]
+    for k in range(len(quantity)):
+        a, d, c, i, q = r[k], donor[k], city[k], item[k], quantity[k]
+        f = q / sent[a, d, i]
         o = days[d, c]
         received[a, c, i] += q
         unit_km[a, c, i] += q * km[d, c]
-        out_dur[o, a, c, i] += parcel.durable[a, d, i] * f
+        out_dur[o, a, c, i] += durable[a, d, i] * f
         for b in range(n_k):
-            out_exp[o, a, c, i, b] += parcel.expiring[a, d, i, b] * f
+            out_exp[o, a, c, i, b] += expiring[a, d, i, b] * f
     return out_exp, out_dur, received, unit_km
