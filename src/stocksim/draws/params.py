@@ -43,6 +43,7 @@ class BatchParams:
 
 
 def sample_batch(s: Scenario, seed: int, replications: np.ndarray) -> BatchParams:
+    """The replications' concrete numbers, each drawn from its own PARAMS stream."""
     g = rngs(seed, replications, Stream.PARAMS)
     items = s.item_ids
     n_s, horizon = len(s.suppliers), s.horizon_days

@@ -24,6 +24,7 @@ class Stream(IntEnum):
 
 
 def rngs(seed: int, replications: np.ndarray | list[int], stream: Stream) -> list[np.random.Generator]:
+    """One generator per replication, its ``stream`` of the run ``seed``."""
     return [
         np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(int(r), int(stream)))))
         for r in replications

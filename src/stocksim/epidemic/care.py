@@ -62,29 +62,31 @@ def _care(admissions: np.ndarray, level_row: np.ndarray, cs: CareSetting, out: C
         overflow = in care - census;  swabs = swab_share(level) x population
 
     and the new cases (all admissions) and routine multiplier of the level, each (R, H, C)."""
+    stay_days, population, beds, icu_share, surge_beds, swab_share, routine = cs
+    census, overflow, new_cases, swabs, multiplier = out
     n_r, horizon, n_c, n_sev = admissions.shape
-    in_care = np.empty(n_sev)
+    in_care = np.empty((n_c, n_sev))
     for r in range(n_r):
-        for c in range(n_c):
-            in_care[:] = 0.0
-            for t in range(horizon):
+        in_care[:] = 0.0
+        for t in range(horizon):  # each city's running count follows its own days in order
+            for c in range(n_c):
                 row = level_row[r, t, c]
                 cases = 0.0
                 for k in range(n_sev):
-                    in_care[k] += admissions[r, t, c, k]
-                    if t >= cs.stay_days[k]:
-                        in_care[k] = max(in_care[k] - admissions[r, t - cs.stay_days[k], c, k], 0.0)  # rounding
+                    in_care[c, k] += admissions[r, t, c, k]
+                    if t >= stay_days[k]:
+                        in_care[c, k] = max(in_care[c, k] - admissions[r, t - stay_days[k], c, k], 0.0)  # rounding
                     cases += admissions[r, t, c, k]
-                bed = cs.beds[r, c] + cs.surge_beds[r, row]
-                severe_beds, icu_beds = bed * (1 - cs.icu_share[r, c]), bed * cs.icu_share[r, c]
-                out.census[r, t, c, MILD] = in_care[MILD]
-                out.census[r, t, c, SEVERE] = min(in_care[SEVERE], severe_beds)
-                out.census[r, t, c, ICU] = min(in_care[ICU], icu_beds)
-                out.overflow[r, t, c, OVERFLOW_SEVERE] = in_care[SEVERE] - out.census[r, t, c, SEVERE]
-                out.overflow[r, t, c, OVERFLOW_ICU] = in_care[ICU] - out.census[r, t, c, ICU]
-                out.new_cases[r, t, c] = cases
-                out.swabs[r, t, c] = cs.swab_share[r, row] * cs.population[c]
-                out.routine_multiplier[r, t, c] = cs.routine_multiplier[r, row]
+                bed = beds[r, c] + surge_beds[r, row]
+                severe_beds, icu_beds = bed * (1 - icu_share[r, c]), bed * icu_share[r, c]
+                census[r, t, c, MILD] = in_care[c, MILD]
+                census[r, t, c, SEVERE] = min(in_care[c, SEVERE], severe_beds)
+                census[r, t, c, ICU] = min(in_care[c, ICU], icu_beds)
+                overflow[r, t, c, OVERFLOW_SEVERE] = in_care[c, SEVERE] - census[r, t, c, SEVERE]
+                overflow[r, t, c, OVERFLOW_ICU] = in_care[c, ICU] - census[r, t, c, ICU]
+                new_cases[r, t, c] = cases
+                swabs[r, t, c] = swab_share[r, row] * population[c]
+                multiplier[r, t, c] = routine[r, row]
 
 
 def assemble(s: Scenario, bp: BatchParams, table: LevelTable, rec: SeirRecord, population: np.ndarray) -> EpidemicBatch:
