@@ -20,11 +20,9 @@ from stocksim.experiment.run import run_epidemic, run_to_dir
 from stocksim.experiment.sweep import derived_configs, parse_value, sweep_points
 from stocksim.experiment.tasks import DAILY_MODES
 from stocksim.present.i18n import LANGUAGES
-from stocksim.present.report import html_report
 from stocksim.present.terminal import Progress, comparison_table, compliance_table, peaks_table, stockout_lines
 from stocksim.results.stats import epidemic_peaks
 from stocksim.scenario import ConfigError, load_scenario
-from stocksim.store.reader import load_run
 from stocksim.store.rundir import (
     FORMATS,
     MANIFEST,
@@ -281,6 +279,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    # Imported here: the figures load matplotlib, which no other command needs (start-up time).
+    from stocksim.present.report import html_report
+    from stocksim.store.reader import load_run
+
     if not (args.run_dir / MANIFEST).is_file():
         raise ConfigError(args.run_dir, "", "not a stocksim run directory (no manifest.json)")
     out = args.out or args.run_dir / "report.html"
