@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import yaml
 from conftest import base_dict
 
@@ -110,3 +111,19 @@ def test_a_failing_run_is_reported_and_the_batch_goes_on(tmp_path, monkeypatch):
     assert status["s1"].startswith("failed") and "s1.yaml" in status["s1"] and "replications 0-2" in status["s1"]
     assert "worker lost its mind" in status["s1"]
     assert not (tmp_path / "b" / "s1").exists()
+
+
+def test_the_index_carries_the_circles_net_cost(tmp_path):
+    # 50 + 10k units at 1 CNY, 10 used a day, nothing bought, 3.65 a year (1 % a day) of holding:
+    # s0 closes 40, 30, 20, 10, 0, ... (100 stock-days, holding 1.0) and uses up 50 CNY of stock;
+    # s1 closes 50, 40, ..., 0 (150 stock-days, holding 1.5) and uses up 60.
+    configs = _small_configs(tmp_path, 2)
+    for p in configs:
+        d = yaml.safe_load(p.read_text())
+        d["costs"] = {"holding_rate_per_year": 3.65}
+        p.write_text(yaml.safe_dump(d))
+    index = run_campaign(configs, tmp_path / "out")
+    assert index["circle_net_cost_mean"].tolist() == pytest.approx([51.0, 61.5], rel=1e-12)
+    assert index["circle_total_cost_mean"].tolist() == [0.0, 0.0]  # nothing bought or written off
+    on_disk = pd.read_csv(tmp_path / "out" / "index.csv")
+    assert on_disk["circle_net_cost_mean"].tolist() == pytest.approx([51.0, 61.5], rel=1e-12)

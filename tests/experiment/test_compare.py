@@ -44,3 +44,17 @@ def test_policy_names_are_checked():
         policy_scenario(s, "jiont")
     with pytest.raises(ConfigError, match="unknown modifier"):
         policy_scenario(s, "joint+transfer")
+
+
+def test_net_and_holding_cost_are_compared_for_each_item_and_for_all_items():
+    cmp = compare(load_scenario(DEFAULT), ["independent", "joint"], replications=3)
+    t = cmp.table
+    for metric in ("net_cost", "holding_cost"):
+        rows = t[(t["policy"] == "joint") & (t["city"] == "ALL") & (t["metric"] == metric)].set_index("item")
+        per_rep = cmp.results["joint"].per_replication.query("city == 'ALL'")
+        by_item = per_rep.groupby("item", observed=True)[metric].mean()
+        for item, mean in by_item.items():
+            assert rows.loc[str(item), "mean"] == pytest.approx(mean, rel=1e-12)
+        assert rows.loc["ALL", "mean"] == pytest.approx(by_item.sum(), rel=1e-12)  # all items: summed
+        assert rows.loc["ALL", "n"] == 3
+    assert (t[t["metric"] == "holding_cost"]["mean"] > 0).any()

@@ -8,8 +8,8 @@ import pytest
 from conftest import DEFAULT
 from scipy.stats import binomtest
 
-from stocksim.experiment.run import run_to_dir
-from stocksim.results.stats import Z95, wilson
+from stocksim.experiment.run import run, run_to_dir
+from stocksim.results.stats import CI_COLUMNS, SUMMARY_COLUMNS, Z95, wilson
 from stocksim.scenario import load_scenario
 
 
@@ -67,3 +67,21 @@ def test_summary_carries_confidence_intervals(tmp_path):
         ci = binomtest(round(p * 8), 8).proportion_ci(confidence_level=0.95, method="wilson")
         assert (low, high) == pytest.approx((ci.low, ci.high), abs=1e-9)
     assert not (tmp_path / "r" / "daily.parquet").exists()
+
+
+def test_summary_appends_holding_and_net_cost_with_a_t_interval():
+    r = run(load_scenario(DEFAULT), replications=4, keep_daily=False)
+    s, reps = r.summary, r.per_replication
+    assert list(s.columns[: len(SUMMARY_COLUMNS) + len(CI_COLUMNS)]) == [*SUMMARY_COLUMNS, *CI_COLUMNS]
+    assert list(s.columns[-4:]) == ["holding_cost_mean", "net_cost_mean", "net_cost_mean_low", "net_cost_mean_high"]
+    jinan = reps[(reps["city"] == "jinan") & (reps["item"] == "n95_respirator")]["net_cost"].to_numpy()
+    row = s[(s["city"] == "jinan") & (s["item"] == "n95_respirator")].iloc[0]
+    half = 3.182446305284263 * jinan.std(ddof=1) / 2  # t(0.975, 3 df) x sd / sqrt(4)
+    assert row["net_cost_mean"] == pytest.approx(jinan.mean(), rel=1e-12)
+    assert (row["net_cost_mean_low"], row["net_cost_mean_high"]) == pytest.approx(
+        (jinan.mean() - half, jinan.mean() + half), rel=1e-12
+    )
+    circle = reps[reps["city"] == "ALL"].groupby("item", observed=True)["holding_cost"].mean()
+    by_item = s[s["city"] == "ALL"].set_index("item")["holding_cost_mean"]
+    np.testing.assert_allclose(by_item.to_numpy(), circle.reindex(by_item.index).to_numpy(), rtol=1e-12)
+    assert (by_item > 0).all()  # the default holds stock at a holding rate

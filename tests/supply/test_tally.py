@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import DEFAULT
@@ -9,6 +10,7 @@ from conftest import DEFAULT
 from stocksim.experiment.compare import policy_scenario
 from stocksim.experiment.run import run_to_dir
 from stocksim.scenario import load_scenario
+from stocksim.scenario.schema import Costs
 
 
 @pytest.mark.parametrize("policy", ["independent", "joint-combined+transfers"])
@@ -23,3 +25,20 @@ def test_a_run_without_daily_table_folds_its_days_into_the_same_totals(tmp_path,
     pd.testing.assert_frame_equal(full, none)
     assert (full["transfer_in"] > 0).any() if "transfers" in policy else (full["received"] > 0).any()
     assert not (tmp_path / "none" / "daily.parquet").exists()
+
+
+def test_holding_cost_is_the_same_with_or_without_a_daily_table(tmp_path):
+    # The stock-days the holding cost accrues on are folded in day by day either way.
+    loaded = load_scenario(DEFAULT)
+    s = loaded.scenario.model_copy(update={"costs": Costs(holding_rate_per_year=0.25)})
+    loaded = loaded.model_copy(update={"scenario": s})
+    run_to_dir(loaded, tmp_path / "full", replications=3, daily="full")
+    run_to_dir(loaded, tmp_path / "none", replications=3, daily="none", batch_size=2)
+    full, none = (pd.read_parquet(tmp_path / d / "replications.parquet") for d in ("full", "none"))
+    for col in ("holding_cost", "net_cost", "opening_stock_value", "closing_stock_value"):
+        pd.testing.assert_series_equal(full[col], none[col])
+    assert (full["holding_cost"] > 0).any()
+    daily = pd.read_parquet(tmp_path / "full" / "daily.parquet")
+    by_day = daily.groupby(["replication", "city", "item"], observed=True)["holding_cost"].sum()
+    places = full[full["city"] != "ALL"].set_index(["replication", "city", "item"])["holding_cost"]
+    np.testing.assert_allclose(places, by_day.reindex(places.index), rtol=1e-12)

@@ -35,6 +35,8 @@ DAILY_COLUMNS = [
 ]
 
 
+COST_COLUMNS = ["holding_cost", "opening_stock_value", "closing_stock_value", "net_cost"]
+
 SUMMARY_COLUMNS = [
     "city",
     "item",
@@ -73,6 +75,9 @@ def test_every_config_validates_and_runs(config, tmp_path, capsys):
     summary = pd.read_csv(out / "summary.csv")
     assert list(summary.columns[: len(SUMMARY_COLUMNS)]) == SUMMARY_COLUMNS
     assert len(summary) == (len(s.location_ids) + 1) * len(s.items)
+    assert "holding_cost" in daily.columns
+    assert set(COST_COLUMNS) <= set(pd.read_csv(out / "replications.csv").columns)
+    assert {"holding_cost_mean", "net_cost_mean", "net_cost_mean_low", "net_cost_mean_high"} <= set(summary.columns)
     assert printed.startswith(f"ok: {s.name}: {len(s.cities)} cities, {len(s.items)} items")  # validate's line
 
 
@@ -85,6 +90,12 @@ def test_compare_writes_a_tidy_table_and_prints_the_matrix(tmp_path, capsys, def
     table = pd.read_csv(out / "compare.csv")
     assert list(table.columns) == ["policy", "city", "item", "metric", "mean", "diff", "diff_low", "diff_high", "n"]
     assert set(table["metric"]) >= {"stockout", "unmet", "compliance_share", "total_cost", "transport_cost"}
+    assert set(table["metric"]) >= {"net_cost", "holding_cost"}
+    circle = table[(table["city"] == "ALL") & (table["item"] == "ALL") & (table["metric"] == "net_cost")]
+    net = {p: f"net {m / 1e6:,.1f}" for p, m in zip(circle["policy"], circle["mean"], strict=True)}
+    for policy in ("independent", "joint"):  # each policy's line: total cost, then net cost beside it
+        line = next(x for x in printed.splitlines() if re.match(rf"\s+{policy}:\s+total ", x))
+        assert net[policy] in line
     assert (table["n"] == 3).all()
     assert json.loads((out / "manifest.json").read_text())["policies"] == ["independent", "joint"]
 

@@ -28,7 +28,7 @@ from stocksim.store.rundir import MANIFEST
 
 def headline(summary: pd.DataFrame) -> dict[str, float]:
     """Circle-wide figures for the index: worst city-item stockout probability, mean compliance,
-    total unmet units and total cost per replication."""
+    total unmet units, total cost and net cost per replication."""
     cities = summary[summary["city"] != CIRCLE]
     circle = summary[summary["city"] == CIRCLE]
     return {
@@ -36,6 +36,7 @@ def headline(summary: pd.DataFrame) -> dict[str, float]:
         "mean_compliance_share": float(cities["compliance_share"].mean()),
         "circle_unmet_mean": float(circle["unmet_mean"].sum()),
         "circle_total_cost_mean": float(circle["total_cost_mean"].sum()),
+        "circle_net_cost_mean": float(circle["net_cost_mean"].sum()),
     }
 
 

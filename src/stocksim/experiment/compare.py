@@ -72,6 +72,8 @@ def per_replication_metrics(result: RunResult) -> pd.DataFrame:
             "transport_cost": reps["transport_cost"],
             "expired_value": reps["expired_value"],
             "total_cost": reps["total_cost"],
+            "holding_cost": reps["holding_cost"],
+            "net_cost": reps["net_cost"],
         }
     )
     g = df.groupby(["replication", "city"], sort=False)
@@ -82,6 +84,8 @@ def per_replication_metrics(result: RunResult) -> pd.DataFrame:
         transport_cost=("transport_cost", "sum"),
         expired_value=("expired_value", "sum"),
         total_cost=("total_cost", "sum"),
+        holding_cost=("holding_cost", "sum"),
+        net_cost=("net_cost", "sum"),
     ).reset_index()
     whole["item"] = ALL_ITEMS
     return pd.concat([df, whole], ignore_index=True)

@@ -87,7 +87,7 @@ def run_batch_task(task: BatchTask) -> BatchOutput:
     """What a worker does: simulate the batch and shape its tables."""
     s = task.loaded.scenario
     b = simulator_for(task).batch(task.seed, task.replications, task.events, days=task.daily != "none")
-    daily = daily_columns(b) if task.daily != "none" else None
+    daily = daily_columns(s, b) if task.daily != "none" else None
     wanted = task.daily == "full" if task.census is None else task.census
     full_census = wanted and s.epidemic.model != "none"
     values = None

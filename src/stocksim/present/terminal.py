@@ -134,17 +134,26 @@ def comparison_table(cmp: Comparison, loaded: LoadedScenario) -> str:
                 cell += f" {row['diff']:+.0%} [{row['diff_low']:+.0%},{row['diff_high']:+.0%}]"
             cells.append(f"{cell:>{width}}")
         lines.append(f"{names[city][:14]:<14}" + "".join(cells))
-    cost = cmp.table[
-        (cmp.table["city"] == CIRCLE) & (cmp.table["item"] == "ALL") & (cmp.table["metric"] == "total_cost")
+    return "\n".join(lines + _circle_cost_lines(cmp))
+
+
+def _circle_cost_lines(cmp: Comparison) -> list[str]:
+    """The circle's total and net cost per policy, side by side, with the paired differences."""
+    sel = cmp.table[(cmp.table["city"] == CIRCLE) & (cmp.table["item"] == "ALL")]
+    cost = sel.set_index(["policy", "metric"])
+    base = cmp.policies[0]
+    width = max(len(p) for p in cmp.policies) + 1
+    lines = [
+        "Circle cost, million CNY per replication: total = purchase + transport + expired value; net = purchase",
+        "+ transport + holding - (closing - opening stock value), the one to compare policies on:",
     ]
-    cost = cost.set_index("policy")
-    lines.append("Circle total cost (purchase + transport + expired), million CNY per replication:")
-    parts = []
     for p in cmp.policies:
-        row = cost.loc[p]
-        txt = f"{p} {row['mean'] / 1e6:,.1f}"
-        if p != base:
-            txt += f" ({row['diff'] / 1e6:+,.1f} [{row['diff_low'] / 1e6:+,.1f}, {row['diff_high'] / 1e6:+,.1f}])"
-        parts.append(txt)
-    lines.append("  " + "; ".join(parts))
-    return "\n".join(lines)
+        parts = []
+        for metric, label in (("total_cost", "total"), ("net_cost", "net")):
+            row = cost.loc[(p, metric)]
+            txt = f"{label} {row['mean'] / 1e6:,.1f}"
+            if p != base:
+                txt += f" ({row['diff'] / 1e6:+,.1f} [{row['diff_low'] / 1e6:+,.1f}, {row['diff_high'] / 1e6:+,.1f}])"
+            parts.append(txt)
+        lines.append(f"  {p + ':':<{width}} " + ", ".join(parts))
+    return lines

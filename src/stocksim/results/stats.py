@@ -33,6 +33,10 @@ SUMMARY_COLUMNS = (
 )
 # 95 % intervals: Wilson for p_stockout, Student t for the others.
 CI_COLUMNS = tuple(f"{name}_{end}" for name in ("p_stockout", *T_INTERVALS) for end in ("low", "high"))
+# Costs that count holding and the change in stock value, per replication, mean; net cost with
+# its Student t interval. After the columns above, so that none of them moves.
+NET_COSTS = ("holding_cost", "net_cost")
+NET_COST_COLUMNS = (*(f"{k}_mean" for k in NET_COSTS), "net_cost_mean_low", "net_cost_mean_high")
 
 SUMMARY_INPUTS = (
     "replication",
@@ -47,6 +51,7 @@ SUMMARY_INPUTS = (
     "required_reserve",
     "initial_days_of_cover",
     "days",
+    *NET_COSTS,
 )
 
 # Bands of a daily metric over replications: these quantiles, named so, and the mean.
@@ -62,7 +67,8 @@ def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
     p_stockout: share of replications with any unmet demand; fill_rate: served / demand over
     all replications; first_stockout_day_median: median over the replications that ran out.
     95 % intervals: Wilson for p_stockout; Student t over the replications' values for
-    compliance_share (each replication's share of compliant days), unmet_mean and total_cost_mean.
+    compliance_share (each replication's share of compliant days), unmet_mean, total_cost_mean
+    and net_cost_mean.
     ``reps`` has the layout of ``replication_table``: each replication's rows in the same city
     and item order.
     """
@@ -93,7 +99,10 @@ def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
         share = col("compliant_days") / col("days")
         for name, values in zip(T_INTERVALS, (share, col("unmet"), col("total_cost")), strict=True):
             out[f"{name}_low"], out[f"{name}_high"] = _t_interval(values, n)
-    return out[list(SUMMARY_COLUMNS) + list(CI_COLUMNS)]
+        for k in NET_COSTS:
+            out[f"{k}_mean"] = col(k).mean(axis=0)
+        out["net_cost_mean_low"], out["net_cost_mean_high"] = _t_interval(col("net_cost"), n)
+    return out[list(SUMMARY_COLUMNS) + list(CI_COLUMNS) + list(NET_COST_COLUMNS)]
 
 
 def _rows_per_replication(reps: pd.DataFrame) -> tuple[pd.DataFrame, int, pd.DataFrame]:

@@ -41,7 +41,7 @@ def _labelled(cols: Mapping[str, np.ndarray], labels: Mapping[str, Sequence[str]
 
 
 def daily_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
-    return daily_frame(s, daily_columns(b))
+    return daily_frame(s, daily_columns(s, b))
 
 
 def daily_frame(s: Scenario, cols: dict[str, np.ndarray]) -> pd.DataFrame:
@@ -54,7 +54,7 @@ def concat_columns(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
-def daily_columns(b: BatchResult) -> dict[str, np.ndarray]:
+def daily_columns(s: Scenario, b: BatchResult) -> dict[str, np.ndarray]:
     """The daily table's columns as arrays (city and item as codes), in the documented order."""
     n_r, horizon, n_c, n_i = b.daily["on_hand"].shape
     required = b.required
@@ -82,8 +82,15 @@ def daily_columns(b: BatchResult) -> dict[str, np.ndarray]:
         "purchase_cost": b.daily["purchase_cost"].ravel(),
         "transport_cost": b.daily["transport_cost"].ravel(),
         "response_level": np.repeat(level.ravel(), n_i).astype(np.int8),
+        "holding_cost": holding_cost(s, on_hand, b.item_cost[:, None, None, :]).ravel(),
     }
     return cols
+
+
+def holding_cost(s: Scenario, stock_days: np.ndarray, unit_cost: np.ndarray) -> np.ndarray:
+    """CNY of holding ``stock_days`` (closing stock summed over days, unit-days) at ``unit_cost``
+    (CNY per unit, broadcast against it): stock-days x unit cost x holding rate per year / 365."""
+    return stock_days * unit_cost * s.costs.holding_rate_per_day
 
 
 def events_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
@@ -157,7 +164,23 @@ def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
     )
     out["days"] = s.horizon_days
     out["total_cost"] = out["purchase_cost"] + out["transport_cost"] + out["expired_value"]
+    for k, v in stock_costs(s, b, d).items():  # after the columns above, so that none of them moves
+        out[k] = np.concatenate([v, v.sum(axis=1)[:, None, :]], axis=1).ravel()  # the circle adds its locations
+    change = out["closing_stock_value"] - out["opening_stock_value"]
+    out["net_cost"] = out["purchase_cost"] + out["transport_cost"] + out["holding_cost"] - change
     return out
+
+
+def stock_costs(s: Scenario, b: BatchResult, d: DayTotals) -> dict[str, np.ndarray]:
+    """Per replication, location and item (R, L, I), CNY: the holding cost over the horizon, and
+    the stock's value before day 0's first event and at the last day's close, at the
+    replication's normal unit cost."""
+    unit_cost = b.item_cost[:, None, :]
+    return {
+        "holding_cost": holding_cost(s, d.total("stock_days"), unit_cost),
+        "opening_stock_value": b.initial * unit_cost,
+        "closing_stock_value": d.final_on_hand * unit_cost,
+    }
 
 
 def _day_or_nan(day: np.ndarray) -> np.ndarray:

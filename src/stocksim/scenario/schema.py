@@ -237,6 +237,21 @@ class Transfers(BaseModel):
     cost_per_unit_km: NonNeg = 0.0
 
 
+DAYS_PER_YEAR = 365  # a holding rate per year accrues 1/365 a day: a 365-day horizon carries exactly one year's
+
+
+class Costs(BaseModel):
+    """What holding stock costs: ``holding_rate_per_year`` is a share of an item's unit cost
+    (capital, storage, handling, insurance) per year, accrued daily on closing stock."""
+
+    model_config = _FROZEN
+    holding_rate_per_year: NonNeg = 0.0
+
+    @property
+    def holding_rate_per_day(self) -> float:
+        return self.holding_rate_per_year / DAYS_PER_YEAR
+
+
 class Depot(BaseModel):
     """A reserve with no demand of its own (for example the provincial reserve), located in a city."""
 
@@ -266,6 +281,7 @@ class Scenario(BaseModel):
     procurement: Procurement = Procurement()
     transfers: Transfers = Transfers()
     depots: list[Depot] = []
+    costs: Costs = Costs()
 
     @property
     def item_ids(self) -> list[str]:

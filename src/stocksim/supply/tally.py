@@ -1,6 +1,7 @@
 """What a replication's days add up to, per location and item: the totals of the daily flows,
-the days that pass the reserve check, and the first day with unmet demand - for every
-location and for the circle as a whole.
+the stock-days held (closing stock summed over the days, what holding cost accrues on), the days
+that pass the reserve check, and the first day with unmet demand - for every location and for
+the circle as a whole.
 
 A run that writes no daily table folds each day in as the simulation goes (the model keeps
 one day in memory, not the horizon); a run that keeps its days folds them in afterwards.
@@ -17,6 +18,9 @@ from numba import njit
 from stocksim.supply.reserve import TOL, meets
 
 SUMMED = ("served", "expired", "purchase_cost", "transport_cost", "received", "transfer_in", "transfer_out")
+# What the running sums hold, in order: demand, the flows, and stock_days (closing on_hand summed
+# over the days, in unit-days).
+FOLDED = ("demand", *SUMMED, "stock_days")
 
 
 class Day(NamedTuple):
@@ -33,7 +37,7 @@ class Day(NamedTuple):
 class Counts(NamedTuple):
     """The running totals a day is folded into, arrays (R, L, I) unless noted."""
 
-    sums: np.ndarray  # (1 + len(SUMMED), R, L, I): demand, then SUMMED
+    sums: np.ndarray  # (len(FOLDED), R, L, I)
     compliant_days: np.ndarray
     first_short: np.ndarray  # -1: never short
     circle_compliant_days: np.ndarray  # (R, I)
@@ -44,7 +48,7 @@ class DayTotals:
     """Running totals over the days folded in so far, arrays (R, L, I) unless noted."""
 
     def __init__(self, n_r: int, n_l: int, n_i: int):
-        self.sums = np.zeros((1 + len(SUMMED), n_r, n_l, n_i))  # demand, then SUMMED
+        self.sums = np.zeros((len(FOLDED), n_r, n_l, n_i))
         self.compliant_days = np.zeros((n_r, n_l, n_i))
         self.first_short = np.full((n_r, n_l, n_i), -1)  # -1: never short
         self.circle_compliant_days = np.zeros((n_r, n_i))
@@ -69,7 +73,8 @@ class DayTotals:
         self.final_on_hand[:] = on_hand
 
     def total(self, name: str) -> np.ndarray:
-        return self.sums[0] if name == "demand" else self.sums[1 + SUMMED.index(name)]
+        """The sum over the days folded in of ``name``, one of FOLDED."""
+        return self.sums[FOLDED.index(name)]
 
     @classmethod
     def of_days(
@@ -86,9 +91,10 @@ class DayTotals:
 
 @njit(cache=True)
 def _fold(d: Day, counts: Counts) -> None:
-    """Fold day ``d`` into ``counts``: sums += demand and each flow; a location and item passes the
-    reserve check (``meets``) on closing stock >= required; it is short where demand - served >
-    TOL, the circle where any of its locations is; the first short day is kept."""
+    """Fold day ``d`` into ``counts``: sums += demand, each flow and the closing stock (stock-days
+    held); a location and item passes the reserve check (``meets``) on closing stock >= required;
+    it is short where demand - served > TOL, the circle where any of its locations is; the first
+    short day is kept."""
     day, demand, flows, on_hand, required, circle_required = d
     sums, ok, first, circle_ok, circle_first = counts
     served = flows[0]
@@ -101,6 +107,7 @@ def _fold(d: Day, counts: Counts) -> None:
                 sums[0, r, c, i] += demand[r, c, i]
                 for k in range(len(flows)):
                     sums[k + 1, r, c, i] += flows[k][r, c, i]
+                sums[len(flows) + 1, r, c, i] += on_hand[r, c, i]
                 if meets(on_hand[r, c, i], required[r, c, i]):
                     ok[r, c, i] += 1
                 if demand[r, c, i] - served[r, c, i] > TOL:
