@@ -85,6 +85,8 @@ def scaled(base: LoadedScenario, days: int, city_copies: int, item_copies: int) 
         dep["stock"] = copy_table(dep["stock"])
     dm = d["demand"]
     dm["routine_per_health_worker_day"] = copy_table(dm["routine_per_health_worker_day"])
+    for level in (dm["protection"] or {}).values():  # routine use by protection level, when given
+        level["per_shift"] = copy_table(level["per_shift"])
     dm["per_swab"] = copy_table(dm["per_swab"])
     dm["per_patient_day"] = {k: copy_table(v) for k, v in dm["per_patient_day"].items()}
     for sup in d["suppliers"]:

@@ -13,11 +13,18 @@ from stocksim.experiment.run import run
 from stocksim.scenario import load_scenario
 
 
+def _short_of_stock(loaded, factor: float):
+    """The scenario with every city's opening stock scaled by ``factor`` (so that the outbreak shorts someone)."""
+    s = loaded.scenario
+    cities = [c.model_copy(update={"stock": {i: q * factor for i, q in c.stock.items()}}) for c in s.cities]
+    return loaded.model_copy(update={"scenario": s.model_copy(update={"cities": cities})})
+
+
 def test_stock_balance_on_every_row_of_the_default_scenario(default_config):
-    r = run(load_scenario(default_config), replications=4)
+    r = run(_short_of_stock(load_scenario(default_config), 0.02), replications=4)
     check_invariants(r)
     df = r.daily
-    assert (df["unmet"] > 0).any(), "the default outbreak should short someone, or this test checks little"
+    assert (df["unmet"] > 0).any(), "the outbreak should short someone, or this test checks little"
     assert (df["received"] > 0).any() and (df["expired"] > 0).any()
     # Every unit received was dispatched as part of an order, and is reported as a delivery event.
     ev = r.events.astype({"city": str})

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from conftest import base_dict, check_invariants, series, simulate
 
-from stocksim.supply.procurement import allocate
+from stocksim.supply.procurement import allocate, order_quantity, whole_units
 
 
 def _two_cities(stock_a, workers_a, stock_b, workers_b, supplier, review_every=2, up_to=5.0, horizon=14):
@@ -196,3 +196,32 @@ def test_volume_discount_applies_to_orders_that_reach_the_tier():
     d["procurement"]["mode"] = "independent"  # two orders of 100: below the tier
     alone = simulate(d).daily["purchase_cost"].sum()
     assert joint == pytest.approx(200 * 0.8) and alone == pytest.approx(200)
+
+
+def test_s_and_s_within_a_hair_of_a_whole_number_are_that_number():
+    assert 1.1 * 100 != 110 and 0.29 * 100 != 29  # the float edges this guards against
+    np.testing.assert_array_equal(whole_units(np.array([1.1 * 100, 0.29 * 100, 110.4, 28.5])), [110, 29, 110.4, 28.5])
+    # S = 110 units held from nothing; position exactly 29 triggers s = 29 and orders up to 110.
+    np.testing.assert_array_equal(order_quantity(np.array([0.0, 29.0, 30.0]), 0.29 * 100, 1.1 * 100), [110, 81, 0])
+
+
+def test_days_to_units_at_the_float_edges_in_a_run():
+    # Daily max 100 (declared), use 10 a day, reviews every day, s = 0.29 x 100, S = 1.1 x 100.
+    def orders(stock):
+        d = base_dict(
+            horizon_days=3,
+            reserve={"daily_max": "declared", "declared": {"a": {"x": 100}}},
+            cities=[{**base_dict()["cities"][0], "stock": {"x": stock}}],
+            suppliers=[{"id": "s", "lead_time_days": 1, "capacity_per_day": {"x": 1000}}],
+            procurement={
+                "mode": "independent",
+                "review_every_days": 1,
+                "reorder_point_days": 0.29,
+                "order_up_to_days": 1.1,
+            },
+        )
+        ev = simulate(d).events
+        return ev[ev["kind"] == "order"].set_index("time")["quantity"]
+
+    assert orders(0).loc[0] == 110  # from nothing up to S = 110 units, not 111
+    assert orders(39).loc[0] == 81  # 39 - 10 used = 29 at the day-0 review: at s, so it orders 110 - 29

@@ -41,6 +41,11 @@ def _seir(**kw):
     return deep_update(base_dict(), {"epidemic": {**e, **kw}})
 
 
+def _protection(**levels):
+    """The base scenario with routine use by protection level instead of per worker-day."""
+    return {**base_dict(), "demand": {"noise": "none", "protection": levels}}
+
+
 CASES = {
     "wrong type": (base_dict(horizon_days="half a year"), ["horizon_days", "half a year"]),
     "negative stock": (base_dict(cities=_city0(stock={"x": -5})), ["cities[0].stock.x", "-5"]),
@@ -146,6 +151,47 @@ CASES = {
     "lot of an unknown item": (
         base_dict(cities=_city0(lots=[{"item": "y", "quantity": 1, "expires_day": 4}])),
         ["cities[0].lots[0].item", "'y'"],
+    ),
+    "routine use given twice": (
+        deep_update(base_dict(), {"demand": {"protection": {"level1": {"staff_share": 1, "per_shift": {"x": 1}}}}}),
+        ["demand.protection", "demand.routine_per_health_worker_day", "not both"],
+    ),
+    "protection staff shares above 1": (
+        _protection(
+            level1={"staff_share": 0.75, "per_shift": {"x": 4}},
+            level2={"staff_share": {"dist": "uniform", "low": 0.2, "high": 0.3}},
+        ),
+        ["demand.protection", "add up to more than 1", "1.05"],
+    ),
+    "protection staff share unbounded": (
+        _protection(level2={"staff_share": {"dist": "normal", "mean": 0.1, "sd": 0.01}}),
+        ["demand.protection.level2.staff_share", "bounded distribution"],
+    ),
+    "protection of an unknown item": (
+        _protection(level2={"staff_share": 0.1, "per_shift": {"n96": 1}}),
+        ["demand.protection.level2.per_shift.n96", "unknown item id"],
+    ),
+    "uses per unit below 1": (
+        base_dict(items=[{**base_dict()["items"][0], "uses_per_unit": 0.5}]),
+        ["items[0].uses_per_unit", "0.5"],
+    ),
+    "full load at a level the scenario does not define": (
+        deep_update(
+            _seir(),
+            {
+                "reserve": {"full_load_level": "II"},
+                "response": {"levels": [{"level": "IV", "enter_at": 1, "exit_below": 0.5}]},
+            },
+        ),
+        ["reserve.full_load_level", "not a level of response.levels (defined: IV)", "II"],
+    ),
+    "peak quantile of 0": (
+        deep_update(base_dict(), {"reserve": {"peak_quantile": 0}}),
+        ["reserve.peak_quantile", "0"],
+    ),
+    "empty peak pilot": (
+        deep_update(base_dict(), {"reserve": {"peak_pilot": 0}}),
+        ["reserve.peak_pilot", "0"],
     ),
 }
 

@@ -1,19 +1,27 @@
 """One batch of replications' concrete numbers: the scenario with its uncertain parameters drawn.
 
 Arrays carry the replication on axis 0, then (where they apply) supplier, day, city, item.
-Draws come from each replication's own PARAMS stream in the fixed order of the fields below,
-so replication r gets the same numbers in any batch.
+Draws come from each replication's own PARAMS stream in a fixed order: item costs, health
+workers, designated beds and ICU shares, dispersion, routine, patient and swab rates, suppliers
+(capacity, other buyers, prices, disruptions), and last the protection levels (``_routine_by_level``),
+so replication r gets the same numbers in any batch, and a plain number draws nothing: adding
+protection levels, or making one of their values uncertain, shifts no earlier draw.
+
+The scenario's rates count uses; the rates here are units (uses / ``items[].uses_per_unit``), so
+that demand (supply/demand.py) and the daily maximum (supply/reserve.py), which multiply these
+rates by workers, patients and swabs, count units without knowing about reuse.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from stocksim.draws.seeding import Stream, rngs
-from stocksim.scenario.schema import SEVERITIES, Scenario
+from stocksim.scenario.schema import PROTECTION_LEVELS, SEVERITIES, Protection, Scenario
 from stocksim.scenario.uncertain import draw_per_replication, is_uncertain
 
 MIN_DISPERSION = 1e-9  # a drawn demand dispersion is kept above zero (it divides in the demand noise)
@@ -26,9 +34,9 @@ class BatchParams:
     designated_beds: np.ndarray  # (R, C)
     designated_icu_share: np.ndarray  # (R, C)
     dispersion: np.ndarray  # (R,)
-    routine_rate: np.ndarray  # (R, I) units per health worker per day
-    patient_rate: np.ndarray  # (R, 3, I) units per patient-day, mild / severe / icu
-    swab_rate: np.ndarray  # (R, I) units per swab
+    routine_rate: np.ndarray  # (R, I) units per health worker per day (uses / uses_per_unit)
+    patient_rate: np.ndarray  # (R, 3, I) units per patient-day, mild / severe / icu (uses / uses_per_unit)
+    swab_rate: np.ndarray  # (R, I) units per swab (uses / uses_per_unit)
     item_cost: np.ndarray  # (R, I) CNY per unit
     supplier_cost: np.ndarray  # (R, S, I) CNY per unit before price factors
     capacity: np.ndarray  # (R, S, I) units per day before capacity factors
@@ -82,15 +90,18 @@ def sample_batch(s: Scenario, seed: int, replications: np.ndarray) -> BatchParam
             cap_f[:, k, days] *= draw(dis.capacity_factor)[:, None]
             lt_f[:, k, days] *= draw(dis.lead_time_factor)[:, None]
             price_f[:, k, days] *= draw(dis.price_factor)[:, None]
+    if d.protection is not None:  # drawn after everything else, so earlier draws do not move
+        routine = _routine_by_level(d.protection, d.shifts_per_day, draw, per_item)
+    uses_per_unit = np.array([it.uses_per_unit for it in s.items])
     return BatchParams(
         replications=np.asarray(replications),
         health_workers=health_workers,
         designated_beds=beds,
         designated_icu_share=icu_share,
         dispersion=dispersion,
-        routine_rate=routine,
-        patient_rate=patient,
-        swab_rate=swab,
+        routine_rate=routine / uses_per_unit,
+        patient_rate=patient / uses_per_unit,
+        swab_rate=swab / uses_per_unit,
         item_cost=item_cost,
         supplier_cost=supplier_cost,
         capacity=capacity,
@@ -99,6 +110,25 @@ def sample_batch(s: Scenario, seed: int, replications: np.ndarray) -> BatchParam
         lead_time_factor=lt_f,
         price_factor=price_f,
     )
+
+
+def _routine_by_level(
+    protection: Protection,
+    shifts_per_day: Any,
+    draw: Callable[..., np.ndarray],
+    per_item: Callable[[dict[str, Any]], np.ndarray],
+) -> np.ndarray:
+    """Routine uses per health worker per day (R, I) by protection level (分级防护):
+    shifts_per_day x sum over levels of staff_share x per_shift. Draws, in this order:
+    shifts_per_day, then level1, level2, level3, each its staff_share and then its per_shift
+    table item by item in the order of ``items``."""
+    shifts = draw(shifts_per_day)
+    uses = np.zeros_like(shifts)[:, None]
+    for name in PROTECTION_LEVELS:
+        level = getattr(protection, name)
+        share = draw(level.staff_share, 0.0, 1.0)
+        uses = uses + share[:, None] * per_item(level.per_shift)
+    return shifts[:, None] * uses
 
 
 def draw_lead_times(s: Scenario, seed: int, replications: np.ndarray) -> np.ndarray:

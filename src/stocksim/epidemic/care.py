@@ -11,7 +11,7 @@ from numba import njit
 
 from stocksim.draws.params import BatchParams
 from stocksim.epidemic.outcome import ICU, INFECTIONS, MILD, SEVERE, EpidemicBatch, SeirRecord
-from stocksim.epidemic.response import LevelTable
+from stocksim.epidemic.response import LevelTable, level_changes
 from stocksim.scenario.schema import SEVERITIES, Scenario
 
 # Beyond the beds there are only severe and ICU patients (mild ones are cared for on the ward):
@@ -106,11 +106,6 @@ def assemble(s: Scenario, bp: BatchParams, table: LevelTable, rec: SeirRecord, p
     care = CareRecord.empty(n_r, horizon, n_c)
     _care(rec.admissions, level_row, cs, care)
     codes = table.codes[level_row]
-    changes = np.argwhere(level_row[:, 1:] != level_row[:, :-1])
-    events: list[tuple[np.ndarray, ...]] = []
-    if len(changes):
-        r, t, c = changes.T
-        events.append((r, t + 1, c, codes[r, t + 1, c]))
     return EpidemicBatch(
         compartments=rec.compartments,
         new_infections=np.diff(rec.cumulative[..., INFECTIONS], axis=1),
@@ -121,5 +116,6 @@ def assemble(s: Scenario, bp: BatchParams, table: LevelTable, rec: SeirRecord, p
         level=codes,
         routine_multiplier=care.routine_multiplier,
         coverage_days=table.coverage_days[level_row],
-        level_changes=events,
+        level_changes=level_changes(codes),
+        levels=table.by_code(),
     )

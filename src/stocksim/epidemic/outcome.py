@@ -20,6 +20,16 @@ MILD, SEVERE, ICU = range(len(SEVERITIES))
 INFECTIONS, ONSETS = range(len(RUNNING_TOTALS))
 
 
+class LevelSettings(NamedTuple):
+    """What each response level sets, as drawn for each replication, by level code on the last
+    axis (0 = no level, 1 = IV .. 4 = I; a code the scenario does not define sets what no level
+    does). The reserve rule's full load reads them (``supply.reserve.full_load``)."""
+
+    surge_beds: np.ndarray  # (R, 5) beds opened in addition to the designated beds
+    routine_multiplier: np.ndarray  # (R, 5)
+    swab_share: np.ndarray  # (R, 5) share of residents swabbed a day
+
+
 @dataclass
 class EpidemicBatch:
     """A batch's epidemic, arrays shaped (R, H, C) unless noted."""
@@ -34,6 +44,7 @@ class EpidemicBatch:
     routine_multiplier: np.ndarray
     coverage_days: np.ndarray
     level_changes: list[tuple[np.ndarray, ...]] = field(default_factory=list)  # (r, day, city, code)
+    levels: LevelSettings | None = None  # each level's drawn settings; None: no level drawn (no levels defined)
 
 
 class SeirRecord(NamedTuple):

@@ -7,6 +7,20 @@ consecutive days (hysteresis, so a level does not flicker). A level declared at 
 t is in force from day t+1: its routine-use multiplier, contact factor, swab campaign, reserve
 coverage days and surge beds apply from then on.
 
+A schedule (``response.schedule``: levels declared by date, as the province declares them)
+overrides the thresholds where it says something: on its days and in its cities the scheduled
+level is in force ON its ``from_day`` (not the day after), whatever the indicator says, and the
+count of days below is held at zero. On the day after its ``to_day`` the thresholds take over
+from the scheduled level: at the end of the schedule's last day they may only raise it (a
+higher ``enter_at`` reached), and days below are counted from the first day after the schedule,
+so a scheduled level steps down no earlier than ``exit_after_days`` days after it ends. With
+``census`` and ``none`` epidemics there are no new cases to follow: a city's level is the
+schedule's on its days and none on the others.
+
+Scope. A city's own level follows its own indicator (and the schedule); with
+``response.scope: circle`` the level in force in every city is, each day, the highest own level
+of any city (each city keeps its own level and hysteresis count underneath).
+
 Levels are coded 0 = none, 1 = IV, 2 = III, 3 = II, 4 = I (higher is more severe).
 """
 
@@ -18,11 +32,12 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from stocksim.epidemic.outcome import ICU, MILD, SEVERE, SeirRecord
+from stocksim.epidemic.outcome import ICU, MILD, SEVERE, LevelSettings, SeirRecord
 from stocksim.scenario.schema import LEVEL_NAMES, Scenario
 from stocksim.scenario.uncertain import draw_per_replication
 
 PER_100K = 1e5  # the indicator is counted per 100,000 residents
+NO_SCHEDULE = -1  # in a schedule of level rows: the schedule sets nothing that day, the thresholds decide
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,14 @@ class LevelTable:
     @property
     def count(self) -> int:
         return len(self.codes) - 1
+
+    def by_code(self) -> LevelSettings:
+        """Surge beds, routine multiplier and swab share of each level code (R, 5), the rows
+        moved to their codes; codes without a row set what no level (row 0) sets."""
+        columns = np.zeros(len(LEVEL_NAMES), dtype=np.int64)
+        columns[self.codes] = np.arange(len(self.codes))
+        settings = (self.surge_beds, self.routine_multiplier, self.swab_share)
+        return LevelSettings(*(x[:, columns] for x in settings))
 
 
 def level_table(s: Scenario, rngs: list[np.random.Generator]) -> LevelTable:
@@ -68,6 +91,20 @@ def level_table(s: Scenario, rngs: list[np.random.Generator]) -> LevelTable:
     )
 
 
+def schedule_rows(s: Scenario, table: LevelTable) -> np.ndarray:
+    """(H+1, C) int64: the ``table`` row that ``response.schedule`` puts in force on each day and
+    in each city (row 0 for a scheduled ``none``), ``NO_SCHEDULE`` where it says nothing.
+    Days past the horizon are dropped."""
+    horizon, ids = s.horizon_days, s.city_ids
+    rows = np.full((horizon + 1, len(ids)), NO_SCHEDULE, dtype=np.int64)
+    row_of = {LEVEL_NAMES[code]: k for k, code in enumerate(table.codes)}
+    for entry in s.response.schedule:
+        last = horizon if entry.to_day is None else min(entry.to_day, horizon)
+        cols = [ids.index(c) for c in entry.cities] if entry.cities else slice(None)
+        rows[entry.from_day : last + 1, cols] = row_of[entry.level]
+    return rows
+
+
 class LevelRule(NamedTuple):
     """What the compiled kernels read of the response levels: when a city's level moves, and the
     contact factor each level sets (see the module docstring)."""
@@ -78,6 +115,8 @@ class LevelRule(NamedTuple):
     reporting_delay_days: int  # the indicator of day t is the admissions of day t - this
     population: np.ndarray  # (C,) residents (the indicator counts per PER_100K of them)
     contact_factor: np.ndarray  # (R, L+1)
+    schedule: np.ndarray  # (H+1, C) int64 row the schedule sets each day, or NO_SCHEDULE
+    circle: bool  # response.scope 'circle': every city at the highest level of any city
 
 
 def level_rule(s: Scenario, table: LevelTable, population: np.ndarray) -> LevelRule:
@@ -88,7 +127,19 @@ def level_rule(s: Scenario, table: LevelTable, population: np.ndarray) -> LevelR
         s.response.reporting_delay_days,
         population,
         table.contact_factor,
+        schedule_rows(s, table),
+        s.response.scope == "circle",
     )
+
+
+@njit(cache=True)
+def _reached(indicator: float, enter_at: np.ndarray) -> int:
+    """The highest level row whose ``enter_at`` (L+1,), ascending, the indicator reaches (0: none)."""
+    reached = 0
+    for k in range(1, len(enter_at)):
+        if indicator >= enter_at[k]:
+            reached = k
+    return reached
 
 
 @njit(cache=True)
@@ -97,10 +148,7 @@ def level_step(
 ) -> tuple[int, int]:
     """One city's update: (level row, consecutive days below the current level's exit threshold).
     ``enter_at``, ``exit_below`` (L+1,) as in ``LevelTable``."""
-    reached = 0
-    for k in range(1, len(enter_at)):  # thresholds are ascending
-        if indicator >= enter_at[k]:
-            reached = k
+    reached = _reached(indicator, enter_at)
     below_days = below_days + 1 if (indicator < exit_below[level] and level > 0) else 0
     if below_days >= exit_after_days:
         level, below_days = level - 1, 0
@@ -109,15 +157,83 @@ def level_step(
     return level, below_days
 
 
+class LevelState(NamedTuple):
+    """What the kernels carry from day to day, (R, C) int64 each: every city's own level row
+    (before the scope) and its count of consecutive days below the exit threshold."""
+
+    own: np.ndarray
+    below: np.ndarray
+
+    @classmethod
+    def zeros(cls, n_r: int, n_c: int) -> LevelState:
+        return cls(np.zeros((n_r, n_c), dtype=np.int64), np.zeros((n_r, n_c), dtype=np.int64))
+
+
 @njit(cache=True)
-def next_level(lv: LevelRule, out: SeirRecord, r: int, t: int, c: int, below: int) -> tuple[int, int]:
-    """At the end of day t, city c's level row from day t + 1 and its count of days below the exit
-    threshold (``level_step``), from the indicator
-    (mild + severe + icu admissions of day t - reporting delay) / population x PER_100K.
-    Reads ``out.admissions`` and ``out.level_row`` of replication r."""
-    day = t - lv.reporting_delay_days
-    if len(lv.enter_at) < 2 or day < 0:  # no levels defined, or nothing reported yet
-        return out.level_row[r, t, c], below
-    adm = out.admissions
-    cases = (adm[r, day, c, MILD] + adm[r, day, c, SEVERE] + adm[r, day, c, ICU]) / lv.population[c]
-    return level_step(out.level_row[r, t, c], below, cases * PER_100K, lv.enter_at, lv.exit_below, lv.exit_after_days)
+def first_levels(lv: LevelRule, st: LevelState, out: SeirRecord, r: int) -> None:
+    """Day 0 of replication r: each city's own level row is the schedule's, or none; the rows in
+    force (``out.level_row[r, 0]``) follow from them by the scope."""
+    own, level_row, schedule = st.own, out.level_row, lv.schedule
+    n_c = own.shape[1]
+    top = 0
+    for c in range(n_c):
+        own[r, c] = schedule[0, c] if schedule[0, c] != NO_SCHEDULE else 0
+        top = max(top, own[r, c])
+    for c in range(n_c):
+        level_row[r, 0, c] = top if lv.circle else own[r, c]
+
+
+@njit(cache=True)
+def update_levels(lv: LevelRule, st: LevelState, out: SeirRecord, t: int, r_from: int, r_to: int) -> None:
+    """At the end of day t, for replications r_from <= r < r_to: each city's own level row for
+    day t + 1 and its count of days below, from its own row of day t; then the rows in force
+    (``out.level_row[r, t + 1]``): the own rows (scope city), or the highest own row of any city
+    in every city (scope circle; rows ascend with severity).
+
+    A city's own row is the schedule's where it sets one for day t + 1; otherwise the thresholds
+    (``level_step``) on the indicator
+    (mild + severe + icu admissions of day t - reporting delay) / population x PER_100K,
+    which at the end of a scheduled day only raise the level (days below count from the day
+    after). Reads ``out.admissions``. One call a day (or a replication-day) that unpacks its
+    tuples once: a call per city costs more than the update."""
+    enter_at, exit_below, exit_after, delay, population, _, schedule, circle = lv
+    own, below = st
+    adm, level_row = out.admissions, out.level_row
+    day = t - delay
+    thresholds = len(enter_at) > 1 and day >= 0  # levels defined, and a day reported
+    n_c = own.shape[1]
+    for r in range(r_from, r_to):
+        top = 0
+        for c in range(n_c):
+            if schedule[t + 1, c] != NO_SCHEDULE:
+                own[r, c], below[r, c] = schedule[t + 1, c], 0
+            elif thresholds:
+                cases = (adm[r, day, c, MILD] + adm[r, day, c, SEVERE] + adm[r, day, c, ICU]) / population[c]
+                if schedule[t, c] != NO_SCHEDULE:  # the schedule's last day: the thresholds take over tomorrow
+                    own[r, c], below[r, c] = max(own[r, c], _reached(cases * PER_100K, enter_at)), 0
+                else:
+                    own[r, c], below[r, c] = level_step(
+                        own[r, c], below[r, c], cases * PER_100K, enter_at, exit_below, exit_after
+                    )
+            top = max(top, own[r, c])
+        for c in range(n_c):
+            level_row[r, t + 1, c] = top if circle else own[r, c]
+
+
+def in_force_rows(lv: LevelRule, horizon: int) -> np.ndarray:
+    """(H, C) level rows in force with no thresholds to follow (census and none epidemics): the
+    schedule's on its days, none on the others, then the scope."""
+    own = np.where(lv.schedule[:horizon] != NO_SCHEDULE, lv.schedule[:horizon], 0)
+    return np.broadcast_to(own.max(axis=1, keepdims=True), own.shape) if lv.circle else own
+
+
+def level_changes(codes: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+    """Each change of the level in force, from its ``codes`` (R, H, C): (r, day, city, new code)
+    arrays, one entry per change, replication by replication, day by day; a level in force on
+    day 0 counts as a change from none."""
+    before = np.concatenate([np.zeros_like(codes[:, :1]), codes[:, :-1]], axis=1)
+    changes = np.argwhere(codes != before)
+    if not len(changes):
+        return []
+    r, t, c = changes.T
+    return [(r, t, c, codes[r, t, c])]

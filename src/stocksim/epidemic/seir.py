@@ -48,7 +48,7 @@ from stocksim.epidemic.outcome import (
     EpidemicBatch,
     SeirRecord,
 )
-from stocksim.epidemic.response import LevelRule, level_rule, level_table, next_level
+from stocksim.epidemic.response import LevelRule, LevelState, first_levels, level_rule, level_table, update_levels
 from stocksim.scenario.schema import SEVERITIES, Scenario
 from stocksim.scenario.uncertain import draw_per_replication
 
@@ -230,11 +230,10 @@ def _contact_rates(t: int, p: SeirParams, lv: LevelRule, level_row: np.ndarray, 
 
 
 @njit(cache=True)
-def _record_expected(t: int, y: np.ndarray, p: SeirParams, lv: LevelRule, out: SeirRecord, below: np.ndarray) -> None:
+def _record_expected(t: int, y: np.ndarray, p: SeirParams, out: SeirRecord) -> None:
     """The end of day t: the state y (6, C, R) into ``out``; the day's onsets admitted, share by
-    share, ``delay_days`` later (admissions past the horizon dropped); each city's level for
-    day t + 1 (``below`` (R, C): days below the exit threshold so far)."""
-    compartments, cum, admissions, level_row = out
+    share, ``delay_days`` later (admissions past the horizon dropped)."""
+    compartments, cum, admissions, _ = out
     shares, delays = p.shares, p.delay_days
     _, n_c, n_r = y.shape
     horizon = admissions.shape[1]
@@ -248,26 +247,28 @@ def _record_expected(t: int, y: np.ndarray, p: SeirParams, lv: LevelRule, out: S
             for j in range(len(delays)):
                 if t + delays[j] < horizon:
                     admissions[r, t + delays[j], c, j] += onsets * shares[r, j]
-            level_row[r, t + 1, c], below[r, c] = next_level(lv, out, r, t, c, below[r, c])
 
 
 @njit(cache=True)
-def _deterministic(p: SeirParams, lv: LevelRule, out: SeirRecord) -> None:
+def _deterministic(p: SeirParams, lv: LevelRule, out: SeirRecord, st: LevelState) -> None:
     """The expected epidemic of every replication into ``out`` (zeros on entry), day by day, in the
-    same steps as ``_chain_binomial``: introductions, one day of RK4 (``_rk4``) at the contact
-    factor of the level in force, admissions from the day's onsets, the level update."""
+    same steps as ``_chain_binomial``: the levels of day 0, then each day introductions, one day
+    of RK4 (``_rk4``) at the contact factor of the level in force, admissions from the day's
+    onsets, the level update (``response.update_levels``, carrying ``st``)."""
     n_r, horizon, n_c = p.intro.shape
     rates = Rates(1.0 / p.population, _replications_last(p.mixing), p.sigma, p.gamma, np.empty((n_c, n_r)))
     work = Rk4Work(np.empty((N_STATE, n_c, n_r)), np.empty((RK4_STAGES, N_STATE, n_c, n_r)))
     y = np.zeros((N_STATE, n_c, n_r))
     for c in range(n_c):
         y[SUSCEPTIBLE, c, :] = p.population[c]
-    below = np.zeros((n_r, n_c), dtype=np.int64)
+    for r in range(n_r):
+        first_levels(lv, st, out, r)
     for t in range(horizon):
         _introduce_expected(t, p.intro, y)
         _contact_rates(t, p, lv, out.level_row, rates.beta_c)
         _rk4(y, rates, p.steps_per_day, work)
-        _record_expected(t, y, p, lv, out, below)
+        _record_expected(t, y, p, out)
+        update_levels(lv, st, out, t, 0, n_r)
 
 
 # The stochastic epidemic: one replication at a time, state y (6, C), whole people. The helpers
@@ -381,17 +382,20 @@ def _admit_whole(g: np.random.Generator, r: int, t: int, p: SeirParams, out: Sei
 
 
 @njit(cache=True)
-def _chain_binomial(g: np.random.Generator, r: int, p: SeirParams, lv: LevelRule, out: SeirRecord) -> None:
+def _chain_binomial(
+    g: np.random.Generator, r: int, p: SeirParams, lv: LevelRule, out: SeirRecord, st: LevelState
+) -> None:
     """Replication r's stochastic epidemic into ``out``, day by day, drawing from its own
     generator ``g``: whole introductions; ``steps_per_day`` chain-binomial steps a day at the
     contact factor of the level in force (``_binomial_day``); the day's onsets admitted
-    (``_admit_whole``); the level update (each city's level depends on its own admissions only)."""
+    (``_admit_whole``); the level update (``response.update_levels``, carrying ``st``: each
+    city's own level depends on its own admissions and the schedule only)."""
     horizon, n_c = p.intro.shape[1], p.intro.shape[2]
     step = _binomial_setup(r, p)
     y = np.zeros((N_STATE, n_c))
     y[SUSCEPTIBLE] = p.population
-    below = np.zeros(n_c, dtype=np.int64)  # days below the exit threshold so far
     level_row = out.level_row
+    first_levels(lv, st, out, r)
     for t in range(horizon):
         _introduce_whole(r, t, p.intro, y)
         for c in range(n_c):
@@ -399,8 +403,7 @@ def _chain_binomial(g: np.random.Generator, r: int, p: SeirParams, lv: LevelRule
         _binomial_day(g, p.steps_per_day, p.mixing[r], y, step)
         _record_whole(r, t, y, out)
         _admit_whole(g, r, t, p, out)
-        for c in range(n_c):
-            level_row[r, t + 1, c], below[c] = next_level(lv, out, r, t, c, below[c])
+        update_levels(lv, st, out, t, r, r + 1)
 
 
 def simulate_epidemic(
@@ -415,9 +418,10 @@ def simulate_epidemic(
     table = level_table(s, param_rngs)
     lv = level_rule(s, table, p.population)
     out = SeirRecord.zeros(len(reps), s.horizon_days, len(s.cities))
+    st = LevelState.zeros(len(reps), len(s.cities))
     if s.epidemic.stochastic:
         for r, g in enumerate(rngs(seed, reps, Stream.EPIDEMIC)):
-            _chain_binomial(g, r, p, lv, out)
+            _chain_binomial(g, r, p, lv, out, st)
     else:
-        _deterministic(p, lv, out)
+        _deterministic(p, lv, out, st)
     return assemble(s, bp, table, out, p.population)

@@ -11,6 +11,8 @@ import pandas as pd
 from stocksim.experiment.compare import Comparison, stockout_matrix
 from stocksim.results.tables import CIRCLE
 from stocksim.scenario.loader import LoadedScenario
+from stocksim.scenario.schema import Scenario
+from stocksim.supply.reserve import full_load_level
 
 
 class Progress:
@@ -57,7 +59,7 @@ def compliance_table(summary: pd.DataFrame, loaded: LoadedScenario) -> str:
     width = max(11, *(min(len(it.name), 14) for it in items))
     head = f"{'':<14}" + "".join(f"{it.name[:14]:>{width + 1}}" for it in items)
     lines = [
-        f"Reserve rule: {coverage:g} days x daily max ({s.reserve.daily_max}); "
+        f"Reserve rule: {coverage:g} days x daily max ({_reading(s)}); "
         f"cells: share of day-ends compliant, days of cover on day 0 ('!' below {coverage:g})",
         head,
     ]
@@ -71,7 +73,23 @@ def compliance_table(summary: pd.DataFrame, loaded: LoadedScenario) -> str:
             cover_txt = "-" if math.isnan(cover) else f"{cover:.1f}"
             cells.append(f"{row['compliance_share']:>4.0%} {cover_txt:>5}{flag}".rjust(width + 1))
         lines.append(f"{names[city][:14]:<14}" + "".join(cells))
+    if "routine_share" in table and table["routine_share"].notna().any():
+        lines += ["Routine use by health workers, share of the daily max (the rest: patient care and swabs):", head]
+        for city in [*s.city_ids, CIRCLE]:
+            shares = [table.loc[(city, it.id), "routine_share"] for it in items]
+            cells = ["-" if math.isnan(x) else f"{x:.0%}" for x in shares]
+            lines.append(f"{names[city][:14]:<14}" + "".join(f"{cell:>{width + 1}}" for cell in cells))
     return "\n".join(lines)
+
+
+def _reading(s: Scenario) -> str:
+    """The daily max reading in words: full load with its response level, peak with its quantile."""
+    r = s.reserve
+    if r.daily_max == "full_load":
+        return f"full_load at level {full_load_level(s)}"
+    if r.daily_max == "peak":
+        return f"peak, {r.peak_quantile:g} quantile of a {r.peak_pilot}-replication pilot"
+    return r.daily_max
 
 
 def stockout_lines(summary: pd.DataFrame, loaded: LoadedScenario, limit: int = 12) -> str:

@@ -37,6 +37,10 @@ CI_COLUMNS = tuple(f"{name}_{end}" for name in ("p_stockout", *T_INTERVALS) for 
 # its Student t interval. After the columns above, so that none of them moves.
 NET_COSTS = ("holding_cost", "net_cost")
 NET_COST_COLUMNS = (*(f"{k}_mean" for k in NET_COSTS), "net_cost_mean_low", "net_cost_mean_high")
+# What the daily max is made of: the share that is health workers' routine use, mean over the
+# replications that know it (the rest is patient care and swabs). After the intervals, before the
+# net costs, so that no column of the summary before this issue moves.
+SPLIT_COLUMNS = ("routine_share",)
 
 SUMMARY_INPUTS = (
     "replication",
@@ -52,6 +56,7 @@ SUMMARY_INPUTS = (
     "initial_days_of_cover",
     "days",
     *NET_COSTS,
+    *SPLIT_COLUMNS,
 )
 
 # Bands of a daily metric over replications: these quantiles, named so, and the mean.
@@ -65,7 +70,8 @@ def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
 
     compliance_share: share of day-ends compliant over all days and replications;
     p_stockout: share of replications with any unmet demand; fill_rate: served / demand over
-    all replications; first_stockout_day_median: median over the replications that ran out.
+    all replications; first_stockout_day_median: median over the replications that ran out;
+    routine_share: mean over the replications that know it (not ``declared``).
     95 % intervals: Wilson for p_stockout; Student t over the replications' values for
     compliance_share (each replication's share of compliant days), unmet_mean, total_cost_mean
     and net_cost_mean.
@@ -102,7 +108,9 @@ def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
         for k in NET_COSTS:
             out[f"{k}_mean"] = col(k).mean(axis=0)
         out["net_cost_mean_low"], out["net_cost_mean_high"] = _t_interval(col("net_cost"), n)
-    return out[list(SUMMARY_COLUMNS) + list(CI_COLUMNS) + list(NET_COST_COLUMNS)]
+        for k in SPLIT_COLUMNS:
+            out[k] = np.nanmean(col(k), axis=0)
+    return out[list(SUMMARY_COLUMNS) + list(CI_COLUMNS) + list(SPLIT_COLUMNS) + list(NET_COST_COLUMNS)]
 
 
 def _rows_per_replication(reps: pd.DataFrame) -> tuple[pd.DataFrame, int, pd.DataFrame]:

@@ -168,7 +168,17 @@ def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
         out[k] = np.concatenate([v, v.sum(axis=1)[:, None, :]], axis=1).ravel()  # the circle adds its locations
     change = out["closing_stock_value"] - out["opening_stock_value"]
     out["net_cost"] = out["purchase_cost"] + out["transport_cost"] + out["holding_cost"] - change
+    out["routine_share"] = _routine_share(b)  # after the columns above, so that none of them moves
     return out
+
+
+def _routine_share(b: BatchResult) -> np.ndarray:
+    """The share of each row's daily max that is health workers' routine use, in the rows' order
+    (replication, then the locations and the circle, then item); NaN where not known."""
+    n_r, n_l, n_i = b.daily_max.shape
+    if b.routine_share is None or b.circle_routine_share is None:
+        return np.full(n_r * (n_l + 1) * n_i, np.nan)
+    return np.concatenate([b.routine_share, b.circle_routine_share[:, None, :]], axis=1).ravel()
 
 
 def stock_costs(s: Scenario, b: BatchResult, d: DayTotals) -> dict[str, np.ndarray]:

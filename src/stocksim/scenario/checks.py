@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from stocksim.scenario.errors import ConfigError
-from stocksim.scenario.schema import LEVEL_NAMES, SEVERITIES, Demand, Disruption, Lot, Scenario
+from stocksim.scenario.schema import (
+    LEVEL_NAMES,
+    PROTECTION_LEVELS,
+    SEVERITIES,
+    Demand,
+    Disruption,
+    Lot,
+    Protection,
+    Scenario,
+)
 from stocksim.scenario.uncertain import is_uncertain
 
 _SEIR_RATES = ("r0", "latent_days", "infectious_days")
@@ -99,6 +108,9 @@ def _check_cities(c: _Checks) -> None:
 def _rate_tables(d: Demand) -> Iterator[tuple[str, dict[str, Any]]]:
     """The demand's tables of rates per item, with their paths."""
     yield "demand.routine_per_health_worker_day", d.routine_per_health_worker_day
+    if d.protection is not None:
+        for level in PROTECTION_LEVELS:
+            yield f"demand.protection.{level}.per_shift", getattr(d.protection, level).per_shift
     yield "demand.per_swab", d.per_swab
     for sev in SEVERITIES:
         yield f"demand.per_patient_day.{sev}", getattr(d.per_patient_day, sev)
@@ -106,6 +118,12 @@ def _rate_tables(d: Demand) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def _check_demand(c: _Checks) -> None:
     d = c.s.demand
+    if d.protection is not None and d.routine_per_health_worker_day:
+        c.fail(
+            "demand.protection",
+            "give either demand.protection (routine use by protection level) or "
+            "demand.routine_per_health_worker_day, not both",
+        )
     tables = list(_rate_tables(d))
     for path, table in tables:  # every table's item ids before any table's values
         c.known_items(path, table)
@@ -113,6 +131,38 @@ def _check_demand(c: _Checks) -> None:
         c.non_negative_table(path, table)
     if not is_uncertain(d.dispersion) and d.dispersion <= 0:
         c.fail("demand.dispersion", "must be > 0", d.dispersion)
+    if d.protection is not None:
+        _check_protection(c, d.protection)
+        c.non_negative(d.shifts_per_day, "demand.shifts_per_day")
+
+
+def _check_protection(c: _Checks, protection: Protection) -> None:
+    """Staff shares are numbers or bounded distributions within [0, 1], and add up to at most 1
+    (taking each distribution at its highest value)."""
+    highest = 0.0
+    for level in PROTECTION_LEVELS:
+        path, share = f"demand.protection.{level}.staff_share", getattr(protection, level).staff_share
+        if is_uncertain(share):
+            low, high = getattr(share, "low", None), getattr(share, "high", None)
+            if low is None or high is None:
+                c.fail(
+                    path,
+                    "a staff share must be a number or a bounded distribution (triangular or uniform)",
+                    share.model_dump(),
+                )
+            if low < 0 or high > 1:
+                c.fail(path, "must lie between 0 and 1", share.model_dump())
+        else:
+            high = share
+            if not 0 <= share <= 1:
+                c.fail(path, "must be between 0 and 1", share)
+        highest += high
+    if highest > 1 + 1e-9:
+        c.fail(
+            "demand.protection",
+            "the staff shares of level1, level2 and level3 add up to more than 1",
+            round(highest, 6),
+        )
 
 
 def _check_suppliers(c: _Checks) -> None:
@@ -197,6 +247,10 @@ def _check_reserve(c: _Checks) -> None:
             for item in c.s.item_ids:
                 if item not in r.declared.get(city, {}):
                     c.fail(f"reserve.declared.{city}.{item}", "missing: daily_max is 'declared'")
+    defined = [lv.level for lv in c.s.response.levels]
+    if r.full_load_level not in (None, "none", *defined):
+        listed = ", ".join(defined) or "none"
+        c.fail("reserve.full_load_level", f"not a level of response.levels (defined: {listed})", r.full_load_level)
 
 
 def _check_distances(c: _Checks) -> None:
@@ -282,8 +336,48 @@ def _check_response(c: _Checks) -> None:
             c.fail(f"response.levels[{k}].enter_at", "must not be below the lower level's enter_at", lv.enter_at)
         for effect in _LEVEL_EFFECTS:
             c.non_negative(getattr(lv, effect), f"response.levels[{k}].{effect}")
-    if levels and c.s.epidemic.model != "seir":
-        c.fail("response.levels", "response levels need epidemic.model 'seir' (they follow new cases)")
+    if levels and c.s.epidemic.model != "seir" and not c.s.response.schedule:
+        c.fail(
+            "response.levels",
+            f"with epidemic.model '{c.s.epidemic.model}' only response.schedule can declare levels (the "
+            "thresholds follow new cases, which only epidemic.model 'seir' has): give a schedule or drop the levels",
+        )
+
+
+def _check_schedule(c: _Checks) -> None:
+    """Scheduled levels are defined, their days in order, their cities known, one level per city and day."""
+    defined = ["none", *(lv.level for lv in c.s.response.levels)]
+    for k, entry in enumerate(c.s.response.schedule):
+        path = f"response.schedule[{k}]"
+        if entry.level not in defined:
+            c.fail(f"{path}.level", f"not a level of response.levels (defined: {', '.join(defined)})", entry.level)
+        if entry.to_day is not None and entry.to_day < entry.from_day:
+            c.fail(f"{path}.to_day", f"must not be before from_day ({entry.from_day})", entry.to_day)
+        cities = entry.cities or []
+        for j, city in enumerate(cities):
+            c.known_city(f"{path}.cities[{j}]", city)
+            if city in cities[:j]:
+                c.fail(f"{path}.cities[{j}]", "city listed twice", city)
+    _check_schedule_overlaps(c)
+
+
+def _check_schedule_overlaps(c: _Checks) -> None:
+    """Two entries may not both set a level for the same city on the same day."""
+    entries, everyone = c.s.response.schedule, c.s.city_ids
+    for k, entry in enumerate(entries):
+        for j, other in enumerate(entries[:k]):
+            first = max(entry.from_day, other.from_day)
+            ends = [d for d in (entry.to_day, other.to_day) if d is not None]
+            if ends and min(ends) < first:
+                continue
+            shared = [x for x in everyone if x in (entry.cities or everyone) and x in (other.cities or everyone)]
+            if shared:
+                c.fail(
+                    f"response.schedule[{k}]",
+                    f"sets the level of city {shared[0]} on day {first}, as response.schedule[{j}] does "
+                    "(one scheduled level per city and day: split the entries)",
+                    entry.model_dump(exclude_none=True),
+                )
 
 
 _Section = Callable[[_Checks], None]
@@ -302,6 +396,7 @@ _SECTIONS: tuple[_Section, ...] = (
     _check_distances,
     _check_epidemic,
     _check_response,
+    _check_schedule,
 )
 _SEIR_SECTIONS: tuple[_Section, ...] = (
     _check_seir_rates,

@@ -22,6 +22,10 @@ NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
 class Item(BaseModel):
+    """A protective item. ``uses_per_unit``: how many uses (shifts, donnings) one unit serves, for a
+    reusable item such as goggles reprocessed after each use; every demand rate counts uses, and
+    units consumed = uses / uses_per_unit (1: a single-use item)."""
+
     model_config = _FROZEN
     id: Id
     name: str
@@ -29,6 +33,7 @@ class Item(BaseModel):
     unit: str = "piece"
     shelf_life_days: int = Field(gt=0)
     unit_cost_cny: Uncertain = 0.0
+    uses_per_unit: float = Field(default=1.0, ge=1, allow_inf_nan=False)
 
 
 class Lot(BaseModel):
@@ -59,6 +64,11 @@ class Reserve(BaseModel):
     coverage_days: float = Field(default=30.0, gt=0)
     daily_max: Literal["full_load", "peak", "declared"] = "full_load"
     declared: dict[Id, dict[Id, NonNeg]] = {}
+    # The response level whose surge beds, routine multiplier and swabbing full load assumes;
+    # None: the highest level of response.levels ("none" without levels); supply.reserve.full_load_level.
+    full_load_level: Literal["none", "IV", "III", "II", "I"] | None = None
+    peak_quantile: float = Field(default=0.95, gt=0, le=1)
+    peak_pilot: int = Field(default=200, ge=1)
 
 
 class PerPatientDay(BaseModel):
@@ -68,11 +78,39 @@ class PerPatientDay(BaseModel):
     icu: dict[Id, Uncertain] = {}
 
 
+class ProtectionLevel(BaseModel):
+    """One protection level (分级防护): the share of all health workers who work at it, and the uses
+    of each item per person per shift."""
+
+    model_config = _FROZEN
+    staff_share: Uncertain = 0.0
+    per_shift: dict[Id, Uncertain] = {}
+
+
+PROTECTION_LEVELS = ("level1", "level2", "level3")
+
+
+class Protection(BaseModel):
+    """Routine use by protection level: level 1 general clinical work, level 2 fever clinics,
+    isolation wards and sampling, level 3 aerosol-generating procedures (NHC guidance)."""
+
+    model_config = _FROZEN
+    level1: ProtectionLevel = ProtectionLevel()
+    level2: ProtectionLevel = ProtectionLevel()
+    level3: ProtectionLevel = ProtectionLevel()
+
+
 class Demand(BaseModel):
+    """Rates of use, all counted in uses (units consumed = uses / ``items[].uses_per_unit``).
+    Routine use per health worker per day is ``routine_per_health_worker_day``, or, when
+    ``protection`` is given, shifts_per_day x sum over levels of staff_share x per_shift."""
+
     model_config = _FROZEN
     noise: Literal["none", "poisson", "negative_binomial"] = "negative_binomial"
     dispersion: Uncertain = 20.0
     routine_per_health_worker_day: dict[Id, Uncertain] = {}
+    protection: Protection | None = None
+    shifts_per_day: Uncertain = 1.0
     per_patient_day: PerPatientDay = PerPatientDay()
     per_swab: dict[Id, Uncertain] = {}
 
@@ -153,13 +191,28 @@ class ResponseLevel(BaseModel):
     surge_beds: Uncertain = 0.0
 
 
+class ScheduledLevel(BaseModel):
+    """A level declared by date: in force from ``from_day`` to ``to_day`` (inclusive; None: to the
+    end) in ``cities`` (None: every city), whatever the case thresholds say; ``none`` lifts every level."""
+
+    model_config = _FROZEN
+    level: Literal["none", "IV", "III", "II", "I"]
+    from_day: int = Field(ge=0)
+    to_day: int | None = Field(default=None, ge=0)
+    cities: list[Id] | None = Field(default=None, min_length=1)
+
+
 class Response(BaseModel):
-    """Response levels declared per city per day from new ascertained cases per 100,000 residents."""
+    """Response levels declared per city per day from new ascertained cases per 100,000 residents
+    (SEIR only), or by date (``schedule``, any epidemic model); ``scope: circle`` puts every city
+    at the highest level of any city."""
 
     model_config = _FROZEN
     levels: list[ResponseLevel] = []
     exit_after_days: int = Field(default=7, ge=1)
     reporting_delay_days: int = Field(default=0, ge=0)
+    schedule: list[ScheduledLevel] = []
+    scope: Literal["city", "circle"] = "city"
 
 
 class Distances(BaseModel):

@@ -4,6 +4,8 @@ its own streams, so its numbers are the same in any batch."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from stocksim.draws.params import draw_lead_times, sample_batch
@@ -11,18 +13,19 @@ from stocksim.epidemic.driver import EpidemicDriver
 from stocksim.scenario.loader import LoadedScenario
 from stocksim.supply.day import simulate_batch
 from stocksim.supply.demand import expected_demand, realised_demand
+from stocksim.supply.peak import peak_pilot
 from stocksim.supply.records import BatchResult, Inputs
-from stocksim.supply.reserve import daily_max, required_reserve
+from stocksim.supply.reserve import Peak, daily_max, required_reserve
 from stocksim.supply.transfers import location_km
 
 
-def pad_locations(x: np.ndarray, axis: int, n_depots: int) -> np.ndarray:
-    """Extend a per-city array with zeros for the depots (no demand, no reserve of their own)."""
+def pad_locations(x: np.ndarray, axis: int, n_depots: int, fill: float = 0.0) -> np.ndarray:
+    """Extend a per-city array with ``fill`` for the depots (no demand, no reserve of their own)."""
     if not n_depots:
         return x
     pad = [(0, 0)] * x.ndim
     pad[axis] = (0, n_depots)
-    return np.pad(x, pad)
+    return np.pad(x, pad, constant_values=fill)
 
 
 class Simulator:
@@ -32,6 +35,16 @@ class Simulator:
         self.scenario = loaded.scenario
         self.driver = EpidemicDriver(loaded)
         self.km = location_km(loaded.scenario, loaded.city_km)
+        self._peaks: dict[int, Peak] = {}  # the peak pilot's figure, per run seed
+
+    def peak(self, seed: int) -> Peak | None:
+        """The ``peak`` reading's figure for run ``seed`` (its pilot runs once, then is kept);
+        None for the other readings."""
+        if self.scenario.reserve.daily_max != "peak":
+            return None
+        if seed not in self._peaks:
+            self._peaks[seed] = peak_pilot(self.scenario, self.driver, seed)
+        return self._peaks[seed]
 
     def batch(self, seed: int, replications: np.ndarray, events: bool = True, days: bool = True) -> BatchResult:
         """Draw the batch's numbers and run it: sample -> epidemic -> demand -> reserve rule -> day loop."""
@@ -41,14 +54,14 @@ class Simulator:
         mean = expected_demand(epi, p)
         n_d = len(s.depots)
         demand = realised_demand(mean, s.demand.noise, p, seed, len(s.cities) + n_d)
-        per_city, circle = daily_max(s, p, mean)
-        required, circle_required = required_reserve(epi.coverage_days, per_city, circle, len(s.cities) + n_d)
+        most = daily_max(s, p, epi.levels, self.peak(seed))
+        required, circle_required = required_reserve(epi.coverage_days, most.per_city, most.circle, len(s.cities) + n_d)
         inputs = Inputs(
             params=p,
             demand=demand,
             lead_times=draw_lead_times(s, seed, replications),
-            daily_max=pad_locations(per_city, 1, n_d),
-            circle_daily_max=circle,
+            daily_max=pad_locations(most.per_city, 1, n_d),
+            circle_daily_max=most.circle,
             required=required,
             circle_required=circle_required,
             epidemic=epi,
@@ -56,4 +69,8 @@ class Simulator:
             record_events=events,
             keep_days=days,
         )
-        return simulate_batch(s, inputs)
+        return replace(
+            simulate_batch(s, inputs),
+            routine_share=pad_locations(most.routine_share, 1, n_d, np.nan),
+            circle_routine_share=most.circle_routine_share,
+        )

@@ -2,6 +2,9 @@
 
 Expected use = routine use by health workers (workers x rate per worker-day)
 + patients by severity x rates per patient-day + swabs x rate per swab.
+The rates arrive in units: ``draws/params.py`` has already divided the scenario's uses by
+``items[].uses_per_unit`` (and built the routine rate from protection levels where given), so
+nothing here knows about reusable items.
 Realised use adds noise around that mean: none, Poisson, or negative binomial with
 variance mean + mean^2 / dispersion (the Poisson-gamma mixture). Demand does not depend on
 stock (unmet demand is lost), so a replication's whole demand path is drawn up front from its

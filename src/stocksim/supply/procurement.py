@@ -2,7 +2,8 @@
 
 Ordering is a periodic review [R, s, S] policy: every ``review_every_days`` [R], when on hand +
 on order is at or below the reorder point [s = reorder_point_days x daily max], order up to
-[S = order_up_to_days x daily max], in whole units. ``independent``: each city for itself
+[S = order_up_to_days x daily max], in whole units (s and S within 1e-9 of a whole number are
+that number: ``whole_units``). ``independent``: each city for itself
 (``order_quantity``); ``joint``: the centre (in ``joint.lead_city``) orders for the circle
 (``joint.ordering``: ``pooled_order`` or ``combined_order``), then splits each delivery among
 the cities (``allocation``: ``allocate``). An order is priced on the day it is placed, with the
@@ -20,6 +21,7 @@ from stocksim.scenario.schema import Scenario
 from stocksim.supply.reserve import days_of_cover
 
 NO_SPEND = 1e-300  # a circle whose daily max sums to 0 divides by this, so every city's share is 0
+WHOLE_TOL = 1e-9  # s and S within this (relative) of a whole number are that whole number
 
 
 def review_days(s: Scenario) -> np.ndarray:
@@ -31,10 +33,20 @@ def review_days(s: Scenario) -> np.ndarray:
     return np.arange(p.first_review_day, s.horizon_days, p.review_every_days)
 
 
+def whole_units(x: np.ndarray) -> np.ndarray:
+    """``x``, except that a value within ``WHOLE_TOL`` (relative) of a whole number is that whole
+    number: days x daily max that is a whole number on paper (1.1 x 100, 0.29 x 100) is not a
+    hair above or below it in floating point. Genuinely fractional values are kept as they are."""
+    nearest = np.round(x)
+    return np.where(np.abs(x - nearest) <= WHOLE_TOL * np.maximum(1.0, np.abs(nearest)), nearest, x)
+
+
 def order_quantity(position: np.ndarray, reorder_point: np.ndarray, order_up_to: np.ndarray) -> np.ndarray:
     """Whole units to order under the [s, S] rule, elementwise: ceil(S - position) where
-    position <= s, else 0. With one city per entry this is the ``independent`` policy."""
-    return np.where(position <= reorder_point, np.ceil(np.maximum(order_up_to - position, 0.0)), 0.0)
+    position <= s, else 0, with s and S taken as ``whole_units``. With one city per entry this
+    is the ``independent`` policy."""
+    s, big_s = whole_units(reorder_point), whole_units(order_up_to)
+    return np.where(position <= s, np.ceil(np.maximum(big_s - position, 0.0)), 0.0)
 
 
 def city_shares(daily: np.ndarray) -> np.ndarray:

@@ -78,6 +78,10 @@ class BatchResult:
     item_cost: np.ndarray  # (R, I) CNY per unit, to value write-offs
     events: dict[str, np.ndarray] = field(default_factory=dict)
     totals: DayTotals | None = None  # when the days were folded in as they went (no daily table)
+    # The share of the daily max that is health workers' routine use, (R, L, I) and (R, I); NaN
+    # where not known (declared, depots). Set by ``Simulator.batch`` from the reserve rule.
+    routine_share: np.ndarray | None = None
+    circle_routine_share: np.ndarray | None = None
 
 
 class DailyRecord:

@@ -2,41 +2,120 @@
 
 Three readings of the daily upper limit (日均消耗上限):
 - ``declared``: the commission's own figure per city and item;
-- ``peak``: the highest expected (noise-free) daily use of the scenario;
-- ``full_load`` (满负荷): every designated infectious-disease bed occupied, a share
-  ``designated_icu_share`` of them as ICU beds, at the severe and ICU per-patient-day rates,
-  plus routine use by all health workers. General wards do not wear level-2 protection, so
-  only designated beds count.
+- ``peak``: one figure per city and item, the ``peak_quantile`` of the expected (noise-free)
+  use's peak day over a pilot of replications of its own (``supply.peak``), the same in every
+  replication of a run;
+- ``full_load`` (满负荷): the plan's worst case at the response level ``full_load_level`` (by
+  default the highest the scenario defines): every designated bed and the level's surge beds
+  occupied, a share ``designated_icu_share`` of them as ICU beds, at the severe and ICU
+  per-patient-day rates; routine use by all health workers times the level's routine
+  multiplier; and the level's swab campaign (``full_load``). General wards do not wear level-2
+  protection, so only designated and surge beds count. With level ``none``: no surge beds, no
+  multiplier, no swabs.
 For the circle as a whole, ``full_load`` and ``declared`` add up the cities; ``peak`` takes the
-highest day of the circle's summed use, never more than the sum of the cities' peaks.
+pilot's quantile of the circle's peak day of summed use.
+
+Each reading also says which share of it is health workers' routine use (``routine_share``); the
+rest is patient care and swabs. ``declared`` does not say (NaN).
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
 from stocksim.draws.params import BatchParams
-from stocksim.scenario.schema import Scenario
+from stocksim.epidemic.outcome import LevelSettings
+from stocksim.scenario.schema import LEVEL_NAMES, Scenario
 from stocksim.supply.demand import ICU, SEVERE
 
 TOL = 1e-9  # stock within rounding of the required reserve passes; demand short by more is unmet
 
 
-def daily_max(s: Scenario, p: BatchParams, expected: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per city and item (R, C, I) and for the circle (R, I), in units per day."""
+class DailyMax(NamedTuple):
+    """The upper limit of daily use, units per day, and the share of it that is health workers'
+    routine use (NaN where it is not known or the limit is 0)."""
+
+    per_city: np.ndarray  # (R, C, I)
+    circle: np.ndarray  # (R, I)
+    routine_share: np.ndarray  # (R, C, I)
+    circle_routine_share: np.ndarray  # (R, I)
+
+    @classmethod
+    def of(cls, per_city: np.ndarray, routine: np.ndarray, circle: np.ndarray, circle_routine: np.ndarray) -> DailyMax:
+        """From the figures and their routine parts, units per day."""
+        return cls(per_city, circle, _share(routine, per_city), _share(circle_routine, circle))
+
+
+class Peak(NamedTuple):
+    """The ``peak`` reading: one figure for every replication, and its routine part, units/day."""
+
+    per_city: np.ndarray  # (C, I)
+    routine: np.ndarray  # (C, I)
+    circle: np.ndarray  # (I,)
+    circle_routine: np.ndarray  # (I,)
+
+
+def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(whole > 0, part / np.where(whole > 0, whole, 1.0), np.nan)
+
+
+def daily_max(s: Scenario, p: BatchParams, levels: LevelSettings | None, peak: Peak | None = None) -> DailyMax:
+    """Per city and item (R, C, I) and for the circle (R, I), in units per day. ``levels``: the
+    replications' drawn level settings (for ``full_load``); ``peak``: the pilot's figure (for
+    ``peak``, required then)."""
     mode = s.reserve.daily_max
+    shape = (p.size, len(s.cities), len(s.items))
     if mode == "peak":
-        return expected.max(axis=1), expected.sum(axis=2).max(axis=1)
+        if peak is None:
+            raise ValueError("daily_max 'peak' needs the pilot's figure (supply.peak.peak_pilot)")
+        per_city, routine = (np.broadcast_to(x, shape).copy() for x in (peak.per_city, peak.routine))
+        circle, circle_routine = (
+            np.broadcast_to(x, (p.size, shape[2])).copy() for x in (peak.circle, peak.circle_routine)
+        )
+        return DailyMax.of(per_city, routine, circle, circle_routine)
     if mode == "declared":
         table = np.array([[s.reserve.declared[c][i] for i in s.item_ids] for c in s.city_ids], float)
-        per_city = np.broadcast_to(table, (p.size,) + table.shape).copy()
-    else:
-        icu = p.designated_icu_share[:, :, None]
-        bed_day = (1 - icu) * p.patient_rate[:, None, SEVERE, :] + icu * p.patient_rate[:, None, ICU, :]
-        per_city = p.designated_beds[:, :, None] * bed_day
-        per_city += p.health_workers[:, :, None] * p.routine_rate[:, None, :]
-    return per_city, per_city.sum(axis=1)
+        per_city = np.broadcast_to(table, shape).copy()
+        unknown = np.full(shape, np.nan)  # the commission's figure does not say what it is made of
+        return DailyMax.of(per_city, unknown, per_city.sum(axis=1), unknown[:, 0])
+    per_city, routine = full_load(s, p, levels)
+    return DailyMax.of(per_city, routine, per_city.sum(axis=1), routine.sum(axis=1))
+
+
+def full_load_level(s: Scenario) -> str:
+    """The response level full load assumes: ``reserve.full_load_level``, or else the highest
+    level of ``response.levels`` (listed lowest first), ``none`` without levels."""
+    chosen = s.reserve.full_load_level
+    if chosen is not None:
+        return chosen
+    return s.response.levels[-1].level if s.response.levels else "none"
+
+
+def full_load(s: Scenario, p: BatchParams, levels: LevelSettings | None) -> tuple[np.ndarray, np.ndarray]:
+    """Full-load daily use (R, C, I) and its routine part, units per day, at level
+    ``full_load_level`` with surge beds b, routine multiplier m and swab share w (level ``none``:
+    b = 0, m = 1, w = 0):
+
+        B x ((1 - q) x severe_i + q x icu_i) + W x routine_i x m + P x w x swab_i
+
+    with B = designated beds + b, q = designated ICU share, W = health workers, P = population."""
+    code = LEVEL_NAMES.index(full_load_level(s))
+    surge, multiplier, swab_share = np.zeros(p.size), np.ones(p.size), np.zeros(p.size)
+    if code:
+        if levels is None:
+            raise ValueError(f"full load at level {LEVEL_NAMES[code]} needs the levels' drawn settings")
+        surge, multiplier, swab_share = (x[:, code] for x in levels)
+    icu = p.designated_icu_share[:, :, None]
+    bed_day = (1 - icu) * p.patient_rate[:, None, SEVERE, :] + icu * p.patient_rate[:, None, ICU, :]
+    beds = p.designated_beds + surge[:, None]
+    routine = p.health_workers[:, :, None] * p.routine_rate[:, None, :] * multiplier[:, None, None]
+    population = np.array([c.population for c in s.cities], float)
+    swabs = (population * swab_share[:, None])[:, :, None] * p.swab_rate[:, None, :]
+    return beds[:, :, None] * bed_day + routine + swabs, routine
 
 
 def required_reserve(
