@@ -59,6 +59,9 @@ def daily_columns(b: BatchResult) -> dict[str, np.ndarray]:
     n_r, horizon, n_c, n_i = b.daily["on_hand"].shape
     required = b.required
     on_hand = b.daily["on_hand"]
+    reserve = b.daily["reserve_on_hand"]
+    counted = reserve if b.separate else on_hand  # what the reserve rule counts
+    working = on_hand - reserve
     level = b.epidemic.level
     if level.shape[2] < n_c:  # depots have no response level
         level = np.pad(level, [(0, 0), (0, 0), (0, n_c - level.shape[2])])
@@ -77,11 +80,16 @@ def daily_columns(b: BatchResult) -> dict[str, np.ndarray]:
         "transfer_out": b.daily["transfer_out"].ravel(),
         "expired": b.daily["expired"].ravel(),
         "required_reserve": required.ravel(),
-        "compliant": compliant(on_hand, required).ravel(),
-        "days_of_cover": days_of_cover(on_hand, b.daily_max[:, None]).ravel(),
+        "compliant": compliant(counted, required).ravel(),
+        "days_of_cover": days_of_cover(counted, b.daily_max[:, None]).ravel(),
         "purchase_cost": b.daily["purchase_cost"].ravel(),
         "transport_cost": b.daily["transport_cost"].ravel(),
         "response_level": np.repeat(level.ravel(), n_i).astype(np.int8),
+        **{k: b.daily[k].ravel() for k in ("reserve_on_hand", "released", "rotated", "reserve_received")},
+        "reserve_expired": b.daily["reserve_expired"].ravel(),
+        "working_on_hand": working.ravel(),
+        "burn_rate": b.daily["burn_rate"].ravel(),
+        "working_days_of_cover": days_of_cover(working, b.daily["burn_rate"]).ravel(),
     }
     return cols
 
@@ -114,7 +122,7 @@ _NOT_ADDITIVE = ("compliant_days", "first_stockout_day", "initial_days_of_cover"
 
 def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
     """Totals per replication, city and item, plus the circle (city ALL) per item."""
-    d = b.totals or DayTotals.of_days(b.demand, b.daily, b.required, b.circle_required)
+    d = b.totals or DayTotals.of_days(b.demand, b.daily, b.required, b.circle_required, b.separate)
     total = {k: d.total(k) for k in ("demand", *SUMMED)}
     per_city = {
         "demand": total["demand"],

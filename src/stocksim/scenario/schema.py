@@ -52,6 +52,16 @@ class City(BaseModel):
     health_workers: Uncertain
     stock: dict[Id, NonNeg] = {}
     lots: list[Lot] = []
+    reserve: dict[Id, NonNeg] = {}  # with reserve.pools: separate, the reserve apart from working stock
+    reserve_lots: list[Lot] = []
+
+
+class Release(BaseModel):
+    """When a city's reserve may serve its demand (and depots ship to it)."""
+
+    model_config = _FROZEN
+    at_level: Literal["IV", "III", "II", "I"] = "IV"
+    when_working_out: bool = False
 
 
 class Reserve(BaseModel):
@@ -59,6 +69,10 @@ class Reserve(BaseModel):
     coverage_days: float = Field(default=30.0, gt=0)
     daily_max: Literal["full_load", "peak", "declared"] = "full_load"
     declared: dict[Id, dict[Id, NonNeg]] = {}
+    pools: Literal["single", "separate"] = "separate"
+    release: Release = Release()
+    target_days: float | None = Field(default=None, ge=0)  # None: coverage_days
+    rotate_before_expiry_days: int | None = Field(default=None, ge=0)  # None: no rotation
 
 
 class PerPatientDay(BaseModel):
@@ -219,6 +233,8 @@ class Procurement(BaseModel):
     first_review_day: int = Field(default=0, ge=0)
     reorder_point_days: NonNeg = 30.0
     order_up_to_days: NonNeg = 45.0
+    basis: Literal["burn_rate", "daily_max"] = "burn_rate"
+    burn_window_days: int = Field(default=7, ge=1)
     volume_discounts: list[VolumeDiscount] = []
     joint: Joint = Joint()
 
@@ -246,6 +262,8 @@ class Depot(BaseModel):
     city: Id
     stock: dict[Id, NonNeg] = {}
     lots: list[Lot] = []
+    release_at_level: Literal["IV", "III", "II", "I"] | None = None  # None: reserve.release.at_level
+    keeps_days: NonNeg | None = None  # days of the circle's daily max the depot never ships
 
 
 class Scenario(BaseModel):

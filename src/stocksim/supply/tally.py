@@ -26,6 +26,7 @@ class Day(NamedTuple):
     demand: np.ndarray
     flows: tuple[np.ndarray, ...]  # in SUMMED order, served first
     on_hand: np.ndarray  # end of day
+    counted: np.ndarray  # end of day, what the reserve check counts: on hand, or the reserve alone
     required: np.ndarray  # the reserve required per location
     circle_required: np.ndarray  # (R, I) the reserve required of the circle
 
@@ -60,12 +61,14 @@ class DayTotals:
         demand: np.ndarray,
         flows: tuple[np.ndarray, ...],
         on_hand: np.ndarray,
+        counted: np.ndarray,
         required: np.ndarray,
         circle_required: np.ndarray,
     ) -> None:
-        """Add day ``day``: its demand and flows (SUMMED order, served first), end-of-day stock,
-        and the required reserve per location (R, L, I) and for the circle (R, I)."""
-        _fold(Day(day, demand, flows, on_hand, required, circle_required), self._counts)
+        """Add day ``day``: its demand and flows (SUMMED order, served first), end-of-day stock and
+        the part of it the reserve check counts, and the required reserve per location (R, L, I)
+        and for the circle (R, I)."""
+        _fold(Day(day, demand, flows, on_hand, counted, required, circle_required), self._counts)
         self.final_on_hand[:] = on_hand
 
     def total(self, name: str) -> np.ndarray:
@@ -73,23 +76,31 @@ class DayTotals:
 
     @classmethod
     def of_days(
-        cls, demand: np.ndarray, daily: dict[str, np.ndarray], required: np.ndarray, circle_required: np.ndarray
+        cls,
+        demand: np.ndarray,
+        daily: dict[str, np.ndarray],
+        required: np.ndarray,
+        circle_required: np.ndarray,
+        separate: bool = False,
     ) -> DayTotals:
-        """The totals of whole daily arrays (R, H, L, I), folded in day by day."""
+        """The totals of whole daily arrays (R, H, L, I), folded in day by day; with ``separate``
+        pools the reserve check counts the reserve alone."""
         n_r, horizon, n_l, n_i = demand.shape
         out = cls(n_r, n_l, n_i)
+        counted = daily["reserve_on_hand" if separate else "on_hand"]
         for t in range(horizon):
             flows = tuple(daily[k][:, t] for k in SUMMED)
-            out.fold(t, demand[:, t], flows, daily["on_hand"][:, t], required[:, t], circle_required[:, t])
+            on_hand = daily["on_hand"][:, t]
+            out.fold(t, demand[:, t], flows, on_hand, counted[:, t], required[:, t], circle_required[:, t])
         return out
 
 
 @njit(cache=True)
 def _fold(d: Day, counts: Counts) -> None:
     """Fold day ``d`` into ``counts``: sums += demand and each flow; a location and item passes the
-    reserve check (``meets``) on closing stock >= required; it is short where demand - served >
+    reserve check (``meets``) on counted closing stock >= required; it is short where demand - served >
     TOL, the circle where any of its locations is; the first short day is kept."""
-    day, demand, flows, on_hand, required, circle_required = d
+    day, demand, flows, _, on_hand, required, circle_required = d
     sums, ok, first, circle_ok, circle_first = counts
     served = flows[0]
     n_r, n_l, n_i = demand.shape
