@@ -23,6 +23,7 @@ SUMMARY_COLUMNS = (
     "item",
     "required_reserve",
     "initial_days_of_cover",
+    "initial_working_days_of_cover",
     "compliance_share",
     "p_stockout",
     "fill_rate",
@@ -46,6 +47,7 @@ SUMMARY_INPUTS = (
     "first_stockout_day",
     "required_reserve",
     "initial_days_of_cover",
+    "initial_working_days_of_cover",
     "days",
 )
 
@@ -80,6 +82,7 @@ def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
                 "item": keys["item"].reset_index(drop=True),
                 "required_reserve": np.nanmean(col("required_reserve"), axis=0),
                 "initial_days_of_cover": np.nanmean(col("initial_days_of_cover"), axis=0),
+                "initial_working_days_of_cover": np.nanmean(col("initial_working_days_of_cover"), axis=0),
                 "compliance_share": col("compliant_days").sum(axis=0) / col("days").sum(axis=0),
                 "p_stockout": (~np.isnan(col("first_stockout_day"))).mean(axis=0),
                 "fill_rate": np.where(demand > 0, served / demand, 1.0),

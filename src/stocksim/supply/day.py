@@ -135,6 +135,9 @@ class BatchState:
         self.book = SupplierBook(s, p, self.n_l, x.lead_times, city_of_buyer, len(reserve_cities))
         self.reserve = Reserve(s, x, self.n_c, self.book.reserves) if separate else None
         self.initial = self.on_hand()
+        self.initial_reserve = self.initial.copy()  # what the reserve rule counts on day 0
+        if self.reserve is not None:
+            self.initial_reserve[:, : self.n_c] = self.reserve.stock.on_hand()[:, : self.n_c]
         self.short = np.zeros((p.size, self.n_c, self.n_i), bool)  # today's demand not met by working stock
         self.n_buyers = self.book.n_buyers
         self.centre = Centre(s, x, self.book.centre)
@@ -177,6 +180,8 @@ class BatchState:
             epidemic=x.epidemic,
             item_cost=x.params.item_cost,
             separate=self.reserve is not None,
+            initial_reserve=self.initial_reserve,
+            expected_day0=x.expected_day0,
             events=self.events.arrays(x.params.replications),
         )
 

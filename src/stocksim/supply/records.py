@@ -86,6 +86,8 @@ class BatchResult:
     epidemic: EpidemicBatch
     item_cost: np.ndarray  # (R, I) CNY per unit, to value write-offs
     separate: bool = False  # reserve.pools: separate - the reserve check counts the reserve alone
+    initial_reserve: np.ndarray | None = None  # (R, L, I) opening reserve (separate pools; a depot's stock)
+    expected_day0: np.ndarray | None = None  # (R, L, I) expected use of day 0: the opening burn rate
     events: dict[str, np.ndarray] = field(default_factory=dict)
     totals: DayTotals | None = None  # when the days were folded in as they went (no daily table)
 
