@@ -23,7 +23,6 @@ SUMMARY_COLUMNS = (
     "item",
     "required_reserve",
     "initial_days_of_cover",
-    "initial_working_days_of_cover",
     "compliance_share",
     "p_stockout",
     "fill_rate",
@@ -31,6 +30,7 @@ SUMMARY_COLUMNS = (
     "first_stockout_day_median",
     *(f"{k}_mean" for k in COST_AND_WASTE),
     "replications",
+    "initial_working_days_of_cover",
 )
 # 95 % intervals: Wilson for p_stockout, Student t for the others.
 CI_COLUMNS = tuple(f"{name}_{end}" for name in ("p_stockout", *T_INTERVALS) for end in ("low", "high"))
