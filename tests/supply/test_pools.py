@@ -129,3 +129,16 @@ def test_the_depot_ships_only_while_the_city_may_release_its_reserve_and_keeps_i
     # Short on day 0, the city asks for 5 x 10; the depot gives all but 3 x 10 (circle daily max).
     assert series(r, "transfer_out", city="prov")[0] == 50
     assert series(r, "on_hand", city="prov")[-1] == 30
+
+
+def test_the_terminal_table_shows_the_reserve_and_beside_it_working_days_of_cover():
+    from conftest import loaded
+
+    from stocksim.present.terminal import compliance_table
+
+    d = _separate(50, 30, coverage=3)  # reserve 30 = 3 days x 10: compliant; working 50 = 5 days of 10
+    r = simulate(d)
+    row = r.summary[r.summary["city"] == "a"].iloc[0]
+    assert row["initial_days_of_cover"] == 3 and row["initial_working_days_of_cover"] == 5
+    table = compliance_table(r.summary, loaded(d))
+    assert table.splitlines()[2].split() == ["A", "100%", "3.0", "5w"]
