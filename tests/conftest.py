@@ -23,7 +23,7 @@ def base_dict(**overrides) -> dict:
         "horizon_days": 30,
         "replications": 1,
         "seed": 7,
-        "reserve": {"coverage_days": 3, "daily_max": "peak"},
+        "reserve": {"coverage_days": 3, "daily_max": "peak", "pools": "single"},
         "items": [{"id": "x", "name": "X", "shelf_life_days": 10_000, "unit_cost_cny": 1.0}],
         "cities": [
             {
@@ -38,7 +38,7 @@ def base_dict(**overrides) -> dict:
             }
         ],
         "demand": {"noise": "none", "routine_per_health_worker_day": {"x": 0.1}},
-        "procurement": {"mode": "none"},
+        "procurement": {"mode": "none", "basis": "daily_max"},
     }
     return deep_update(d, overrides)
 

@@ -58,6 +58,7 @@ def small_scenarios(draw):
         }
         for j in range(n_items)
     ]
+    separate = draw(st.booleans())
     cities = []
     for k in range(n_cities):
         lots = [
@@ -77,6 +78,16 @@ def small_scenarios(draw):
                 "lots": lots,
             }
         )
+        if separate:
+            cities[-1]["reserve"] = {f"i{j}": draw(st.integers(0, 300)) for j in range(n_items)}
+            cities[-1]["reserve_lots"] = [
+                {
+                    "item": f"i{draw(st.integers(0, n_items - 1))}",
+                    "quantity": draw(st.integers(0, 200)),
+                    "expires_day": draw(st.integers(0, 50)),
+                }
+                for _ in range(draw(st.integers(0, 2)))
+            ]
     lead = draw(st.one_of(st.integers(0, 8), st.just({"dist": "gamma", "mean": 3, "sd": 2})))
     reorder = draw(st.floats(0, 10))
     d = base_dict(
@@ -94,6 +105,7 @@ def small_scenarios(draw):
             }
         ],
         procurement={
+            "basis": draw(st.sampled_from(["burn_rate", "daily_max"])),
             "mode": draw(st.sampled_from(["none", "independent"])),
             "review_every_days": draw(st.integers(1, 5)),
             "reorder_point_days": reorder,
@@ -105,7 +117,52 @@ def small_scenarios(draw):
         "dispersion": draw(st.floats(0.5, 50)),
         "routine_per_health_worker_day": {f"i{j}": draw(st.floats(0, 2)) for j in range(n_items)},
     }
+    if separate:
+        d["reserve"] = {
+            **d["reserve"],
+            "pools": "separate",
+            "release": {"when_working_out": draw(st.booleans())},
+            "target_days": draw(st.floats(0, 10)),
+            "rotate_before_expiry_days": draw(st.one_of(st.none(), st.integers(0, 10))),
+        }
     return d
+
+
+def check_pool_balances(r, d) -> None:
+    """On every city row: reserve = previous + reserve_received - released - rotated -
+    reserve_expired; working = previous + (received - reserve_received) + transfer_in -
+    transfer_out + rotated - (served - released) - (expired - reserve_expired); on_hand = both."""
+    df = r.daily[r.daily["city"].isin([c["id"] for c in d["cities"]])]
+    df = df.sort_values(["replication", "city", "item", "day"])
+    opening = {}
+    for c in d["cities"]:
+        for it in d["items"]:
+            reserve = c.get("reserve", {}).get(it["id"], 0.0)
+            reserve += sum(lot["quantity"] for lot in c.get("reserve_lots", []) if lot["item"] == it["id"])
+            stock = c["stock"].get(it["id"], 0.0) + sum(lot["quantity"] for lot in c["lots"] if lot["item"] == it["id"])
+            opening[(c["id"], it["id"])] = (reserve, stock)
+    keys = ["replication", "city", "item"]
+    for pool, k in (("reserve_on_hand", 0), ("working_on_hand", 1)):
+        prev = df.groupby(keys, observed=True)[pool].shift(1).to_numpy(copy=True)
+        first = np.isnan(prev)
+        prev[first] = [opening[(c, i)][k] for c, i in zip(df["city"][first], df["item"][first], strict=True)]
+        if pool == "reserve_on_hand":
+            flow = df["reserve_received"] - df["released"] - df["rotated"] - df["reserve_expired"]
+        else:
+            flow = (
+                df["received"]
+                - df["reserve_received"]
+                + df["transfer_in"]
+                - df["transfer_out"]
+                + df["rotated"]
+                - (df["served"] - df["released"])
+                - (df["expired"] - df["reserve_expired"])
+            )
+        np.testing.assert_allclose(prev + flow, df[pool], atol=1e-6 + 1e-9 * df[pool].abs().max())
+        assert (df[pool] >= -1e-9).all()
+    np.testing.assert_allclose(df["on_hand"], df["reserve_on_hand"] + df["working_on_hand"], atol=1e-9)
+    if d["reserve"].get("pools") != "separate":
+        assert (df["reserve_on_hand"] == 0).all() and (df["released"] == 0).all()
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -113,6 +170,7 @@ def small_scenarios(draw):
 def test_invariants_hold_on_random_small_scenarios(d):
     r = simulate(d)
     check_invariants(r)
+    check_pool_balances(r, d)
     # The summary agrees with the daily table it summarises.
     df = r.daily
     for (city, item), g in df.groupby(["city", "item"], observed=True):

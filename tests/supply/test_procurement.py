@@ -93,6 +93,7 @@ def test_disruption_cuts_capacity_stretches_lead_time_and_raises_price():
                 "first_review_day": 2,
                 "reorder_point_days": 1,
                 "order_up_to_days": 4,
+                "basis": "daily_max",
             },
         }
     )

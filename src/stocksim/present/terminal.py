@@ -51,16 +51,21 @@ class Progress:
 
 
 def compliance_table(summary: pd.DataFrame, loaded: LoadedScenario) -> str:
-    """City x item: compliance share and days of cover on day 0; '!' marks a day-0 shortfall."""
+    """City x item: compliance share and days of cover on day 0; '!' marks a day-0 shortfall. With
+    the reserve apart (``reserve.pools: separate``) both are the reserve's, and beside them the
+    working stock's days of cover on day 0 (at the day's expected use)."""
     s = loaded.scenario
     coverage = s.reserve.coverage_days
     names = {c.id: c.name for c in s.cities} | {CIRCLE: "Circle (all)"}
     items = s.items
-    width = max(11, *(min(len(it.name), 14) for it in items))
+    separate = s.reserve.pools == "separate"
+    width = max(17 if separate else 11, *(min(len(it.name), 14) for it in items))
     head = f"{'':<14}" + "".join(f"{it.name[:14]:>{width + 1}}" for it in items)
+    pool = "the reserve's " if separate else ""
+    working = "; then working stock's days of cover on day 0 (w)" if separate else ""
     lines = [
         f"Reserve rule: {coverage:g} days x daily max ({_reading(s)}); "
-        f"cells: share of day-ends compliant, days of cover on day 0 ('!' below {coverage:g})",
+        f"cells: share of day-ends compliant, {pool}days of cover on day 0 ('!' below {coverage:g}){working}",
         head,
     ]
     table = summary.set_index(["city", "item"])
@@ -71,7 +76,11 @@ def compliance_table(summary: pd.DataFrame, loaded: LoadedScenario) -> str:
             cover = row["initial_days_of_cover"]
             flag = "!" if cover < coverage else " "
             cover_txt = "-" if math.isnan(cover) else f"{cover:.1f}"
-            cells.append(f"{row['compliance_share']:>4.0%} {cover_txt:>5}{flag}".rjust(width + 1))
+            cell = f"{row['compliance_share']:>4.0%} {cover_txt:>5}{flag}"
+            if separate:
+                w = row["initial_working_days_of_cover"]
+                cell += " " + ("-" if math.isnan(w) else f"{w:.0f}w").rjust(5)
+            cells.append(cell.rjust(width + 1))
         lines.append(f"{names[city][:14]:<14}" + "".join(cells))
     if "routine_share" in table and table["routine_share"].notna().any():
         lines += ["Routine use by health workers, share of the daily max (the rest: patient care and swabs):", head]

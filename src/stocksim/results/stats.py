@@ -30,6 +30,7 @@ SUMMARY_COLUMNS = (
     "first_stockout_day_median",
     *(f"{k}_mean" for k in COST_AND_WASTE),
     "replications",
+    "initial_working_days_of_cover",
 )
 # 95 % intervals: Wilson for p_stockout, Student t for the others.
 CI_COLUMNS = tuple(f"{name}_{end}" for name in ("p_stockout", *T_INTERVALS) for end in ("low", "high"))
@@ -54,6 +55,7 @@ SUMMARY_INPUTS = (
     "first_stockout_day",
     "required_reserve",
     "initial_days_of_cover",
+    "initial_working_days_of_cover",
     "days",
     *NET_COSTS,
     *SPLIT_COLUMNS,
@@ -92,6 +94,7 @@ def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
                 "item": keys["item"].reset_index(drop=True),
                 "required_reserve": np.nanmean(col("required_reserve"), axis=0),
                 "initial_days_of_cover": np.nanmean(col("initial_days_of_cover"), axis=0),
+                "initial_working_days_of_cover": np.nanmean(col("initial_working_days_of_cover"), axis=0),
                 "compliance_share": col("compliant_days").sum(axis=0) / col("days").sum(axis=0),
                 "p_stockout": (~np.isnan(col("first_stockout_day"))).mean(axis=0),
                 "fill_rate": np.where(demand > 0, served / demand, 1.0),

@@ -59,6 +59,9 @@ def daily_columns(s: Scenario, b: BatchResult) -> dict[str, np.ndarray]:
     n_r, horizon, n_c, n_i = b.daily["on_hand"].shape
     required = b.required
     on_hand = b.daily["on_hand"]
+    reserve = b.daily["reserve_on_hand"]
+    counted = reserve if b.separate else on_hand  # what the reserve rule counts
+    working = on_hand - reserve
     level = b.epidemic.level
     if level.shape[2] < n_c:  # depots have no response level
         level = np.pad(level, [(0, 0), (0, 0), (0, n_c - level.shape[2])])
@@ -77,12 +80,17 @@ def daily_columns(s: Scenario, b: BatchResult) -> dict[str, np.ndarray]:
         "transfer_out": b.daily["transfer_out"].ravel(),
         "expired": b.daily["expired"].ravel(),
         "required_reserve": required.ravel(),
-        "compliant": compliant(on_hand, required).ravel(),
-        "days_of_cover": days_of_cover(on_hand, b.daily_max[:, None]).ravel(),
+        "compliant": compliant(counted, required).ravel(),
+        "days_of_cover": days_of_cover(counted, b.daily_max[:, None]).ravel(),
         "purchase_cost": b.daily["purchase_cost"].ravel(),
         "transport_cost": b.daily["transport_cost"].ravel(),
         "response_level": np.repeat(level.ravel(), n_i).astype(np.int8),
         "holding_cost": holding_cost(s, on_hand, b.item_cost[:, None, None, :]).ravel(),
+        **{k: b.daily[k].ravel() for k in ("reserve_on_hand", "released", "rotated", "reserve_received")},
+        "reserve_expired": b.daily["reserve_expired"].ravel(),
+        "working_on_hand": working.ravel(),
+        "burn_rate": b.daily["burn_rate"].ravel(),
+        "working_days_of_cover": days_of_cover(working, b.daily["burn_rate"]).ravel(),
     }
     return cols
 
@@ -116,13 +124,15 @@ def events_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
     )
 
 
-_NOT_ADDITIVE = ("compliant_days", "first_stockout_day", "initial_days_of_cover")
+_NOT_ADDITIVE = ("compliant_days", "first_stockout_day", "initial_days_of_cover", "initial_working_days_of_cover")
 
 
 def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
     """Totals per replication, city and item, plus the circle (city ALL) per item."""
-    d = b.totals or DayTotals.of_days(b.demand, b.daily, b.required, b.circle_required)
+    d = b.totals or DayTotals.of_days(b.demand, b.daily, b.required, b.circle_required, b.separate)
     total = {k: d.total(k) for k in ("demand", *SUMMED)}
+    initial = b.initial_reserve if b.separate and b.initial_reserve is not None else b.initial  # what the rule counts
+    burn = b.expected_day0 if b.expected_day0 is not None else np.zeros_like(b.initial)
     per_city = {
         "demand": total["demand"],
         "served": total["served"],
@@ -140,14 +150,16 @@ def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
         "final_on_hand": d.final_on_hand,
         "required_reserve": b.required.mean(axis=1),
         "daily_max": b.daily_max,
-        "initial_days_of_cover": days_of_cover(b.initial, b.daily_max),
+        "initial_days_of_cover": days_of_cover(initial, b.daily_max),
+        "initial_working_days_of_cover": days_of_cover(b.initial - initial, burn),
     }
     circle = {k: v.sum(axis=1) for k, v in per_city.items() if k not in _NOT_ADDITIVE}
     circle["compliant_days"] = d.circle_compliant_days
     circle["first_stockout_day"] = _day_or_nan(d.circle_first_short)
     circle["required_reserve"] = b.circle_required.mean(axis=1)
     circle["daily_max"] = b.circle_daily_max
-    circle["initial_days_of_cover"] = days_of_cover(b.initial.sum(axis=1), b.circle_daily_max)
+    circle["initial_days_of_cover"] = days_of_cover(initial.sum(axis=1), b.circle_daily_max)
+    circle["initial_working_days_of_cover"] = days_of_cover((b.initial - initial).sum(axis=1), burn.sum(axis=1))
 
     n_r, n_c, n_i = b.daily_max.shape
     cities = s.location_ids + [CIRCLE]

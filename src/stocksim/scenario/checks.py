@@ -98,6 +98,10 @@ def _check_cities(c: _Checks) -> None:
     for k, city in enumerate(c.s.cities):
         c.known_items(f"cities[{k}].stock", city.stock)
         c.known_lots(f"cities[{k}].lots", city.lots)
+        c.known_items(f"cities[{k}].reserve", city.reserve)
+        c.known_lots(f"cities[{k}].reserve_lots", city.reserve_lots)
+        if c.s.reserve.pools == "single" and (city.reserve or city.reserve_lots):
+            c.fail(f"cities[{k}].reserve", "a reserve apart from working stock needs reserve.pools: separate", "single")
         c.non_negative(city.health_workers, f"cities[{k}].health_workers")
         c.non_negative(city.designated_beds, f"cities[{k}].designated_beds")
         share = city.designated_icu_share

@@ -57,6 +57,16 @@ class City(BaseModel):
     health_workers: Uncertain
     stock: dict[Id, NonNeg] = {}
     lots: list[Lot] = []
+    reserve: dict[Id, NonNeg] = {}  # with reserve.pools: separate, the reserve apart from working stock
+    reserve_lots: list[Lot] = []
+
+
+class Release(BaseModel):
+    """When a city's reserve may serve its demand (and depots ship to it)."""
+
+    model_config = _FROZEN
+    at_level: Literal["IV", "III", "II", "I"] = "IV"
+    when_working_out: bool = False
 
 
 class Reserve(BaseModel):
@@ -69,6 +79,10 @@ class Reserve(BaseModel):
     full_load_level: Literal["none", "IV", "III", "II", "I"] | None = None
     peak_quantile: float = Field(default=0.95, gt=0, le=1)
     peak_pilot: int = Field(default=200, ge=1)
+    pools: Literal["single", "separate"] = "separate"
+    release: Release = Release()
+    target_days: float | None = Field(default=None, ge=0)  # None: coverage_days
+    rotate_before_expiry_days: int | None = Field(default=None, ge=0)  # None: no rotation
 
 
 class PerPatientDay(BaseModel):
@@ -272,6 +286,8 @@ class Procurement(BaseModel):
     first_review_day: int = Field(default=0, ge=0)
     reorder_point_days: NonNeg = 30.0
     order_up_to_days: NonNeg = 45.0
+    basis: Literal["burn_rate", "daily_max"] = "burn_rate"
+    burn_window_days: int = Field(default=7, ge=1)
     volume_discounts: list[VolumeDiscount] = []
     joint: Joint = Joint()
 
@@ -314,6 +330,8 @@ class Depot(BaseModel):
     city: Id
     stock: dict[Id, NonNeg] = {}
     lots: list[Lot] = []
+    release_at_level: Literal["IV", "III", "II", "I"] | None = None  # None: reserve.release.at_level
+    keeps_days: NonNeg | None = None  # days of the circle's daily max the depot never ships
 
 
 class Scenario(BaseModel):

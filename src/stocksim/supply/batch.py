@@ -59,6 +59,7 @@ class Simulator:
         inputs = Inputs(
             params=p,
             demand=demand,
+            expected_day0=pad_locations(mean[:, 0], 1, n_d),
             lead_times=draw_lead_times(s, seed, replications),
             daily_max=pad_locations(most.per_city, 1, n_d),
             circle_daily_max=most.circle,

@@ -13,8 +13,12 @@ Order of things within day t (the offsets are the SimPy times within the day):
   t+0.0  write-off: lots expiring on day t leave the stock
   t+0.1  deliveries: from the suppliers (to a city, or to the joint centre, which allocates them
          at once and sends them on by road), the centre's carriage, transfers
-  t+0.2  demand: the day's demand is served first-expiry-first-out; what cannot be served is lost
-  t+0.4  review (on review days): each city, or the joint centre for the circle, orders
+  t+0.15 rotation (reserve.pools: separate, reserve.rotate_before_expiry_days N): reserve lots
+         with N days or fewer left move to working stock
+  t+0.2  demand: the day's demand is served first-expiry-first-out from working stock; with
+         separate pools, what is left from the city's reserve when it is released; the rest is lost
+  t+0.4  review (on review days): each city, or the joint centre for the circle, orders for
+         working stock; with separate pools each city also orders up to its reserve target
   t+0.5  transfers: cities short of stock ask; depots and donor cities ship
   t+0.6  dispatch: suppliers ship from the day's capacity, oldest orders first
   t+0.8  record: the end-of-day state (the reserve check uses this closing stock)
@@ -27,22 +31,27 @@ from collections.abc import Callable, Generator
 import numpy as np
 import simpy
 
-from stocksim.scenario.schema import Scenario
+from stocksim.scenario.schema import LEVEL_NAMES, Scenario
 from stocksim.supply.inventory import Parcel, Stock
 from stocksim.supply.procurement import (
     JOINT_ORDERING,
     allocate,
+    burn_rate,
     city_shares,
     discount_rate,
+    nearest_units,
+    order_levels,
     order_quantity,
     review_days,
 )
 from stocksim.supply.records import BatchResult, DailyRecord, Events, Inputs
+from stocksim.supply.reserve import TOL
 from stocksim.supply.suppliers import SupplierBook
-from stocksim.supply.transfers import Flows, TransferPlanner, route, travel_days
+from stocksim.supply.transfers import Flows, Positions, TransferPlanner, route, travel_days
 
 WRITE_OFF = 0.0  # first: lots expiring today are gone before they can be used
 DELIVERY = 0.1  # before demand: what arrives today can be used today
+ROTATION = 0.15  # after deliveries, before demand: a lot rotated today is used first today
 DEMAND = 0.2
 REVIEW = 0.4  # after demand: the review sees the stock the day has left
 TRANSFER = 0.5  # after demand: a city asks on the stock the day has left
@@ -80,38 +89,81 @@ class Centre:
         self.ordering = JOINT_ORDERING[s.procurement.joint.ordering]
 
 
+class Reserve:
+    """The cities' reserve held apart from working stock (``reserve.pools: separate``): its lots,
+    what is on order for it, its target and when it is released, arrays (R, C, I) unless noted."""
+
+    def __init__(self, s: Scenario, x: Inputs, n_c: int, first_buyer: int):
+        r = s.reserve
+        self.stock = Stock(s, x.params.size, "reserve")  # (R, L, I): the depots' rows stay empty
+        self.on_order = np.zeros((x.params.size, n_c, len(s.items)))
+        target_days = r.coverage_days if r.target_days is None else r.target_days
+        self.target = nearest_units(target_days * x.daily_max[:, :n_c])
+        self.buyers = slice(first_buyer, first_buyer + n_c)  # the cities' reserve orders at the suppliers
+        self.rotate_days = r.rotate_before_expiry_days
+        self.at_level = LEVEL_NAMES.index(r.release.at_level)
+        self.when_working_out = r.release.when_working_out
+        self.depot_level = np.array([LEVEL_NAMES.index(d.release_at_level or r.release.at_level) for d in s.depots])
+
+    def released(self, level: np.ndarray) -> np.ndarray:
+        """Whether each city's reserve is released by its response level (R, C) alone."""
+        return level >= self.at_level
+
+
 class BatchState:
     """Everything a batch carries from one step of the day to the next, arrays (R, L, I) unless
-    noted: the stock, the suppliers' books, what each location has on order, carriage and
-    transfers on the road, the joint centre, the transfer planner, the daily record and the events."""
+    noted: the stock (working stock, and the reserve apart when pools are separate), the
+    suppliers' books, what each location has on order, carriage and transfers on the road, the
+    joint centre, the transfer planner, the daily record and the events."""
 
     def __init__(self, s: Scenario, x: Inputs):
         p = x.params
         self.s, self.x = s, x
         self.n_c, self.n_l, self.n_i = len(s.cities), len(s.location_ids), len(s.items)
         shape = (p.size, self.n_l, self.n_i)
-        self.stock = Stock(s, p.size)
-        self.initial = self.stock.on_hand()
+        self.stock = Stock(s, p.size)  # working stock; with one pool, all stock
         self.on_order = np.zeros(shape)  # supplier orders open or travelling, and carriage from the centre
         self.carriage_inbound = Inbound(shape)  # from the centre to the cities
         self.transfer_inbound = Inbound(shape)
-        self.reorder_point = s.procurement.reorder_point_days * x.daily_max  # [s]
-        self.order_up_to = s.procurement.order_up_to_days * x.daily_max  # [S]
+        self.reorder_point, self.order_up_to = order_levels(s, self.basis_rate(0))  # [s], [S]
         lead = s.location_ids.index(s.lead_city)
         depot_cities = [s.city_ids.index(d.city) for d in s.depots]
-        city_of_buyer = np.array([*range(self.n_c), *depot_cities, lead, lead])  # locations, others, centre
-        self.book = SupplierBook(s, p, self.n_l, x.lead_times, city_of_buyer)
+        separate = s.reserve.pools == "separate"
+        # Buyers: the locations, the other buyers, the centre, then the cities' reserves.
+        reserve_cities = list(range(self.n_c)) if separate else []
+        city_of_buyer = np.array([*range(self.n_c), *depot_cities, lead, lead, *reserve_cities])
+        self.book = SupplierBook(s, p, self.n_l, x.lead_times, city_of_buyer, len(reserve_cities))
+        self.reserve = Reserve(s, x, self.n_c, self.book.reserves) if separate else None
+        self.initial = self.on_hand()
+        self.initial_reserve = self.initial.copy()  # what the reserve rule counts on day 0
+        if self.reserve is not None:
+            self.initial_reserve[:, : self.n_c] = self.reserve.stock.on_hand()[:, : self.n_c]
+        self.short = np.zeros((p.size, self.n_c, self.n_i), bool)  # today's demand not met by working stock
         self.n_buyers = self.book.n_buyers
         self.centre = Centre(s, x, self.book.centre)
         self.planner = TransferPlanner(s, x.km)
-        self.daily = DailyRecord(p.size, s.horizon_days, self.n_l, self.n_i, x.keep_days)
+        self.daily = DailyRecord(p.size, s.horizon_days, self.n_l, self.n_i, x.keep_days, separate)
         self.events = Events()
         for r, day, c, code in x.epidemic.level_changes:
             self.events.add("response_level", day, r, c, np.full(len(r), -1), code.astype(float))
 
     def city_position(self) -> np.ndarray:
-        """Each city's inventory position, on hand + on order (R, C, I)."""
+        """Each city's inventory position of working stock, on hand + on order (R, C, I)."""
         return (self.stock.on_hand() + self.on_order)[:, : self.n_c]
+
+    def on_hand(self) -> np.ndarray:
+        """Units on hand in both pools (R, L, I)."""
+        if self.reserve is None:
+            return self.stock.on_hand()
+        return self.stock.on_hand() + self.reserve.stock.on_hand()
+
+    def basis_rate(self, t: int) -> np.ndarray:
+        """The daily rate working stock's [s, S] count in days (R, L, I): the burn rate on day t
+        (``procurement.basis: burn_rate``) or the daily max."""
+        p, x = self.s.procurement, self.x
+        if p.basis == "daily_max":
+            return x.daily_max
+        return burn_rate(x.demand, x.expected_day0, t, p.burn_window_days)
 
     def result(self) -> BatchResult:
         x = self.x
@@ -127,6 +179,9 @@ class BatchState:
             circle_daily_max=x.circle_daily_max,
             epidemic=x.epidemic,
             item_cost=x.params.item_cost,
+            separate=self.reserve is not None,
+            initial_reserve=self.initial_reserve,
+            expected_day0=x.expected_day0,
             events=self.events.arrays(x.params.replications),
         )
 
@@ -142,8 +197,13 @@ def order_id(
 
 
 def write_off(b: BatchState, t: int) -> None:
-    """Lots expiring on day t leave the stock."""
+    """Lots expiring on day t leave the stock (both pools)."""
     expired = b.stock.write_off(t)
+    if b.reserve is not None:
+        gone = b.reserve.stock.write_off(t)  # the pools share their expiry days: both or neither
+        if gone is not None and expired is not None:
+            b.daily.at(t).reserve_expired[:] = gone
+            expired += gone
     if expired is not None:
         b.daily.at(t).expired[:] = expired
         r, c, i = np.nonzero(expired)
@@ -158,6 +218,8 @@ def deliveries(b: BatchState, t: int) -> None:
     transfer_arrivals(b, t)
     # Parts of an order shipped on several days may take a hair more than was on order: rounding.
     np.maximum(b.on_order, 0.0, out=b.on_order)
+    if b.reserve is not None:
+        np.maximum(b.reserve.on_order, 0.0, out=b.reserve.on_order)
     np.maximum(b.carriage_inbound.units, 0.0, out=b.carriage_inbound.units)
     np.maximum(b.transfer_inbound.units, 0.0, out=b.transfer_inbound.units)
 
@@ -169,8 +231,29 @@ def supplier_deliveries(b: BatchState, t: int) -> None:
     b.stock.receive(t, received)
     b.on_order -= received
     b.daily.at(t).received[:] = received
+    if b.reserve is not None:
+        reserve_deliveries(b, t, arrived[:, b.reserve.buyers])
     if arrived[:, b.centre.buyer].any():
         allocate_at_centre(b, t, arrived[:, b.centre.buyer])
+
+
+def reserve_deliveries(b: BatchState, t: int, arrived: np.ndarray) -> None:
+    """What the suppliers bring today for the cities' reserves (R, C, I) goes into the reserve."""
+    assert b.reserve is not None
+    to = np.zeros(b.on_order.shape)
+    to[:, : b.n_c] = arrived
+    b.reserve.stock.receive(t, to)
+    b.reserve.on_order -= arrived
+    today = b.daily.at(t)
+    today.received[:] += to
+    today.reserve_received[:] = to
+
+
+def rotation(b: BatchState, t: int) -> None:
+    """Reserve lots with ``rotate_before_expiry_days`` or fewer days left move to working stock,
+    which issues them first (FEFO); the reserve's next review orders them back."""
+    assert b.reserve is not None and b.reserve.rotate_days is not None
+    b.daily.at(t).rotated[:] = b.reserve.stock.rotate_into(b.stock, t + b.reserve.rotate_days)
 
 
 def allocate_at_centre(b: BatchState, t: int, quantity: np.ndarray) -> None:
@@ -227,12 +310,49 @@ def transfer_arrivals(b: BatchState, t: int) -> None:
 
 
 def demand(b: BatchState, t: int) -> None:
-    """The day's demand is served first-expiry-first-out; the rest is lost."""
-    b.daily.at(t).served[:] = b.stock.issue(b.x.demand[:, t])
+    """The day's demand is served first-expiry-first-out from working stock; with separate pools,
+    what is left from the city's reserve if it is released (its response level is at least
+    ``release.at_level``, or ``release.when_working_out``); the rest is lost."""
+    want = b.x.demand[:, t]
+    today = b.daily.at(t)
+    served = b.stock.issue(want)
+    r = b.reserve
+    if r is not None:
+        left = want - served
+        b.short[:] = left[:, : b.n_c] > TOL
+        gate = np.zeros(want.shape)
+        gate[:, : b.n_c] = r.released(b.x.epidemic.level[:, t])[:, :, None] | r.when_working_out
+        released = r.stock.issue(left * gate)
+        today.released[:] = released
+        served += released
+    today.served[:] = served
+
+
+def new_levels(b: BatchState, t: int) -> None:
+    """Working stock's [s, S] of today, on the burn rate (with ``basis: daily_max`` they do not change)."""
+    if b.s.procurement.basis == "burn_rate":
+        b.reorder_point, b.order_up_to = order_levels(b.s, b.basis_rate(t))
+
+
+def reserve_review(b: BatchState, t: int) -> None:
+    """Each city orders for its reserve what brings reserve on hand + on order up to its target,
+    target_days x daily max in whole units; a separate order (buyer) at the suppliers."""
+    r = b.reserve
+    if r is None:
+        return
+    position = r.stock.on_hand()[:, : b.n_c] + r.on_order
+    qty = order_quantity(position, r.target, r.target)
+    if qty.any():
+        r.on_order += qty
+        b.book.place(t, r.buyers, qty, discount_rate(b.s, qty))
+        rr, c, i = np.nonzero(qty)
+        b.events.add("order", t, rr, c, i, qty[rr, c, i], order_id(t, r.buyers.start + c, i, b.n_buyers, b.n_i))
 
 
 def independent_review(b: BatchState, t: int) -> None:
-    """Each city orders for itself under the [s, S] rule."""
+    """Each city orders for itself under the [s, S] rule (working stock), then for its reserve."""
+    new_levels(b, t)
+    reserve_review(b, t)
     n_c = b.n_c
     qty = order_quantity(b.city_position(), b.reorder_point[:, :n_c], b.order_up_to[:, :n_c])
     if qty.any():
@@ -243,7 +363,10 @@ def independent_review(b: BatchState, t: int) -> None:
 
 
 def joint_review(b: BatchState, t: int) -> None:
-    """The centre orders for the circle under its joint ordering policy (``pooled`` or ``combined``)."""
+    """The centre orders working stock for the circle under its joint ordering policy (``pooled``
+    or ``combined``); each city orders for its own reserve."""
+    new_levels(b, t)
+    reserve_review(b, t)
     centre, n_c = b.centre, b.n_c
     position = b.city_position()
     qty = centre.ordering(position, centre.on_order, centre.share, b.reorder_point[:, :n_c], b.order_up_to[:, :n_c])
@@ -258,7 +381,7 @@ def joint_review(b: BatchState, t: int) -> None:
 def transfers(b: BatchState, t: int) -> None:
     """Cities short of stock ask; depots and donor cities ship first-expiry-first-out."""
     x, n_c = b.x, b.n_c
-    f = b.planner.plan(b.stock.on_hand(), b.carriage_inbound.units + b.transfer_inbound.units, x.daily_max)
+    f = b.planner.plan(transfer_positions(b, t))
     if f is None:
         return
     parcel = b.stock.take(f.sent)
@@ -272,6 +395,28 @@ def transfers(b: BatchState, t: int) -> None:
             b.transfer_inbound.add(t + days, Parcel(expiring[days], durable[days]))
     if x.record_events:
         record_transfers(b, t, f)
+
+
+def transfer_positions(b: BatchState, t: int) -> Positions:
+    """What the transfer planner sees: a city asks on both pools, gives from working stock; a
+    depot keeps ``keeps_days`` x the circle's daily max and, with separate pools (or its own
+    ``release_at_level``), ships to a city only while that city may release its reserve."""
+    s, x = b.s, b.x
+    working = b.stock.on_hand()
+    n_r, n_l, n_i = working.shape
+    floor = np.zeros(working.shape)
+    allowed = np.ones((n_r, n_l, b.n_c, n_i), bool)
+    for k, depot in enumerate(s.depots):
+        if depot.keeps_days is not None:
+            floor[:, b.n_c + k] = depot.keeps_days * x.circle_daily_max
+        if b.reserve is not None or depot.release_at_level is not None:
+            level = LEVEL_NAMES.index(depot.release_at_level or s.reserve.release.at_level)
+            by_level = (x.epidemic.level[:, t] >= level)[:, :, None]
+            working_out = b.short if s.reserve.release.when_working_out else False
+            allowed[:, b.n_c + k] = by_level | working_out
+    inbound = b.carriage_inbound.units + b.transfer_inbound.units
+    on_hand = working if b.reserve is None else working + b.reserve.stock.on_hand()
+    return Positions(on_hand, inbound, x.daily_max, working, floor, allowed)
 
 
 def record_transfers(b: BatchState, t: int, f: Flows) -> None:
@@ -295,6 +440,8 @@ def dispatch(b: BatchState, t: int) -> None:
     shipped, days, spend, due = b.book.ship(t, keep=x.record_events)
     today = b.daily.at(t)
     today.purchase_cost[:] += spend[:, : b.n_l]
+    if b.reserve is not None:
+        today.purchase_cost[:, :n_c] += spend[:, b.reserve.buyers]
     today.purchase_cost[:, :n_c] += spend[:, b.centre.buyer, None, :] * b.centre.share
     if shipped is not None and len(days):
         w, r, sup, buyer, i = np.nonzero(shipped)
@@ -303,6 +450,8 @@ def dispatch(b: BatchState, t: int) -> None:
         where = np.where(buyer == b.centre.buyer, b.centre.label, buyer)
         oid = order_id(days[w], buyer, i, b.n_buyers, b.n_i)
         qty, k = shipped[w, r, sup, buyer, i], inside
+        if b.reserve is not None:  # a city's reserve order is delivered to the city
+            where = np.where(buyer >= b.reserve.buyers.start, buyer - b.reserve.buyers.start, where)
         b.events.add("delivery", when[k], r[k], where[k], i[k], qty[k], oid[k], sup[k], dispatched=t)
 
 
@@ -312,6 +461,13 @@ def record(b: BatchState, t: int) -> None:
     today.on_hand[:] = b.stock.on_hand()
     today.on_order[:] = b.on_order
     x = b.x
+    r = b.reserve
+    if r is not None:  # a depot is provincial reserve: all its stock counts as reserve
+        today.reserve_on_hand[:, : b.n_c] = r.stock.on_hand()[:, : b.n_c]
+        today.reserve_on_hand[:, b.n_c :] = today.on_hand[:, b.n_c :]
+        today.on_hand[:, : b.n_c] += today.reserve_on_hand[:, : b.n_c]
+        today.on_order[:, : b.n_c] += r.on_order
+    today.burn_rate[:] = burn_rate(x.demand, x.expected_day0, t, b.s.procurement.burn_window_days)
     b.daily.close(t, x.demand[:, t], x.required[:, t], x.circle_required[:, t])
 
 
@@ -341,6 +497,8 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
         (DELIVERY, 1, deliveries),
         (DEMAND, 1, demand),
     ]
+    if state.reserve is not None and state.reserve.rotate_days is not None:
+        schedule.append((ROTATION, 1, rotation))
     reviews = review_days(s)
     if p.mode != "none" and len(reviews):
         review = joint_review if p.mode == "joint" else independent_review

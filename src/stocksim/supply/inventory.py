@@ -46,34 +46,57 @@ class Lots(NamedTuple):
 Parcel = Lots  # what travels: lots taken out of one stock, or a delivery, bound for a location
 
 
-class Stock:
-    """Stock of every location (cities, then depots) of a batch: ``lots``, (R, L, I, K) and (R, L, I)."""
+def _initial_lots(s: Scenario, pool: str) -> list[tuple[int, int, float, int]]:
+    """The opening lots of one pool, (location, item, quantity, expires_day): ``working`` (every
+    location's ``stock`` and ``lots``; all of it with ``reserve.pools: single``) or ``reserve``
+    (the cities' ``reserve`` and ``reserve_lots``)."""
+    shelf = [it.shelf_life_days for it in s.items]
+    item_index = {it.id: j for j, it in enumerate(s.items)}
+    out = []
+    locations: list[City | Depot] = [*s.cities, *s.depots]
+    for c, location in enumerate(locations):
+        if pool == "working":
+            stock, lots = location.stock, location.lots
+        elif isinstance(location, City):
+            stock, lots = location.reserve, location.reserve_lots
+        else:
+            continue
+        for item_id, qty in stock.items():
+            j = item_index[item_id]
+            out.append((c, j, qty, shelf[j]))  # on-hand stock counts as new on day 0
+        for lot in lots:
+            out.append((c, item_index[lot.item], lot.quantity, lot.expires_day))
+    return out
 
-    def __init__(self, s: Scenario, replications: int):
+
+class Stock:
+    """Stock of every location (cities, then depots) of a batch: ``lots``, (R, L, I, K) and (R, L, I).
+
+    ``pool`` is ``working`` (the stock used every day) or ``reserve`` (the cities' reserve held
+    apart, ``reserve.pools: separate``). Both pools of a batch have the same expiry buckets, so a
+    bucket can move from one to the other (rotation). Lots that a rotation N days before expiry
+    may still move within the horizon (expiry before horizon + N) are kept in buckets too."""
+
+    def __init__(self, s: Scenario, replications: int, pool: str = "working"):
         horizon, items = s.horizon_days, s.items
         shelf = np.array([it.shelf_life_days for it in items])
-        item_index = {it.id: j for j, it in enumerate(items)}
-        initial = []  # (location, item, quantity, expires_day)
-        locations: list[City | Depot] = [*s.cities, *s.depots]
-        for c, location in enumerate(locations):
-            for item_id, qty in location.stock.items():
-                j = item_index[item_id]
-                initial.append((c, j, qty, int(shelf[j])))  # on-hand stock counts as new on day 0
-            for lot in location.lots:
-                initial.append((c, item_index[lot.item], lot.quantity, lot.expires_day))
-        # Deliveries arrive from day 1 on; expiry days inside the horizon become bucket keys.
+        initial = _initial_lots(s, pool)
+        every_lot = initial + (_initial_lots(s, "reserve") if pool == "working" else _initial_lots(s, "working"))
+        rotation = s.reserve.rotate_before_expiry_days if s.reserve.pools == "separate" else None
+        limit = horizon + (rotation or 0)  # lots expiring before this day go in buckets
+        # Deliveries arrive from day 1 on; expiry days before the limit become bucket keys.
         delivered_expiry = np.arange(horizon)[None, :] + shelf[:, None]  # (I, H)
-        keys = {e for *_, e in initial if e < horizon}
-        keys |= set(delivered_expiry[delivered_expiry < horizon].tolist())
+        keys = {e for *_, e in every_lot if e < limit}
+        keys |= set(delivered_expiry[delivered_expiry < limit].tolist())
         self.keys = np.array(sorted(keys), dtype=int)  # (K,) the expiry day of each bucket
-        key_of_day = np.full(horizon + 1, -1)
+        key_of_day = np.full(limit + 1, -1)
         key_of_day[self.keys] = np.arange(len(self.keys))
         self._key_of_day = key_of_day
-        self._delivery_key = np.where(delivered_expiry < horizon, key_of_day[np.minimum(delivered_expiry, horizon)], -1)
+        self._delivery_key = np.where(delivered_expiry < limit, key_of_day[np.minimum(delivered_expiry, limit)], -1)
         n_l, n_i = len(s.cities) + len(s.depots), len(items)
         self.lots = Lots(np.zeros((replications, n_l, n_i, len(self.keys))), np.zeros((replications, n_l, n_i)))
         for c, j, qty, e in initial:
-            if e < horizon:
+            if e < limit:
                 self.lots.expiring[:, c, j, key_of_day[e]] += qty
             else:
                 self.lots.durable[:, c, j] += qty
@@ -92,6 +115,18 @@ class Stock:
         self.lots.expiring[..., k] = 0.0
         self._live = k + 1
         return out
+
+    def rotate_into(self, other: Stock, last_day: int) -> np.ndarray:
+        """Move every lot expiring on or before ``last_day`` to ``other`` (a stock with the same
+        buckets), keeping its expiry day; returns the units moved (R, L, I)."""
+        end = int(np.searchsorted(self.keys, last_day, side="right"))
+        if end <= self._live:
+            return np.zeros(self.lots.durable.shape)
+        moving = self.lots.expiring[..., self._live : end]
+        other.lots.expiring[..., self._live : end] += moving
+        moved: np.ndarray = moving.sum(axis=-1)
+        moving[:] = 0.0
+        return moved
 
     def delivery_parcel(self, day: int, quantity: np.ndarray) -> Parcel:
         """A delivery made on ``day`` (R, L, I) as a parcel of lots expiring shelf_life days later."""

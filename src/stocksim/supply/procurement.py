@@ -24,6 +24,35 @@ NO_SPEND = 1e-300  # a circle whose daily max sums to 0 divides by this, so ever
 WHOLE_TOL = 1e-9  # s and S within this (relative) of a whole number are that whole number
 
 
+def nearest_units(x: np.ndarray) -> np.ndarray:
+    """Days x a rate as whole units: the nearest unit, a figure within WHOLE_TOL (relative) of a
+    half rounded up; so 1.1 x 100 = 110.00000000000001 is 110 and 0.29 x 100 = 28.999999999999996
+    is 29."""
+    return np.floor(x + 0.5 + WHOLE_TOL * np.maximum(1.0, np.abs(x)))
+
+
+def burn_rate(demand: np.ndarray, expected_day0: np.ndarray, day: int, window: int) -> np.ndarray:
+    """The burn rate on ``day`` (R, L, I), in units/day: the mean realised demand (asked for,
+    served or not) of the days max(0, day - window) .. day - 1 of ``demand`` (R, H, L, I); on
+    day 0, when no day has been seen, the expected use of day 0 ``expected_day0`` (R, L, I)."""
+    if day == 0:
+        return expected_day0
+    out: np.ndarray = demand[:, max(0, day - window) : day].mean(axis=1)
+    return out
+
+
+def order_levels(s: Scenario, rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Working stock's reorder point [s] and order-up-to level [S] from a daily rate (R, L, I):
+    ``reorder_point_days`` and ``order_up_to_days`` x rate; on the burn rate (``basis:
+    burn_rate``) in the nearest whole units, on the daily max (``daily_max``) as they come (and
+    ``order_quantity`` takes a figure within WHOLE_TOL of a whole number as that number)."""
+    p = s.procurement
+    s_low, s_high = p.reorder_point_days * rate, p.order_up_to_days * rate
+    if p.basis == "burn_rate":
+        return nearest_units(s_low), nearest_units(s_high)
+    return s_low, s_high
+
+
 def review_days(s: Scenario) -> np.ndarray:
     """The days on which the circle reviews its stock and orders: every ``review_every_days``
     from ``first_review_day`` (none without procurement)."""

@@ -38,6 +38,14 @@ class Figures(NamedTuple):
     expired: np.ndarray
     purchase_cost: np.ndarray
     transport_cost: np.ndarray
+    # The reserve apart from working stock (reserve.pools: separate; zeros with one pool). The
+    # figures above count both pools; these are the reserve's part.
+    reserve_on_hand: np.ndarray  # end of day
+    released: np.ndarray  # served from the reserve
+    rotated: np.ndarray  # moved from the reserve to working stock before expiry
+    reserve_received: np.ndarray  # deliveries into the reserve
+    reserve_expired: np.ndarray  # written off from the reserve
+    burn_rate: np.ndarray  # units/day: trailing mean of realised demand (procurement.burn_window_days)
 
 
 DAILY_FIELDS = Figures._fields
@@ -50,6 +58,7 @@ class Inputs:
 
     params: BatchParams
     demand: np.ndarray  # (R, H, L, I)
+    expected_day0: np.ndarray  # (R, L, I) the expected use of day 0: the burn rate before any day is seen
     lead_times: np.ndarray  # (H, R, S, C, I)
     daily_max: np.ndarray  # (R, L, I)
     circle_daily_max: np.ndarray  # (R, I)
@@ -76,6 +85,9 @@ class BatchResult:
     circle_daily_max: np.ndarray  # (R, I)
     epidemic: EpidemicBatch
     item_cost: np.ndarray  # (R, I) CNY per unit, to value write-offs
+    separate: bool = False  # reserve.pools: separate - the reserve check counts the reserve alone
+    initial_reserve: np.ndarray | None = None  # (R, L, I) opening reserve (separate pools; a depot's stock)
+    expected_day0: np.ndarray | None = None  # (R, L, I) expected use of day 0: the opening burn rate
     events: dict[str, np.ndarray] = field(default_factory=dict)
     totals: DayTotals | None = None  # when the days were folded in as they went (no daily table)
     # The share of the daily max that is health workers' routine use, (R, L, I) and (R, I); NaN
@@ -88,8 +100,8 @@ class DailyRecord:
     """The daily figures: every day kept, arrays (R, H, L, I) per field, or one day at a time,
     (R, 1, L, I), folded into per-replication totals at the end of each day."""
 
-    def __init__(self, n_r: int, horizon: int, n_l: int, n_i: int, keep_days: bool):
-        self.keep_days = keep_days
+    def __init__(self, n_r: int, horizon: int, n_l: int, n_i: int, keep_days: bool, separate: bool = False):
+        self.keep_days, self.separate = keep_days, separate
         self.arrays = {k: np.zeros((n_r, horizon if keep_days else 1, n_l, n_i)) for k in DAILY_FIELDS}
         self.totals = None if keep_days else DayTotals(n_r, n_l, n_i)
         self._day = -1
@@ -112,7 +124,8 @@ class DailyRecord:
             return
         today = self.at(day)
         flows = tuple(getattr(today, k) for k in SUMMED)
-        self.totals.fold(day, demand, flows, today.on_hand, required, circle_required)
+        counted = today.reserve_on_hand if self.separate else today.on_hand
+        self.totals.fold(day, demand, flows, today.on_hand, counted, required, circle_required)
         for v in self.arrays.values():
             v[:] = 0.0
 

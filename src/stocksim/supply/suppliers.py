@@ -151,17 +151,24 @@ class SupplierBook:
     """Open orders at every supplier, one cohort per day on which orders are placed:
     ``open[cohort, r, s, b, i]`` (the cohort first, so the few open cohorts are read and written
     as contiguous blocks). Buyers b are the locations (cities, then depots, which never order),
-    then the other buyers (``other``), then the joint centre (``centre``). ``lead_times`` (H, R,
+    then the other buyers (``other``), then the joint centre (``centre``), then ``extra_buyers``
+    more (the cities' reserves, with ``reserve.pools: separate``, from ``reserves`` on). ``lead_times`` (H, R,
     S, C, I) are the base lead times drawn per shipment and ``city_of_buyer`` the city whose draw
     applies to each buyer. What has shipped is on the road until ``unload`` on its arrival day, in
     a ring of days as long as the longest possible lead time."""
 
     def __init__(
-        self, s: Scenario, p: BatchParams, n_locations: int, lead_times: np.ndarray, city_of_buyer: np.ndarray
+        self,
+        s: Scenario,
+        p: BatchParams,
+        n_locations: int,
+        lead_times: np.ndarray,
+        city_of_buyer: np.ndarray,
+        extra_buyers: int = 0,
     ):
         n_r, n_s, n_i, horizon = p.size, len(s.suppliers), len(s.items), s.horizon_days
-        self.other, self.centre = n_locations, n_locations + 1
-        self.n_buyers = n_locations + 2  # the locations, the other buyers, the joint centre
+        self.other, self.centre, self.reserves = n_locations, n_locations + 1, n_locations + 2
+        self.n_buyers = n_locations + 2 + extra_buyers  # the locations, the other buyers, the joint centre, ...
         self._other_buyers = np.ascontiguousarray(np.moveaxis(p.other_buyers, -1, 0)) if p.other_buyers.any() else None
         # Cohorts: the review days, and every day when other buyers order every day.
         order_days = np.arange(horizon) if self._other_buyers is not None else review_days(s)

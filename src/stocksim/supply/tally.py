@@ -1,7 +1,6 @@
 """What a replication's days add up to, per location and item: the totals of the daily flows,
-the stock-days held (closing stock summed over the days, what holding cost accrues on), the days
-that pass the reserve check, and the first day with unmet demand - for every location and for
-the circle as a whole.
+the days that pass the reserve check, and the first day with unmet demand - for every
+location and for the circle as a whole.
 
 A run that writes no daily table folds each day in as the simulation goes (the model keeps
 one day in memory, not the horizon); a run that keeps its days folds them in afterwards.
@@ -18,8 +17,8 @@ from numba import njit
 from stocksim.supply.reserve import TOL, meets
 
 SUMMED = ("served", "expired", "purchase_cost", "transport_cost", "received", "transfer_in", "transfer_out")
-# What the running sums hold, in order: demand, the flows, and stock_days (closing on_hand summed
-# over the days, in unit-days).
+# What the running sums hold, in order: demand, the flows, and stock_days (closing on_hand of both
+# pools summed over the days, in unit-days: what holding cost accrues on).
 FOLDED = ("demand", *SUMMED, "stock_days")
 
 
@@ -30,6 +29,7 @@ class Day(NamedTuple):
     demand: np.ndarray
     flows: tuple[np.ndarray, ...]  # in SUMMED order, served first
     on_hand: np.ndarray  # end of day
+    counted: np.ndarray  # end of day, what the reserve check counts: on hand, or the reserve alone
     required: np.ndarray  # the reserve required per location
     circle_required: np.ndarray  # (R, I) the reserve required of the circle
 
@@ -64,12 +64,14 @@ class DayTotals:
         demand: np.ndarray,
         flows: tuple[np.ndarray, ...],
         on_hand: np.ndarray,
+        counted: np.ndarray,
         required: np.ndarray,
         circle_required: np.ndarray,
     ) -> None:
-        """Add day ``day``: its demand and flows (SUMMED order, served first), end-of-day stock,
-        and the required reserve per location (R, L, I) and for the circle (R, I)."""
-        _fold(Day(day, demand, flows, on_hand, required, circle_required), self._counts)
+        """Add day ``day``: its demand and flows (SUMMED order, served first), end-of-day stock and
+        the part of it the reserve check counts, and the required reserve per location (R, L, I)
+        and for the circle (R, I)."""
+        _fold(Day(day, demand, flows, on_hand, counted, required, circle_required), self._counts)
         self.final_on_hand[:] = on_hand
 
     def total(self, name: str) -> np.ndarray:
@@ -78,24 +80,32 @@ class DayTotals:
 
     @classmethod
     def of_days(
-        cls, demand: np.ndarray, daily: dict[str, np.ndarray], required: np.ndarray, circle_required: np.ndarray
+        cls,
+        demand: np.ndarray,
+        daily: dict[str, np.ndarray],
+        required: np.ndarray,
+        circle_required: np.ndarray,
+        separate: bool = False,
     ) -> DayTotals:
-        """The totals of whole daily arrays (R, H, L, I), folded in day by day."""
+        """The totals of whole daily arrays (R, H, L, I), folded in day by day; with ``separate``
+        pools the reserve check counts the reserve alone."""
         n_r, horizon, n_l, n_i = demand.shape
         out = cls(n_r, n_l, n_i)
+        counted = daily["reserve_on_hand" if separate else "on_hand"]
         for t in range(horizon):
             flows = tuple(daily[k][:, t] for k in SUMMED)
-            out.fold(t, demand[:, t], flows, daily["on_hand"][:, t], required[:, t], circle_required[:, t])
+            on_hand = daily["on_hand"][:, t]
+            out.fold(t, demand[:, t], flows, on_hand, counted[:, t], required[:, t], circle_required[:, t])
         return out
 
 
 @njit(cache=True)
 def _fold(d: Day, counts: Counts) -> None:
-    """Fold day ``d`` into ``counts``: sums += demand, each flow and the closing stock (stock-days
-    held); a location and item passes the reserve check (``meets``) on closing stock >= required;
-    it is short where demand - served > TOL, the circle where any of its locations is; the first
-    short day is kept."""
-    day, demand, flows, on_hand, required, circle_required = d
+    """Fold day ``d`` into ``counts``: sums += demand, each flow and the closing stock of both pools
+    (stock-days held); a location and item passes the reserve check (``meets``) on counted closing
+    stock >= required; it is short where demand - served > TOL, the circle where any of its
+    locations is; the first short day is kept."""
+    day, demand, flows, on_hand, counted, required, circle_required = d
     sums, ok, first, circle_ok, circle_first = counts
     served = flows[0]
     n_r, n_l, n_i = demand.shape
@@ -108,13 +118,13 @@ def _fold(d: Day, counts: Counts) -> None:
                 for k in range(len(flows)):
                     sums[k + 1, r, c, i] += flows[k][r, c, i]
                 sums[len(flows) + 1, r, c, i] += on_hand[r, c, i]
-                if meets(on_hand[r, c, i], required[r, c, i]):
+                if meets(counted[r, c, i], required[r, c, i]):
                     ok[r, c, i] += 1
                 if demand[r, c, i] - served[r, c, i] > TOL:
                     short = True
                     if first[r, c, i] < 0:
                         first[r, c, i] = day
-                stock += on_hand[r, c, i]
+                stock += counted[r, c, i]
             if meets(stock, circle_required[r, i]):
                 circle_ok[r, i] += 1
             if short and circle_first[r, i] < 0:

@@ -53,11 +53,14 @@ def location_km(s: Scenario, city_km: np.ndarray) -> np.ndarray:
 
 
 class Positions(NamedTuple):
-    """What each location holds and needs, (R, L, I) each."""
+    """What each location holds and needs, (R, L, I) each unless noted."""
 
-    on_hand: np.ndarray
+    on_hand: np.ndarray  # both pools
     inbound: np.ndarray  # carriage and transfers on the road to it
     daily: np.ndarray  # daily max
+    givable: np.ndarray  # what it may ship at most: its working stock (a depot: all it holds)
+    floor: np.ndarray  # units a depot never ships (keeps_days x the circle's daily max)
+    allowed: np.ndarray  # (R, L, C, I) bool: whether the location may ship to the city today
 
 
 class Network(NamedTuple):
@@ -129,15 +132,16 @@ class TransferPlanner:
         """Whether anything can ever move: transfers between cities are on, or there are depots."""
         return self.cfg.enabled or self.n_locations > self.n_cities
 
-    def plan(self, on_hand: np.ndarray, inbound: np.ndarray, daily: np.ndarray) -> Flows | None:
-        """The day's shipments, or None when nothing moves. ``daily`` is the daily max (R, L, I)."""
+    def plan(self, pos: Positions) -> Flows | None:
+        """The day's shipments, or None when nothing moves."""
+        on_hand = pos.on_hand
         n_r, n_l, n_i = on_hand.shape
         size = n_r * n_i * self.n_cities * n_l  # at most one shipment per replication, item, requester, donor
         if self._buffer is None or self._buffer[1].size < size:
             self._buffer = (np.empty((4, size), dtype=np.int64), np.empty(size))
         index, qty = self._buffer
         out = Matched(index, qty, np.zeros((n_r, n_l, n_i)))
-        n = _match(Positions(on_hand, inbound, daily), self._network, self._rules, out)
+        n = _match(pos, self._network, self._rules, out)
         if not n:
             return None
         r, d, c, i = index[:, :n].copy()
@@ -149,10 +153,11 @@ def _match(pos: Positions, net: Network, rules: Rules, out: Matched) -> int:
     """Match requests and donors, replication by replication and item by item. A city asks
     when its days of cover, (on hand + inbound) / daily max, are below ``below``, for up_to x
     daily max - (on hand + inbound); a depot can give all it has on hand, a city (when cities
-    give) what it has above keeps x daily max. Requests are met most urgent (fewest days of
-    cover) first, each from its donors in turn, a donor giving min(what is still asked, its
-    surplus). Writes the shipments to ``out``; returns their number."""
-    on_hand, inbound, daily = pos
+    give) what it has above keeps x daily max - a depot what it has above its ``floor``, each at
+    most what it may give (``givable``). Requests are met most urgent (fewest days of cover)
+    first, each from its donors in turn, a donor allowed to ship to the city giving min(what is
+    still asked, its surplus). Writes the shipments to ``out``; returns their number."""
+    on_hand, inbound, daily, givable, floor, allowed = pos
     is_depot, nearest, _, n_c = net
     coords, qty, sent = out
     n_r, n_l, n_i = on_hand.shape
@@ -171,7 +176,7 @@ def _match(pos: Positions, net: Network, rules: Rules, out: Matched) -> int:
         for k in range(n_l):
             held = float(on_hand[r, k, i])
             spare = max(held - rules.keeps * daily[r, k, i], 0.0) if rules.cities_give else 0.0
-            surplus[k] = held if is_depot[k] else spare
+            surplus[k] = min(max(held - floor[r, k, i], 0.0) if is_depot[k] else spare, givable[r, k, i])
             available += surplus[k]
         if asked <= 0.0 or available <= 0.0:
             continue
@@ -185,7 +190,7 @@ def _match(pos: Positions, net: Network, rules: Rules, out: Matched) -> int:
             for j in range(n_l - 1):
                 donor = donors[j]
                 give = min(left, surplus[donor])
-                if donor == req or give <= 0.0:
+                if donor == req or give <= 0.0 or not allowed[r, donor, req, i]:
                     continue
                 left -= give
                 surplus[donor] -= give
