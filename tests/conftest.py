@@ -138,3 +138,42 @@ def census_of(d: dict, **kw):
 @pytest.fixture
 def default_config() -> Path:
     return DEFAULT
+
+
+def check_pool_balances(r, d) -> None:
+    """On every city row: reserve = previous + reserve_received - released - rotated -
+    reserve_expired; working = previous + (received - reserve_received) + transfer_in -
+    transfer_out + rotated - (served - released) - (expired - reserve_expired); on_hand = both."""
+    df = r.daily[r.daily["city"].isin([c["id"] for c in d["cities"]])]
+    df = df.sort_values(["replication", "city", "item", "day"])
+    opening = {}
+    for c in d["cities"]:
+        for it in d["items"]:
+            reserve = c.get("reserve", {}).get(it["id"], 0.0)
+            reserve += sum(lot["quantity"] for lot in c.get("reserve_lots", []) if lot["item"] == it["id"])
+            stock = c["stock"].get(it["id"], 0.0) + sum(
+                lot["quantity"] for lot in c.get("lots", []) if lot["item"] == it["id"]
+            )
+            opening[(c["id"], it["id"])] = (reserve, stock)
+    keys = ["replication", "city", "item"]
+    for pool, k in (("reserve_on_hand", 0), ("working_on_hand", 1)):
+        prev = df.groupby(keys, observed=True)[pool].shift(1).to_numpy(copy=True)
+        first = np.isnan(prev)
+        prev[first] = [opening[(c, i)][k] for c, i in zip(df["city"][first], df["item"][first], strict=True)]
+        if pool == "reserve_on_hand":
+            flow = df["reserve_received"] - df["released"] - df["rotated"] - df["reserve_expired"]
+        else:
+            flow = (
+                df["received"]
+                - df["reserve_received"]
+                + df["transfer_in"]
+                - df["transfer_out"]
+                + df["rotated"]
+                - (df["served"] - df["released"])
+                - (df["expired"] - df["reserve_expired"])
+            )
+        np.testing.assert_allclose(prev + flow, df[pool], atol=1e-6 + 1e-9 * df[pool].abs().max())
+        assert (df[pool] >= -1e-9).all()
+    np.testing.assert_allclose(df["on_hand"], df["reserve_on_hand"] + df["working_on_hand"], atol=1e-9)
+    if d["reserve"].get("pools") != "separate":
+        assert (df["reserve_on_hand"] == 0).all() and (df["released"] == 0).all()

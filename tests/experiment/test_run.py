@@ -33,5 +33,6 @@ def test_turning_the_event_log_off_changes_no_result(tmp_path):
         "order",
         "transfer_out",
         "transfer_in",
+        "agreement_call",
     }
     assert (on["events"]["kind"] == "delivery").any() and not (off["events"]["kind"] == "delivery").any()

@@ -92,3 +92,35 @@ def test_the_shandong_example_of_the_configs_readme_runs_on_the_census_scenario(
     r = run(LoadedScenario.read(s, "<readme>", ROOT / "configs"), replications=1)
     days = r.census[r.census["city"] == "jinan"].set_index("day")["response_level"].astype(str)
     assert (days[:44] == "I").all() and (days[44:103] == "II").all() and (days[103:] == "III").all()
+
+
+@pytest.mark.parametrize(
+    ("agreements", "pools", "path", "needle"),
+    [
+        ([{"item": "y", "quantity": 5, "call_days": 3}], "separate", "cities[0].agreements[0].item", "unknown item"),
+        (
+            [{"item": "x", "quantity": 5, "call_days": 3}, {"item": "x", "quantity": 1, "call_days": 2}],
+            "separate",
+            "cities[0].agreements[1].item",
+            "item listed twice",
+        ),
+        ([{"item": "x", "quantity": 5, "call_days": 3}], "single", "cities[0].agreements[0]", "pools: separate"),
+        (
+            [{"item": "x", "quantity": 5, "call_days": 0}],
+            "separate",
+            "cities[0].agreements[0].call_days",
+            "greater than or equal to 1",
+        ),
+    ],
+)
+def test_a_bad_agreement_is_refused_naming_it(agreements, pools, path, needle):
+    d = base_dict(reserve={"pools": pools})
+    d["cities"][0]["agreements"] = agreements
+    with pytest.raises(ConfigError) as err:
+        parse_scenario(d, "<test>")
+    assert needle in str(err.value) and path in str(err.value)
+
+
+def test_min_physical_share_above_one_is_refused():
+    with pytest.raises(ConfigError, match="min_physical_share"):
+        parse_scenario(base_dict(reserve={"pools": "separate", "min_physical_share": 1.5}), "<test>")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from conftest import base_dict, check_invariants, simulate
+import pytest
+from conftest import base_dict, check_invariants, check_pool_balances, simulate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,8 +21,15 @@ def _short_of_stock(loaded, factor: float):
     return loaded.model_copy(update={"scenario": s.model_copy(update={"cities": cities})})
 
 
+def _without_rotation(loaded):
+    """The scenario with rotation off, so that the reserve's old lots are written off (an expiry to balance)."""
+    s = loaded.scenario
+    reserve = s.reserve.model_copy(update={"rotate_before_expiry_days": None})
+    return loaded.model_copy(update={"scenario": s.model_copy(update={"reserve": reserve})})
+
+
 def test_stock_balance_on_every_row_of_the_default_scenario(default_config):
-    r = run(_short_of_stock(load_scenario(default_config), 0.02), replications=4)
+    r = run(_short_of_stock(_without_rotation(load_scenario(default_config)), 0.02), replications=4)
     check_invariants(r)
     df = r.daily
     assert (df["unmet"] > 0).any(), "the outbreak should short someone, or this test checks little"
@@ -32,8 +40,12 @@ def test_stock_balance_on_every_row_of_the_default_scenario(default_config):
     delivered = ev[ev["kind"] == "delivery"].groupby(["replication", "city", "item"], observed=True)["quantity"].sum()
     received = df.groupby(["replication", "city", "item"], observed=True)["received"].sum()
     pd.testing.assert_series_equal(delivered.sort_index(), received[received > 0].sort_index(), check_names=False)
-    # What is on order never exceeds what was ordered and not yet received.
-    ordered = ev[ev["kind"] == "order"].groupby(["replication", "city", "item"], observed=True)["quantity"].sum()
+    # What is on order never exceeds what was ordered (or called from an agreement) and not yet received.
+    ordered = (
+        ev[ev["kind"].isin(["order", "agreement_call"])]
+        .groupby(["replication", "city", "item"], observed=True)["quantity"]
+        .sum()
+    )
     last = df[df["day"] == df["day"].max()].set_index(["replication", "city", "item"])
     total_received = received.reindex(last.index).fillna(0)
     np.testing.assert_allclose(
@@ -88,6 +100,11 @@ def small_scenarios(draw):
                 }
                 for _ in range(draw(st.integers(0, 2)))
             ]
+            cities[-1]["agreements"] = [
+                {"item": f"i{j}", "quantity": draw(st.integers(0, 200)), "call_days": draw(st.integers(1, 10))}
+                for j in range(n_items)
+                if draw(st.booleans())
+            ]
     lead = draw(st.one_of(st.integers(0, 8), st.just({"dist": "gamma", "mean": 3, "sd": 2})))
     reorder = draw(st.floats(0, 10))
     d = base_dict(
@@ -124,45 +141,34 @@ def small_scenarios(draw):
             "release": {"when_working_out": draw(st.booleans())},
             "target_days": draw(st.floats(0, 10)),
             "rotate_before_expiry_days": draw(st.one_of(st.none(), st.integers(0, 10))),
+            "counts_agreements": draw(st.booleans()),
+            "min_physical_share": draw(st.floats(0, 1)),
         }
+        level_from = draw(st.one_of(st.none(), st.integers(0, horizon)))
+        if level_from is not None:  # a level declared by date releases the reserve and calls agreements
+            d["response"] = {
+                "levels": [{"level": "IV", "enter_at": 1, "exit_below": 0.5}],
+                "schedule": [{"level": "IV", "from_day": level_from}],
+            }
     return d
 
 
-def check_pool_balances(r, d) -> None:
-    """On every city row: reserve = previous + reserve_received - released - rotated -
-    reserve_expired; working = previous + (received - reserve_received) + transfer_in -
-    transfer_out + rotated - (served - released) - (expired - reserve_expired); on_hand = both."""
-    df = r.daily[r.daily["city"].isin([c["id"] for c in d["cities"]])]
-    df = df.sort_values(["replication", "city", "item", "day"])
-    opening = {}
-    for c in d["cities"]:
-        for it in d["items"]:
-            reserve = c.get("reserve", {}).get(it["id"], 0.0)
-            reserve += sum(lot["quantity"] for lot in c.get("reserve_lots", []) if lot["item"] == it["id"])
-            stock = c["stock"].get(it["id"], 0.0) + sum(lot["quantity"] for lot in c["lots"] if lot["item"] == it["id"])
-            opening[(c["id"], it["id"])] = (reserve, stock)
-    keys = ["replication", "city", "item"]
-    for pool, k in (("reserve_on_hand", 0), ("working_on_hand", 1)):
-        prev = df.groupby(keys, observed=True)[pool].shift(1).to_numpy(copy=True)
-        first = np.isnan(prev)
-        prev[first] = [opening[(c, i)][k] for c, i in zip(df["city"][first], df["item"][first], strict=True)]
-        if pool == "reserve_on_hand":
-            flow = df["reserve_received"] - df["released"] - df["rotated"] - df["reserve_expired"]
-        else:
-            flow = (
-                df["received"]
-                - df["reserve_received"]
-                + df["transfer_in"]
-                - df["transfer_out"]
-                + df["rotated"]
-                - (df["served"] - df["released"])
-                - (df["expired"] - df["reserve_expired"])
-            )
-        np.testing.assert_allclose(prev + flow, df[pool], atol=1e-6 + 1e-9 * df[pool].abs().max())
-        assert (df[pool] >= -1e-9).all()
-    np.testing.assert_allclose(df["on_hand"], df["reserve_on_hand"] + df["working_on_hand"], atol=1e-9)
-    if d["reserve"].get("pools") != "separate":
-        assert (df["reserve_on_hand"] == 0).all() and (df["released"] == 0).all()
+def check_agreements(r, d) -> None:
+    """Agreement units are called once and never come back: what is available falls only by the
+    calls; what arrives is in ``received`` as delivery events, none of it in ``reserve_received``."""
+    df = r.daily.sort_values(["replication", "city", "item", "day"])
+    ev = r.events
+    available = df.groupby(["replication", "city", "item"], observed=True)["agreements_available"]
+    assert (available.diff().dropna() <= 0).all() and (df["agreements_available"] >= 0).all()
+    opening = {(c["id"], a["item"]): a["quantity"] for c in d["cities"] for a in c.get("agreements", [])}
+    last = df[df["day"] == df["day"].max()]
+    calls = ev[ev["kind"] == "agreement_call"].groupby(["replication", "city", "item"], observed=True)["quantity"]
+    for row in last.itertuples():
+        total = opening.get((row.city, row.item), 0.0)
+        called = calls.sum().get((row.replication, row.city, row.item), 0.0)
+        assert row.agreements_available == pytest.approx(total - called)
+    delivered = ev[ev["kind"] == "delivery"]["quantity"].sum()
+    assert delivered == pytest.approx(df["received"].sum(), abs=1e-6)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -171,6 +177,7 @@ def test_invariants_hold_on_random_small_scenarios(d):
     r = simulate(d)
     check_invariants(r)
     check_pool_balances(r, d)
+    check_agreements(r, d)
     # The summary agrees with the daily table it summarises.
     df = r.daily
     for (city, item), g in df.groupby(["city", "item"], observed=True):

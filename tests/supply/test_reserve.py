@@ -11,6 +11,7 @@ from stocksim.experiment.backends import Backend
 from stocksim.experiment.run import run
 from stocksim.scenario import LEVEL_NAMES, load_scenario
 from stocksim.supply.batch import Simulator
+from stocksim.supply.reserve import compliant, meets
 
 
 def _with_patients(daily_max: str, **reserve) -> dict:
@@ -86,7 +87,8 @@ def test_default_scenario_full_load_matches_a_hand_calculation():
     routine = 115200 * 0.714 * 0.03 * 2 * 1.8
     expected = 30 * ((1880 + 1500) * (0.83 * 2.28 + 0.17 * 4.09) + routine + 9202432 * 0.1 * 0.0056)
     assert float(row["required_reserve"].iloc[0]) == pytest.approx(expected)
-    assert np.isclose(float(row["initial_days_of_cover"].iloc[0]), 404000 / (expected / 30))
+    # the reserve held apart on day 0 (cities[].reserve): the requirement 683,493 rounded up to 1,000
+    assert np.isclose(float(row["initial_days_of_cover"].iloc[0]), 684000 / (expected / 30))
     assert float(row["routine_share"].iloc[0]) == pytest.approx(30 * routine / expected)
 
 
@@ -237,3 +239,15 @@ def test_peak_is_one_figure_whatever_the_replications_batches_or_workers():
         pd.testing.assert_frame_equal(other, base.iloc[: len(other)], check_exact=True)
     # An other quantile or pilot size gives another figure (the test above could not pass by accident).
     assert not _daily_max(run(loaded(_uncertain_outbreak(peak_quantile=0.5)), replications=1)).equals(base.iloc[:1])
+
+
+def test_the_reserve_check_counts_agreements_above_a_physical_floor():
+    # Required 100: on hand 60 + agreements 50 = 110 passes with no floor and with a floor of
+    # 0.5 x 100 = 50, fails with 0.7 x 100 = 70; 60 + 30 = 90 fails whatever the floor; on hand
+    # alone (no agreements) is the rule without them.
+    assert meets(60.0, 100.0, 50.0, 0.0) and meets(60.0, 100.0, 50.0, 0.5)
+    assert not meets(60.0, 100.0, 50.0, 0.7) and not meets(60.0, 100.0, 30.0, 0.0)
+    assert meets(100.0, 100.0) and not meets(99.0, 100.0) and meets(100.0 - 1e-8, 100.0)
+    on_hand = np.array([[60.0, 60.0, 100.0]])
+    np.testing.assert_array_equal(compliant(on_hand, 100.0, np.array([[50.0, 30.0, 0.0]]), 0.5), [[True, False, True]])
+    np.testing.assert_array_equal(compliant(on_hand, 100.0), [[False, False, True]])

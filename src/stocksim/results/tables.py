@@ -61,6 +61,7 @@ def daily_columns(s: Scenario, b: BatchResult) -> dict[str, np.ndarray]:
     on_hand = b.daily["on_hand"]
     reserve = b.daily["reserve_on_hand"]
     counted = reserve if b.separate else on_hand  # what the reserve rule counts
+    agreed = _counted_agreements(b, b.daily["agreements_available"])  # and the agreement units it counts
     working = on_hand - reserve
     level = b.epidemic.level
     if level.shape[2] < n_c:  # depots have no response level
@@ -80,8 +81,8 @@ def daily_columns(s: Scenario, b: BatchResult) -> dict[str, np.ndarray]:
         "transfer_out": b.daily["transfer_out"].ravel(),
         "expired": b.daily["expired"].ravel(),
         "required_reserve": required.ravel(),
-        "compliant": compliant(counted, required).ravel(),
-        "days_of_cover": days_of_cover(counted, b.daily_max[:, None]).ravel(),
+        "compliant": compliant(counted, required, agreed, b.min_physical_share).ravel(),
+        "days_of_cover": days_of_cover(counted + agreed, b.daily_max[:, None]).ravel(),
         "purchase_cost": b.daily["purchase_cost"].ravel(),
         "transport_cost": b.daily["transport_cost"].ravel(),
         "response_level": np.repeat(level.ravel(), n_i).astype(np.int8),
@@ -91,8 +92,15 @@ def daily_columns(s: Scenario, b: BatchResult) -> dict[str, np.ndarray]:
         "working_on_hand": working.ravel(),
         "burn_rate": b.daily["burn_rate"].ravel(),
         "working_days_of_cover": days_of_cover(working, b.daily["burn_rate"]).ravel(),
+        "agreements_available": b.daily["agreements_available"].ravel(),
     }
     return cols
+
+
+def _counted_agreements(b: BatchResult, uncalled: np.ndarray) -> np.ndarray:
+    """The uncalled agreement units the reserve check counts: all with
+    ``reserve.counts_agreements``, else none (zeros)."""
+    return uncalled if b.counts_agreements else np.zeros_like(uncalled)
 
 
 def holding_cost(s: Scenario, stock_days: np.ndarray, unit_cost: np.ndarray) -> np.ndarray:
@@ -120,6 +128,7 @@ def events_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
             else pd.Categorical([None] * len(sup)),
             "dispatched": e["dispatched"],
             "counterpart": _categorical(e["counterpart"], places),
+            "due": e["due"],
         }
     )
 
@@ -129,9 +138,13 @@ _NOT_ADDITIVE = ("compliant_days", "first_stockout_day", "initial_days_of_cover"
 
 def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
     """Totals per replication, city and item, plus the circle (city ALL) per item."""
-    d = b.totals or DayTotals.of_days(b.demand, b.daily, b.required, b.circle_required, b.separate)
+    agreed = _counted_agreements(b, b.daily["agreements_available"]) if b.totals is None else None
+    d = b.totals or DayTotals.of_days(
+        b.demand, b.daily, b.required, b.circle_required, b.separate, agreed, b.min_physical_share
+    )
     total = {k: d.total(k) for k in ("demand", *SUMMED)}
     initial = b.initial_reserve if b.separate and b.initial_reserve is not None else b.initial  # what the rule counts
+    agreed0 = np.zeros_like(initial) if b.initial_agreements is None else _counted_agreements(b, b.initial_agreements)
     burn = b.expected_day0 if b.expected_day0 is not None else np.zeros_like(b.initial)
     per_city = {
         "demand": total["demand"],
@@ -150,7 +163,7 @@ def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
         "final_on_hand": d.final_on_hand,
         "required_reserve": b.required.mean(axis=1),
         "daily_max": b.daily_max,
-        "initial_days_of_cover": days_of_cover(initial, b.daily_max),
+        "initial_days_of_cover": days_of_cover(initial + agreed0, b.daily_max),
         "initial_working_days_of_cover": days_of_cover(b.initial - initial, burn),
     }
     circle = {k: v.sum(axis=1) for k, v in per_city.items() if k not in _NOT_ADDITIVE}
@@ -158,7 +171,7 @@ def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
     circle["first_stockout_day"] = _day_or_nan(d.circle_first_short)
     circle["required_reserve"] = b.circle_required.mean(axis=1)
     circle["daily_max"] = b.circle_daily_max
-    circle["initial_days_of_cover"] = days_of_cover(initial.sum(axis=1), b.circle_daily_max)
+    circle["initial_days_of_cover"] = days_of_cover((initial + agreed0).sum(axis=1), b.circle_daily_max)
     circle["initial_working_days_of_cover"] = days_of_cover((b.initial - initial).sum(axis=1), burn.sum(axis=1))
 
     n_r, n_c, n_i = b.daily_max.shape

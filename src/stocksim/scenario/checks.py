@@ -17,6 +17,7 @@ from stocksim.scenario.schema import (
     LEVEL_NAMES,
     PROTECTION_LEVELS,
     SEVERITIES,
+    City,
     Demand,
     Disruption,
     Lot,
@@ -102,11 +103,25 @@ def _check_cities(c: _Checks) -> None:
         c.known_lots(f"cities[{k}].reserve_lots", city.reserve_lots)
         if c.s.reserve.pools == "single" and (city.reserve or city.reserve_lots):
             c.fail(f"cities[{k}].reserve", "a reserve apart from working stock needs reserve.pools: separate", "single")
+        _check_agreements(c, k, city)
         c.non_negative(city.health_workers, f"cities[{k}].health_workers")
         c.non_negative(city.designated_beds, f"cities[{k}].designated_beds")
         share = city.designated_icu_share
         if not is_uncertain(share) and not 0 <= share <= 1:
             c.fail(f"cities[{k}].designated_icu_share", "must be between 0 and 1", share)
+
+
+def _check_agreements(c: _Checks, k: int, city: City) -> None:
+    """Agreement reserves: known items, one entry per item, and a reserve apart to be released."""
+    seen: set[str] = set()
+    for j, agreement in enumerate(city.agreements):
+        path = f"cities[{k}].agreements[{j}]"
+        c.known_item(f"{path}.item", agreement.item)
+        if agreement.item in seen:
+            c.fail(f"{path}.item", "item listed twice (one agreement per item: add the quantities)", agreement.item)
+        seen.add(agreement.item)
+        if c.s.reserve.pools == "single":
+            c.fail(path, "agreements are called when the reserve is released: needs reserve.pools: separate", "single")
 
 
 def _rate_tables(d: Demand) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -43,6 +43,16 @@ class Lot(BaseModel):
     expires_day: int = Field(ge=0)
 
 
+class Agreement(BaseModel):
+    """Agreement reserve (协议储备): units an enterprise holds for the city, called when the city's
+    reserve is released and delivered ``call_days`` later into working stock."""
+
+    model_config = _FROZEN
+    item: Id
+    quantity: NonNeg
+    call_days: int = Field(ge=1)
+
+
 class City(BaseModel):
     model_config = _FROZEN
     id: Id
@@ -59,6 +69,7 @@ class City(BaseModel):
     lots: list[Lot] = []
     reserve: dict[Id, NonNeg] = {}  # with reserve.pools: separate, the reserve apart from working stock
     reserve_lots: list[Lot] = []
+    agreements: list[Agreement] = []  # with reserve.pools: separate; one entry per item
 
 
 class Release(BaseModel):
@@ -83,6 +94,10 @@ class Reserve(BaseModel):
     release: Release = Release()
     target_days: float | None = Field(default=None, ge=0)  # None: coverage_days
     rotate_before_expiry_days: int | None = Field(default=None, ge=0)  # None: no rotation
+    # Compliance counts uncalled agreement units (cities[].agreements) with the reserve on hand,
+    # which must itself be at least min_physical_share x required (0: no physical floor).
+    counts_agreements: bool = False
+    min_physical_share: float = Field(default=0.0, ge=0, le=1)
 
 
 class PerPatientDay(BaseModel):

@@ -17,6 +17,9 @@ Order of things within day t (the offsets are the SimPy times within the day):
          with N days or fewer left move to working stock
   t+0.2  demand: the day's demand is served first-expiry-first-out from working stock; with
          separate pools, what is left from the city's reserve when it is released; the rest is lost
+  t+0.25 agreement call (cities[].agreements): a city whose reserve is released today (by the
+         same rule) calls the item's uncalled agreement units, once; they arrive call_days later
+         with the deliveries, into working stock
   t+0.4  review (on review days): each city, or the joint centre for the circle, orders for
          working stock; with separate pools each city also orders up to its reserve target
   t+0.5  transfers: cities short of stock ask; depots and donor cities ship
@@ -53,6 +56,7 @@ WRITE_OFF = 0.0  # first: lots expiring today are gone before they can be used
 DELIVERY = 0.1  # before demand: what arrives today can be used today
 ROTATION = 0.15  # after deliveries, before demand: a lot rotated today is used first today
 DEMAND = 0.2
+CALL = 0.25  # after demand: a release by working stock falling short is known only then
 REVIEW = 0.4  # after demand: the review sees the stock the day has left
 TRANSFER = 0.5  # after demand: a city asks on the stock the day has left
 DISPATCH = 0.6  # after the review: today's orders share today's capacity
@@ -110,6 +114,28 @@ class Reserve:
         return level >= self.at_level
 
 
+class Agreements:
+    """Agreement reserves (协议储备), arrays (R, C, I): units enterprises hold for the cities, not
+    called yet; each city and item's are called once, all together, and arrive ``call_days``
+    (C, I) later. ``inbound``: what arrives on each day, (R, L, I)."""
+
+    def __init__(self, s: Scenario, n_r: int):
+        n_c, n_i = len(s.cities), len(s.items)
+        quantity = np.zeros((n_c, n_i))
+        self.call_days = np.zeros((n_c, n_i), dtype=np.int64)
+        for c, city in enumerate(s.cities):
+            for a in city.agreements:
+                j = s.item_ids.index(a.item)
+                quantity[c, j], self.call_days[c, j] = a.quantity, a.call_days
+        self.uncalled = np.broadcast_to(quantity, (n_r, n_c, n_i)).copy()
+        self.inbound: dict[int, np.ndarray] = {}
+
+    @classmethod
+    def of(cls, s: Scenario, n_r: int) -> Agreements | None:
+        """The scenario's agreements, or None when no city has any."""
+        return cls(s, n_r) if any(city.agreements for city in s.cities) else None
+
+
 class BatchState:
     """Everything a batch carries from one step of the day to the next, arrays (R, L, I) unless
     noted: the stock (working stock, and the reserve apart when pools are separate), the
@@ -134,6 +160,10 @@ class BatchState:
         city_of_buyer = np.array([*range(self.n_c), *depot_cities, lead, lead, *reserve_cities])
         self.book = SupplierBook(s, p, self.n_l, x.lead_times, city_of_buyer, len(reserve_cities))
         self.reserve = Reserve(s, x, self.n_c, self.book.reserves) if separate else None
+        self.agreements = Agreements.of(s, p.size)
+        self.initial_agreements = np.zeros(shape)  # uncalled on day 0: all of them
+        if self.agreements is not None:
+            self.initial_agreements[:, : self.n_c] = self.agreements.uncalled
         self.initial = self.on_hand()
         self.initial_reserve = self.initial.copy()  # what the reserve rule counts on day 0
         if self.reserve is not None:
@@ -142,7 +172,17 @@ class BatchState:
         self.n_buyers = self.book.n_buyers
         self.centre = Centre(s, x, self.book.centre)
         self.planner = TransferPlanner(s, x.km)
-        self.daily = DailyRecord(p.size, s.horizon_days, self.n_l, self.n_i, x.keep_days, separate)
+        rule = s.reserve
+        self.daily = DailyRecord(
+            p.size,
+            s.horizon_days,
+            self.n_l,
+            self.n_i,
+            x.keep_days,
+            separate,
+            rule.counts_agreements,
+            rule.min_physical_share,
+        )
         self.events = Events()
         for r, day, c, code in x.epidemic.level_changes:
             self.events.add("response_level", day, r, c, np.full(len(r), -1), code.astype(float))
@@ -181,6 +221,9 @@ class BatchState:
             item_cost=x.params.item_cost,
             separate=self.reserve is not None,
             initial_reserve=self.initial_reserve,
+            counts_agreements=self.s.reserve.counts_agreements,
+            min_physical_share=self.s.reserve.min_physical_share,
+            initial_agreements=self.initial_agreements,
             expected_day0=x.expected_day0,
             events=self.events.arrays(x.params.replications),
         )
@@ -211,9 +254,11 @@ def write_off(b: BatchState, t: int) -> None:
 
 
 def deliveries(b: BatchState, t: int) -> None:
-    """Supplier deliveries (the centre's allocated and sent on at once), then the centre's
-    carriage (which may have been sent today, to the lead city), then transfers."""
+    """Supplier deliveries (the centre's allocated and sent on at once), agreement units called
+    earlier, then the centre's carriage (which may have been sent today, to the lead city), then
+    transfers."""
     supplier_deliveries(b, t)
+    agreement_arrivals(b, t)
     carriage_arrivals(b, t)
     transfer_arrivals(b, t)
     # Parts of an order shipped on several days may take a hair more than was on order: rounding.
@@ -247,6 +292,22 @@ def reserve_deliveries(b: BatchState, t: int, arrived: np.ndarray) -> None:
     today = b.daily.at(t)
     today.received[:] += to
     today.reserve_received[:] = to
+
+
+def agreement_arrivals(b: BatchState, t: int) -> None:
+    """Agreement units called ``call_days`` ago arrive into working stock, a delivery: new lots
+    expiring shelf_life later, in ``received`` (not ``reserve_received``), off ``on_order``."""
+    a = b.agreements
+    got = None if a is None else a.inbound.pop(t, None)
+    if got is None:
+        return
+    assert a is not None
+    b.stock.receive(t, got)
+    b.on_order -= got
+    b.daily.at(t).received[:] += got
+    if b.x.record_events:
+        r, c, i = np.nonzero(got)
+        b.events.add("delivery", t, r, c, i, got[r, c, i], dispatched=t - a.call_days[c, i])
 
 
 def rotation(b: BatchState, t: int) -> None:
@@ -326,6 +387,31 @@ def demand(b: BatchState, t: int) -> None:
         today.released[:] = released
         served += released
     today.served[:] = served
+
+
+def call_agreements(b: BatchState, t: int) -> None:
+    """A city whose reserve is released today - its response level at or above
+    ``release.at_level``, or (``release.when_working_out``) working stock short of the day's
+    demand of the item - calls all of the item's uncalled agreement units, once. They are on
+    order from now (paid at the normal unit cost) and arrive ``call_days`` later."""
+    a, r, n_c = b.agreements, b.reserve, b.n_c
+    assert a is not None and r is not None
+    released = r.released(b.x.epidemic.level[:, t])[:, :, None] | (r.when_working_out & b.short)
+    called = np.where(released, a.uncalled, 0.0)
+    if not called.any():
+        return
+    a.uncalled -= called
+    b.on_order[:, :n_c] += called
+    b.daily.at(t).purchase_cost[:, :n_c] += called * b.x.params.item_cost[:, None, :]
+    for days in np.unique(a.call_days[called.any(axis=0)]).tolist():
+        arriving = np.zeros(b.on_order.shape)
+        arriving[:, :n_c] = called * (a.call_days == days)
+        if t + days in a.inbound:
+            a.inbound[t + days] += arriving
+        else:
+            a.inbound[t + days] = arriving
+    rr, c, i = np.nonzero(called)  # recorded with or without the event log, like orders: one per city and item
+    b.events.add("agreement_call", t, rr, c, i, called[rr, c, i], due=t + a.call_days[c, i])
 
 
 def new_levels(b: BatchState, t: int) -> None:
@@ -467,6 +553,8 @@ def record(b: BatchState, t: int) -> None:
         today.reserve_on_hand[:, b.n_c :] = today.on_hand[:, b.n_c :]
         today.on_hand[:, : b.n_c] += today.reserve_on_hand[:, : b.n_c]
         today.on_order[:, : b.n_c] += r.on_order
+    if b.agreements is not None:
+        today.agreements_available[:, : b.n_c] = b.agreements.uncalled
     today.burn_rate[:] = burn_rate(x.demand, x.expected_day0, t, b.s.procurement.burn_window_days)
     b.daily.close(t, x.demand[:, t], x.required[:, t], x.circle_required[:, t])
 
@@ -499,6 +587,8 @@ def simulate_batch(s: Scenario, x: Inputs) -> BatchResult:
     ]
     if state.reserve is not None and state.reserve.rotate_days is not None:
         schedule.append((ROTATION, 1, rotation))
+    if state.agreements is not None:
+        schedule.append((CALL, 1, call_agreements))
     reviews = review_days(s)
     if p.mode != "none" and len(reviews):
         review = joint_review if p.mode == "joint" else independent_review

@@ -23,6 +23,7 @@ EVENT_KINDS = (
     "transfer_in",
     "expiry",
     "response_level",
+    "agreement_call",
 )
 
 
@@ -46,6 +47,7 @@ class Figures(NamedTuple):
     reserve_received: np.ndarray  # deliveries into the reserve
     reserve_expired: np.ndarray  # written off from the reserve
     burn_rate: np.ndarray  # units/day: trailing mean of realised demand (procurement.burn_window_days)
+    agreements_available: np.ndarray  # end of day: agreement units not called yet (cities[].agreements)
 
 
 DAILY_FIELDS = Figures._fields
@@ -66,7 +68,7 @@ class Inputs:
     circle_required: np.ndarray  # (R, H, I)
     epidemic: EpidemicBatch
     km: np.ndarray  # (L, L) road km between locations
-    record_events: bool = True  # orders, deliveries, allocations and transfers (expiry and levels always)
+    record_events: bool = True  # orders, deliveries, allocations and transfers (expiry, levels, agreement calls always)
     keep_days: bool = True  # the daily figures of every day; else each day is folded into totals
 
 
@@ -86,6 +88,9 @@ class BatchResult:
     epidemic: EpidemicBatch
     item_cost: np.ndarray  # (R, I) CNY per unit, to value write-offs
     separate: bool = False  # reserve.pools: separate - the reserve check counts the reserve alone
+    counts_agreements: bool = False  # reserve.counts_agreements: the check counts uncalled agreement units
+    min_physical_share: float = 1.0  # reserve.min_physical_share: the check's floor on stock on hand
+    initial_agreements: np.ndarray | None = None  # (R, L, I) agreement units on day 0 (all uncalled)
     initial_reserve: np.ndarray | None = None  # (R, L, I) opening reserve (separate pools; a depot's stock)
     expected_day0: np.ndarray | None = None  # (R, L, I) expected use of day 0: the opening burn rate
     events: dict[str, np.ndarray] = field(default_factory=dict)
@@ -100,8 +105,19 @@ class DailyRecord:
     """The daily figures: every day kept, arrays (R, H, L, I) per field, or one day at a time,
     (R, 1, L, I), folded into per-replication totals at the end of each day."""
 
-    def __init__(self, n_r: int, horizon: int, n_l: int, n_i: int, keep_days: bool, separate: bool = False):
+    def __init__(
+        self,
+        n_r: int,
+        horizon: int,
+        n_l: int,
+        n_i: int,
+        keep_days: bool,
+        separate: bool = False,
+        counts_agreements: bool = False,
+        min_physical_share: float = 1.0,
+    ):
         self.keep_days, self.separate = keep_days, separate
+        self.counts_agreements, self.min_physical_share = counts_agreements, min_physical_share
         self.arrays = {k: np.zeros((n_r, horizon if keep_days else 1, n_l, n_i)) for k in DAILY_FIELDS}
         self.totals = None if keep_days else DayTotals(n_r, n_l, n_i)
         self._day = -1
@@ -125,7 +141,9 @@ class DailyRecord:
         today = self.at(day)
         flows = tuple(getattr(today, k) for k in SUMMED)
         counted = today.reserve_on_hand if self.separate else today.on_hand
-        self.totals.fold(day, demand, flows, today.on_hand, counted, required, circle_required)
+        agreed = today.agreements_available * self.counts_agreements
+        share = self.min_physical_share
+        self.totals.fold(day, demand, flows, today.on_hand, counted, required, circle_required, agreed, share)
         for v in self.arrays.values():
             v[:] = 0.0
 
@@ -144,6 +162,7 @@ class Events:
         "supplier",
         "dispatched",
         "counterpart",
+        "due",
     )
 
     def __init__(self) -> None:
@@ -161,12 +180,13 @@ class Events:
         supplier: np.ndarray | int = -1,
         dispatched: np.ndarray | int = -1,
         counterpart: np.ndarray | int = -1,
+        due: np.ndarray | int = -1,
     ) -> None:
         """Record events; ``r, i, qty`` are arrays, the others arrays or scalars. Locations
         are indices into the scenario's locations; the joint centre is ``len(locations)``."""
         n = len(r)
         if n:
-            cols = (r, time, EVENT_KINDS.index(kind), c, i, qty, order_id, supplier, dispatched, counterpart)
+            cols = (r, time, EVENT_KINDS.index(kind), c, i, qty, order_id, supplier, dispatched, counterpart, due)
             self._chunks.append(tuple(np.asarray(x) if np.ndim(x) else np.full(n, x) for x in cols))
 
     def arrays(self, replications: np.ndarray) -> dict[str, np.ndarray]:

@@ -148,23 +148,45 @@ def cover_of(stock: float, daily: float) -> float:
 
 
 @njit(cache=True)
-def meets(on_hand: float, required: float) -> bool:
-    """The reserve check, for one location and item: closing stock at least the required reserve
-    (within rounding). The only place the test is written; ``compliant`` applies it to arrays."""
-    return on_hand >= required - TOL * max(1.0, abs(required))
+def meets(on_hand: float, required: float, agreements: float = 0.0, min_physical_share: float = 1.0) -> bool:
+    """The reserve check, for one location and item, within rounding: closing stock on hand plus
+    the agreement units it counts (uncalled, with ``reserve.counts_agreements``; else 0) at least
+    the required reserve, and stock on hand alone at least ``min_physical_share`` x required.
+    Without agreements counted the second test follows from the first (share <= 1): on hand >=
+    required. The only place the test is written; ``compliant`` applies it to arrays."""
+    floor = min_physical_share * required
+    physical = on_hand >= floor - TOL * max(1.0, abs(floor))
+    return physical and on_hand + agreements >= required - TOL * max(1.0, abs(required))
 
 
 @njit(cache=True)
-def _compliant(on_hand: np.ndarray, required: np.ndarray, out: np.ndarray) -> None:
-    """``out[k] = meets(on_hand[k], required[k])`` over flat arrays of one length."""
+def _compliant(
+    on_hand: np.ndarray, required: np.ndarray, agreements: np.ndarray, share: float, out: np.ndarray
+) -> None:
+    """``out[k] = meets(on_hand[k], required[k], agreements[k], share)`` over flat arrays of one length."""
     for k in range(on_hand.size):
-        out[k] = meets(on_hand[k], required[k])
+        out[k] = meets(on_hand[k], required[k], agreements[k], share)
 
 
-def compliant(on_hand: np.ndarray, required: np.ndarray) -> np.ndarray:
-    """``meets`` elementwise over arrays of one shape."""
+def compliant(
+    on_hand: np.ndarray, required: np.ndarray, agreements: np.ndarray | None = None, min_physical_share: float = 1.0
+) -> np.ndarray:
+    """``meets`` elementwise over arrays of one shape (``required`` and ``agreements`` broadcast
+    to it; no agreements: 0)."""
+    shape = on_hand.shape
     a = np.ascontiguousarray(on_hand, dtype=float).ravel()
-    b = np.ascontiguousarray(np.broadcast_to(required, on_hand.shape), dtype=float).ravel()
+    b = np.ascontiguousarray(np.broadcast_to(required, shape), dtype=float).ravel()
+    g = (
+        np.zeros(a.size)
+        if agreements is None
+        else np.ascontiguousarray(np.broadcast_to(agreements, shape), dtype=float).ravel()
+    )
     out = np.empty(a.size, dtype=np.bool_)
-    _compliant(a, b, out)
-    return out.reshape(on_hand.shape)
+    _compliant(a, b, g, float(min_physical_share), out)
+    return out.reshape(shape)
+
+
+def counted_agreements(s: Scenario, uncalled: np.ndarray) -> np.ndarray:
+    """The agreement units the reserve check counts: the uncalled ones with
+    ``reserve.counts_agreements``, none without."""
+    return uncalled if s.reserve.counts_agreements else np.zeros_like(uncalled)

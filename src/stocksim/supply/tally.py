@@ -32,6 +32,8 @@ class Day(NamedTuple):
     counted: np.ndarray  # end of day, what the reserve check counts: on hand, or the reserve alone
     required: np.ndarray  # the reserve required per location
     circle_required: np.ndarray  # (R, I) the reserve required of the circle
+    agreements: np.ndarray  # end of day, uncalled agreement units the check counts (0 unless counted)
+    min_physical_share: float  # counted stock must itself be at least this share of required
 
 
 class Counts(NamedTuple):
@@ -67,11 +69,15 @@ class DayTotals:
         counted: np.ndarray,
         required: np.ndarray,
         circle_required: np.ndarray,
+        agreements: np.ndarray,
+        min_physical_share: float,
     ) -> None:
         """Add day ``day``: its demand and flows (SUMMED order, served first), end-of-day stock and
-        the part of it the reserve check counts, and the required reserve per location (R, L, I)
-        and for the circle (R, I)."""
-        _fold(Day(day, demand, flows, on_hand, counted, required, circle_required), self._counts)
+        the part of it the reserve check counts, the required reserve per location (R, L, I) and
+        for the circle (R, I), and the agreement units the check counts with the minimum share of
+        required on hand (``supply.reserve.meets``)."""
+        today = Day(day, demand, flows, on_hand, counted, required, circle_required, agreements, min_physical_share)
+        _fold(today, self._counts)
         self.final_on_hand[:] = on_hand
 
     def total(self, name: str) -> np.ndarray:
@@ -86,16 +92,31 @@ class DayTotals:
         required: np.ndarray,
         circle_required: np.ndarray,
         separate: bool = False,
+        agreements: np.ndarray | None = None,
+        min_physical_share: float = 1.0,
     ) -> DayTotals:
         """The totals of whole daily arrays (R, H, L, I), folded in day by day; with ``separate``
-        pools the reserve check counts the reserve alone."""
+        pools the reserve check counts the reserve alone, and ``agreements`` (R, H, L, I) the
+        agreement units it counts (none: 0)."""
         n_r, horizon, n_l, n_i = demand.shape
         out = cls(n_r, n_l, n_i)
         counted = daily["reserve_on_hand" if separate else "on_hand"]
+        none = np.zeros((n_r, n_l, n_i))
         for t in range(horizon):
             flows = tuple(daily[k][:, t] for k in SUMMED)
             on_hand = daily["on_hand"][:, t]
-            out.fold(t, demand[:, t], flows, on_hand, counted[:, t], required[:, t], circle_required[:, t])
+            agreed = none if agreements is None else agreements[:, t]
+            out.fold(
+                t,
+                demand[:, t],
+                flows,
+                on_hand,
+                counted[:, t],
+                required[:, t],
+                circle_required[:, t],
+                agreed,
+                min_physical_share,
+            )
         return out
 
 
@@ -103,29 +124,32 @@ class DayTotals:
 def _fold(d: Day, counts: Counts) -> None:
     """Fold day ``d`` into ``counts``: sums += demand, each flow and the closing stock of both pools
     (stock-days held); a location and item passes the reserve check (``meets``) on counted closing
-    stock >= required; it is short where demand - served > TOL, the circle where any of its
-    locations is; the first short day is kept."""
-    day, demand, flows, on_hand, counted, required, circle_required = d
+    stock and counted agreement units against required, the circle on the sums of both over its
+    locations; it is short where demand - served > TOL, the circle where any of its locations is;
+    the first short day is kept."""
+    day, demand, flows, on_hand, counted, required, circle_required, agreements, share = d
     sums, ok, first, circle_ok, circle_first = counts
     served = flows[0]
     n_r, n_l, n_i = demand.shape
     for r in range(n_r):
         for i in range(n_i):
             stock = 0.0
+            agreed = 0.0
             short = False
             for c in range(n_l):
                 sums[0, r, c, i] += demand[r, c, i]
                 for k in range(len(flows)):
                     sums[k + 1, r, c, i] += flows[k][r, c, i]
                 sums[len(flows) + 1, r, c, i] += on_hand[r, c, i]
-                if meets(counted[r, c, i], required[r, c, i]):
+                if meets(counted[r, c, i], required[r, c, i], agreements[r, c, i], share):
                     ok[r, c, i] += 1
                 if demand[r, c, i] - served[r, c, i] > TOL:
                     short = True
                     if first[r, c, i] < 0:
                         first[r, c, i] = day
                 stock += counted[r, c, i]
-            if meets(stock, circle_required[r, i]):
+                agreed += agreements[r, c, i]
+            if meets(stock, circle_required[r, i], agreed, share):
                 circle_ok[r, i] += 1
             if short and circle_first[r, i] < 0:
                 circle_first[r, i] = day
