@@ -9,6 +9,11 @@ processes with different periods - the daily steps, the review every ``review_ev
 from ``first_review_day`` - interleave without hand-written scheduling. The replications do not
 interact: each draws from its own streams, so its numbers are the same in any batch.
 
+Here: the schedule (``simulate_batch``, ``every``, the offsets) and the steps on working stock.
+The state the steps act on is ``state.BatchState``; the steps that concern only the reserve held
+apart and agreement reserves (rotation, the agreement call, their deliveries, the reserve's
+review) are in ``pool_steps``, the pools themselves in ``pools``.
+
 Order of things within day t (the offsets are the SimPy times within the day):
   t+0.0  write-off: lots expiring on day t leave the stock
   t+0.1  deliveries: from the suppliers (to a city, or to the joint centre, which allocates them
@@ -35,22 +40,13 @@ import numpy as np
 import simpy
 
 from stocksim.scenario.schema import LEVEL_NAMES, Scenario
-from stocksim.supply.inventory import Parcel, Stock
-from stocksim.supply.procurement import (
-    JOINT_ORDERING,
-    allocate,
-    burn_rate,
-    city_shares,
-    discount_rate,
-    nearest_units,
-    order_levels,
-    order_quantity,
-    review_days,
-)
-from stocksim.supply.records import BatchResult, DailyRecord, Events, Inputs
+from stocksim.supply.inventory import Parcel
+from stocksim.supply.pool_steps import agreement_arrivals, call_agreements, reserve_deliveries, reserve_review, rotation
+from stocksim.supply.procurement import allocate, burn_rate, discount_rate, order_levels, order_quantity, review_days
+from stocksim.supply.records import BatchResult, Inputs
 from stocksim.supply.reserve import TOL
-from stocksim.supply.suppliers import SupplierBook
-from stocksim.supply.transfers import Flows, Positions, TransferPlanner, route, travel_days
+from stocksim.supply.state import BatchState, order_id
+from stocksim.supply.transfers import Flows, Positions, route
 
 WRITE_OFF = 0.0  # first: lots expiring today are gone before they can be used
 DELIVERY = 0.1  # before demand: what arrives today can be used today
@@ -63,180 +59,7 @@ DISPATCH = 0.6  # after the review: today's orders share today's capacity
 RECORD = 0.8  # last: the closing stock, which the reserve check uses
 
 
-class Inbound:
-    """Parcels on their way to the locations by arrival day, and their units (R, L, I)."""
-
-    def __init__(self, shape: tuple[int, ...]):
-        self.parcels: dict[int, Parcel] = {}
-        self.units = np.zeros(shape)
-
-    def add(self, day: int, parcel: Parcel) -> None:
-        if day in self.parcels:
-            self.parcels[day].add(parcel)
-        else:
-            self.parcels[day] = parcel
-
-
-class Centre:
-    """The joint procurement centre in the lead city: what it has on order and where it sends."""
-
-    def __init__(self, s: Scenario, x: Inputs, buyer: int):
-        n_c = len(s.cities)
-        lead = s.location_ids.index(s.lead_city)
-        self.buyer = buyer  # its column in the supplier book
-        self.label = len(s.location_ids)  # how events name it: after the locations
-        self.on_order = np.zeros((x.params.size, len(s.items)))  # (R, I)
-        self.share = city_shares(x.daily_max[:, :n_c])  # (R, C, I) of its orders and of what it pays
-        self.ship_days = travel_days(s, x.km)[lead]  # (L,) by road from the lead city
-        self.km = x.km[lead]  # (L,)
-        self.population = np.array([c.population for c in s.cities], float)
-        self.ordering = JOINT_ORDERING[s.procurement.joint.ordering]
-
-
-class Reserve:
-    """The cities' reserve held apart from working stock (``reserve.pools: separate``): its lots,
-    what is on order for it, its target and when it is released, arrays (R, C, I) unless noted."""
-
-    def __init__(self, s: Scenario, x: Inputs, n_c: int, first_buyer: int):
-        r = s.reserve
-        self.stock = Stock(s, x.params.size, "reserve")  # (R, L, I): the depots' rows stay empty
-        self.on_order = np.zeros((x.params.size, n_c, len(s.items)))
-        target_days = r.coverage_days if r.target_days is None else r.target_days
-        self.target = nearest_units(target_days * x.daily_max[:, :n_c])
-        self.buyers = slice(first_buyer, first_buyer + n_c)  # the cities' reserve orders at the suppliers
-        self.rotate_days = r.rotate_before_expiry_days
-        self.at_level = LEVEL_NAMES.index(r.release.at_level)
-        self.when_working_out = r.release.when_working_out
-        self.depot_level = np.array([LEVEL_NAMES.index(d.release_at_level or r.release.at_level) for d in s.depots])
-
-    def released(self, level: np.ndarray) -> np.ndarray:
-        """Whether each city's reserve is released by its response level (R, C) alone."""
-        return level >= self.at_level
-
-
-class Agreements:
-    """Agreement reserves (协议储备), arrays (R, C, I): units enterprises hold for the cities, not
-    called yet; each city and item's are called once, all together, and arrive ``call_days``
-    (C, I) later. ``inbound``: what arrives on each day, (R, L, I)."""
-
-    def __init__(self, s: Scenario, n_r: int):
-        n_c, n_i = len(s.cities), len(s.items)
-        quantity = np.zeros((n_c, n_i))
-        self.call_days = np.zeros((n_c, n_i), dtype=np.int64)
-        for c, city in enumerate(s.cities):
-            for a in city.agreements:
-                j = s.item_ids.index(a.item)
-                quantity[c, j], self.call_days[c, j] = a.quantity, a.call_days
-        self.uncalled = np.broadcast_to(quantity, (n_r, n_c, n_i)).copy()
-        self.inbound: dict[int, np.ndarray] = {}
-
-    @classmethod
-    def of(cls, s: Scenario, n_r: int) -> Agreements | None:
-        """The scenario's agreements, or None when no city has any."""
-        return cls(s, n_r) if any(city.agreements for city in s.cities) else None
-
-
-class BatchState:
-    """Everything a batch carries from one step of the day to the next, arrays (R, L, I) unless
-    noted: the stock (working stock, and the reserve apart when pools are separate), the
-    suppliers' books, what each location has on order, carriage and transfers on the road, the
-    joint centre, the transfer planner, the daily record and the events."""
-
-    def __init__(self, s: Scenario, x: Inputs):
-        p = x.params
-        self.s, self.x = s, x
-        self.n_c, self.n_l, self.n_i = len(s.cities), len(s.location_ids), len(s.items)
-        shape = (p.size, self.n_l, self.n_i)
-        self.stock = Stock(s, p.size)  # working stock; with one pool, all stock
-        self.on_order = np.zeros(shape)  # supplier orders open or travelling, and carriage from the centre
-        self.carriage_inbound = Inbound(shape)  # from the centre to the cities
-        self.transfer_inbound = Inbound(shape)
-        self.reorder_point, self.order_up_to = order_levels(s, self.basis_rate(0))  # [s], [S]
-        lead = s.location_ids.index(s.lead_city)
-        depot_cities = [s.city_ids.index(d.city) for d in s.depots]
-        separate = s.reserve.pools == "separate"
-        # Buyers: the locations, the other buyers, the centre, then the cities' reserves.
-        reserve_cities = list(range(self.n_c)) if separate else []
-        city_of_buyer = np.array([*range(self.n_c), *depot_cities, lead, lead, *reserve_cities])
-        self.book = SupplierBook(s, p, self.n_l, x.lead_times, city_of_buyer, len(reserve_cities))
-        self.reserve = Reserve(s, x, self.n_c, self.book.reserves) if separate else None
-        self.agreements = Agreements.of(s, p.size)
-        self.initial_agreements = np.zeros(shape)  # uncalled on day 0: all of them
-        if self.agreements is not None:
-            self.initial_agreements[:, : self.n_c] = self.agreements.uncalled
-        self.initial = self.on_hand()
-        self.initial_reserve = self.initial.copy()  # what the reserve rule counts on day 0
-        if self.reserve is not None:
-            self.initial_reserve[:, : self.n_c] = self.reserve.stock.on_hand()[:, : self.n_c]
-        self.short = np.zeros((p.size, self.n_c, self.n_i), bool)  # today's demand not met by working stock
-        self.n_buyers = self.book.n_buyers
-        self.centre = Centre(s, x, self.book.centre)
-        self.planner = TransferPlanner(s, x.km)
-        rule = s.reserve
-        self.daily = DailyRecord(
-            p.size,
-            s.horizon_days,
-            self.n_l,
-            self.n_i,
-            x.keep_days,
-            separate,
-            rule.counts_agreements,
-            rule.min_physical_share,
-        )
-        self.events = Events()
-        for r, day, c, code in x.epidemic.level_changes:
-            self.events.add("response_level", day, r, c, np.full(len(r), -1), code.astype(float))
-
-    def city_position(self) -> np.ndarray:
-        """Each city's inventory position of working stock, on hand + on order (R, C, I)."""
-        return (self.stock.on_hand() + self.on_order)[:, : self.n_c]
-
-    def on_hand(self) -> np.ndarray:
-        """Units on hand in both pools (R, L, I)."""
-        if self.reserve is None:
-            return self.stock.on_hand()
-        return self.stock.on_hand() + self.reserve.stock.on_hand()
-
-    def basis_rate(self, t: int) -> np.ndarray:
-        """The daily rate working stock's [s, S] count in days (R, L, I): the burn rate on day t
-        (``procurement.basis: burn_rate``) or the daily max."""
-        p, x = self.s.procurement, self.x
-        if p.basis == "daily_max":
-            return x.daily_max
-        return burn_rate(x.demand, x.expected_day0, t, p.burn_window_days)
-
-    def result(self) -> BatchResult:
-        x = self.x
-        return BatchResult(
-            replications=x.params.replications,
-            demand=x.demand,
-            initial=self.initial,
-            daily=self.daily.arrays if x.keep_days else {},
-            totals=self.daily.totals,
-            required=x.required,
-            daily_max=x.daily_max,
-            circle_required=x.circle_required,
-            circle_daily_max=x.circle_daily_max,
-            epidemic=x.epidemic,
-            item_cost=x.params.item_cost,
-            separate=self.reserve is not None,
-            initial_reserve=self.initial_reserve,
-            counts_agreements=self.s.reserve.counts_agreements,
-            min_physical_share=self.s.reserve.min_physical_share,
-            initial_agreements=self.initial_agreements,
-            expected_day0=x.expected_day0,
-            events=self.events.arrays(x.params.replications),
-        )
-
-
-def order_id(
-    day: np.ndarray | int, buyer: np.ndarray | int, item: np.ndarray, n_buyers: int, n_items: int
-) -> np.ndarray:
-    """One number per (day, buyer, item): the orders of a buyer for an item on a day are one order."""
-    return (day * n_buyers + buyer) * n_items + item
-
-
-# The steps of the day, in their order within the day.
+# The steps of the day, in their order within the day (those of the reserve and agreements: pool_steps).
 
 
 def write_off(b: BatchState, t: int) -> None:
@@ -280,41 +103,6 @@ def supplier_deliveries(b: BatchState, t: int) -> None:
         reserve_deliveries(b, t, arrived[:, b.reserve.buyers])
     if arrived[:, b.centre.buyer].any():
         allocate_at_centre(b, t, arrived[:, b.centre.buyer])
-
-
-def reserve_deliveries(b: BatchState, t: int, arrived: np.ndarray) -> None:
-    """What the suppliers bring today for the cities' reserves (R, C, I) goes into the reserve."""
-    assert b.reserve is not None
-    to = np.zeros(b.on_order.shape)
-    to[:, : b.n_c] = arrived
-    b.reserve.stock.receive(t, to)
-    b.reserve.on_order -= arrived
-    today = b.daily.at(t)
-    today.received[:] += to
-    today.reserve_received[:] = to
-
-
-def agreement_arrivals(b: BatchState, t: int) -> None:
-    """Agreement units called ``call_days`` ago arrive into working stock, a delivery: new lots
-    expiring shelf_life later, in ``received`` (not ``reserve_received``), off ``on_order``."""
-    a = b.agreements
-    got = None if a is None else a.inbound.pop(t, None)
-    if got is None:
-        return
-    assert a is not None
-    b.stock.receive(t, got)
-    b.on_order -= got
-    b.daily.at(t).received[:] += got
-    if b.x.record_events:
-        r, c, i = np.nonzero(got)
-        b.events.add("delivery", t, r, c, i, got[r, c, i], dispatched=t - a.call_days[c, i])
-
-
-def rotation(b: BatchState, t: int) -> None:
-    """Reserve lots with ``rotate_before_expiry_days`` or fewer days left move to working stock,
-    which issues them first (FEFO); the reserve's next review orders them back."""
-    assert b.reserve is not None and b.reserve.rotate_days is not None
-    b.daily.at(t).rotated[:] = b.reserve.stock.rotate_into(b.stock, t + b.reserve.rotate_days)
 
 
 def allocate_at_centre(b: BatchState, t: int, quantity: np.ndarray) -> None:
@@ -389,50 +177,10 @@ def demand(b: BatchState, t: int) -> None:
     today.served[:] = served
 
 
-def call_agreements(b: BatchState, t: int) -> None:
-    """A city whose reserve is released today - its response level at or above
-    ``release.at_level``, or (``release.when_working_out``) working stock short of the day's
-    demand of the item - calls all of the item's uncalled agreement units, once. They are on
-    order from now (paid at the normal unit cost) and arrive ``call_days`` later."""
-    a, r, n_c = b.agreements, b.reserve, b.n_c
-    assert a is not None and r is not None
-    released = r.released(b.x.epidemic.level[:, t])[:, :, None] | (r.when_working_out & b.short)
-    called = np.where(released, a.uncalled, 0.0)
-    if not called.any():
-        return
-    a.uncalled -= called
-    b.on_order[:, :n_c] += called
-    b.daily.at(t).purchase_cost[:, :n_c] += called * b.x.params.item_cost[:, None, :]
-    for days in np.unique(a.call_days[called.any(axis=0)]).tolist():
-        arriving = np.zeros(b.on_order.shape)
-        arriving[:, :n_c] = called * (a.call_days == days)
-        if t + days in a.inbound:
-            a.inbound[t + days] += arriving
-        else:
-            a.inbound[t + days] = arriving
-    rr, c, i = np.nonzero(called)  # recorded with or without the event log, like orders: one per city and item
-    b.events.add("agreement_call", t, rr, c, i, called[rr, c, i], due=t + a.call_days[c, i])
-
-
 def new_levels(b: BatchState, t: int) -> None:
     """Working stock's [s, S] of today, on the burn rate (with ``basis: daily_max`` they do not change)."""
     if b.s.procurement.basis == "burn_rate":
         b.reorder_point, b.order_up_to = order_levels(b.s, b.basis_rate(t))
-
-
-def reserve_review(b: BatchState, t: int) -> None:
-    """Each city orders for its reserve what brings reserve on hand + on order up to its target,
-    target_days x daily max in whole units; a separate order (buyer) at the suppliers."""
-    r = b.reserve
-    if r is None:
-        return
-    position = r.stock.on_hand()[:, : b.n_c] + r.on_order
-    qty = order_quantity(position, r.target, r.target)
-    if qty.any():
-        r.on_order += qty
-        b.book.place(t, r.buyers, qty, discount_rate(b.s, qty))
-        rr, c, i = np.nonzero(qty)
-        b.events.add("order", t, rr, c, i, qty[rr, c, i], order_id(t, r.buyers.start + c, i, b.n_buyers, b.n_i))
 
 
 def independent_review(b: BatchState, t: int) -> None:
