@@ -6,6 +6,7 @@ import copy
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from stocksim.experiment.run import RunResult, run, run_epidemic
@@ -177,3 +178,13 @@ def check_pool_balances(r, d) -> None:
     np.testing.assert_allclose(df["on_hand"], df["reserve_on_hand"] + df["working_on_hand"], atol=1e-9)
     if d["reserve"].get("pools") != "separate":
         assert (df["reserve_on_hand"] == 0).all() and (df["released"] == 0).all()
+
+
+def run_tables(out: Path) -> dict[str, pd.DataFrame]:
+    """A run directory's main tables (written as Parquet), to compare two runs."""
+    return {
+        "daily": pd.read_parquet(out / "daily.parquet"),
+        "events": pd.read_parquet(out / "events.parquet"),
+        "replications": pd.read_parquet(out / "replications.parquet"),
+        "summary": pd.read_csv(out / "summary.csv"),
+    }

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
-from conftest import DEFAULT
+from conftest import DEFAULT, run_tables
 
 from stocksim.experiment.backends import Backend
 from stocksim.experiment.run import run_to_dir
 from stocksim.scenario import load_scenario
-
-
-def _tables(out: Path) -> dict[str, pd.DataFrame]:
-    return {
-        "daily": pd.read_parquet(out / "daily.parquet"),
-        "events": pd.read_parquet(out / "events.parquet"),
-        "replications": pd.read_parquet(out / "replications.parquet"),
-        "summary": pd.read_csv(out / "summary.csv"),
-    }
 
 
 def test_tables_are_identical_on_one_or_two_workers_and_on_a_dask_cluster(tmp_path):
@@ -33,7 +23,7 @@ def test_tables_are_identical_on_one_or_two_workers_and_on_a_dask_cluster(tmp_pa
     for name, backend in runs.items():
         out = tmp_path / name
         run_to_dir(loaded, out, replications=6, batch_size=2, backend=backend)
-        tables[name] = _tables(out)
+        tables[name] = run_tables(out)
         assert json.loads((out / "manifest.json").read_text())["backend"] == backend.describe()
     for name in ("two", "dask"):
         for table in ("daily", "events", "replications", "summary"):

@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
-from conftest import DEFAULT
+from conftest import DEFAULT, run_tables
 
 from stocksim.experiment.run import run_to_dir
 from stocksim.scenario import load_scenario
-
-
-def _tables(out: Path) -> dict[str, pd.DataFrame]:
-    return {
-        "daily": pd.read_parquet(out / "daily.parquet"),
-        "events": pd.read_parquet(out / "events.parquet"),
-        "replications": pd.read_parquet(out / "replications.parquet"),
-        "summary": pd.read_csv(out / "summary.csv"),
-    }
 
 
 def test_turning_the_event_log_off_changes_no_result(tmp_path):
     loaded = load_scenario(DEFAULT)
     run_to_dir(loaded, tmp_path / "on", replications=3)
     run_to_dir(loaded, tmp_path / "off", replications=3, events=False)
-    on, off = _tables(tmp_path / "on"), _tables(tmp_path / "off")
+    on, off = run_tables(tmp_path / "on"), run_tables(tmp_path / "off")
     pd.testing.assert_frame_equal(on["daily"], off["daily"])
     pd.testing.assert_frame_equal(on["summary"], off["summary"])
     assert set(off["events"]["kind"].astype(str)) <= {

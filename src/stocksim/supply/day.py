@@ -45,7 +45,7 @@ from stocksim.supply.pool_steps import agreement_arrivals, call_agreements, rese
 from stocksim.supply.procurement import allocate, burn_rate, discount_rate, order_levels, order_quantity, review_days
 from stocksim.supply.records import BatchResult, Inputs
 from stocksim.supply.reserve import TOL
-from stocksim.supply.state import BatchState, order_id
+from stocksim.supply.state import BatchState, Inbound, order_id
 from stocksim.supply.transfers import Flows, Positions, route
 
 WRITE_OFF = 0.0  # first: lots expiring today are gone before they can be used
@@ -130,32 +130,35 @@ def allocate_at_centre(b: BatchState, t: int, quantity: np.ndarray) -> None:
         )
 
 
-def carriage_arrivals(b: BatchState, t: int) -> None:
-    """The centre's carriage due today reaches the cities (what expired on the way is written off)."""
-    parcel = b.carriage_inbound.parcels.pop(t, None)
+def _arrive(b: BatchState, t: int, inbound: Inbound) -> np.ndarray | None:
+    """Parcels of ``inbound`` due today go into stock; what expired on the way is written off.
+    Returns the units that arrived (R, L, I), or None when nothing was due."""
+    parcel = inbound.parcels.pop(t, None)
     if parcel is None:
-        return
+        return None
     got, gone = b.stock.put(t, parcel)
-    today = b.daily.at(t)
-    today.expired[:] += gone
-    today.received[:] += got
+    b.daily.at(t).expired[:] += gone
+    inbound.units -= got
+    return got
+
+
+def carriage_arrivals(b: BatchState, t: int) -> None:
+    """The centre's carriage due today reaches the cities."""
+    got = _arrive(b, t, b.carriage_inbound)
+    if got is None:
+        return
+    b.daily.at(t).received[:] += got
     b.on_order -= got
-    b.carriage_inbound.units -= got
     if b.x.record_events:
         r, c, i = np.nonzero(got)
         b.events.add("carriage", t, r, c, i, got[got > 0], counterpart=b.centre.label)
 
 
 def transfer_arrivals(b: BatchState, t: int) -> None:
-    """Transfers due today arrive (what expired on the way is written off)."""
-    parcel = b.transfer_inbound.parcels.pop(t, None)
-    if parcel is None:
-        return
-    got, gone = b.stock.put(t, parcel)
-    today = b.daily.at(t)
-    today.expired[:] += gone
-    today.transfer_in[:] = got
-    b.transfer_inbound.units -= got
+    """Transfers due today arrive."""
+    got = _arrive(b, t, b.transfer_inbound)
+    if got is not None:
+        b.daily.at(t).transfer_in[:] = got
 
 
 def demand(b: BatchState, t: int) -> None:
