@@ -193,6 +193,14 @@ CASES = {
         deep_update(base_dict(), {"reserve": {"peak_pilot": 0}}),
         ["reserve.peak_pilot", "0"],
     ),
+    "negative demand correlation": (
+        deep_update(base_dict(), {"demand": {"correlation": -0.1}}),
+        ["demand.correlation", "-0.1", "greater than or equal to 0"],
+    ),
+    "demand correlation above 1": (
+        deep_update(base_dict(), {"demand": {"correlation": 1.5}}),
+        ["demand.correlation", "1.5", "less than or equal to 1"],
+    ),
 }
 
 

@@ -137,6 +137,7 @@ class Demand(BaseModel):
     model_config = _FROZEN
     noise: Literal["none", "poisson", "negative_binomial"] = "negative_binomial"
     dispersion: Uncertain = 20.0
+    correlation: float = Field(default=0.0, ge=0, le=1)  # of the cities' noise (Gaussian copula), supply/demand.py
     routine_per_health_worker_day: dict[Id, Uncertain] = {}
     protection: Protection | None = None
     shifts_per_day: Uncertain = 1.0

@@ -53,7 +53,7 @@ class Simulator:
         epi = self.driver.batch(seed, p)
         mean = expected_demand(epi, p)
         n_d = len(s.depots)
-        demand = realised_demand(mean, s.demand.noise, p, seed, len(s.cities) + n_d)
+        demand = realised_demand(mean, s.demand.noise, p, seed, len(s.cities) + n_d, s.demand.correlation)
         most = daily_max(s, p, epi.levels, self.peak(seed))
         required, circle_required = required_reserve(epi.coverage_days, most.per_city, most.circle, len(s.cities) + n_d)
         inputs = Inputs(

@@ -9,6 +9,13 @@ Realised use adds noise around that mean: none, Poisson, or negative binomial wi
 variance mean + mean^2 / dispersion (the Poisson-gamma mixture). Demand does not depend on
 stock (unmet demand is lost), so a replication's whole demand path is drawn up front from its
 own DEMAND stream: identical across policies compared on one seed.
+
+With ``demand.correlation`` rho > 0 the cities' noise for the same item on the same day is
+tied by a Gaussian copula with one common factor: Z_c = sqrt(rho) F + sqrt(1 - rho) E_c
+(F, E_c independent standard normals, so corr(Z_c, Z_d) = rho), and city c's demand is the
+marginal's inverse CDF at Phi(Z_c). Each marginal is unchanged; the correlation of the counts is
+a little below rho (a step function of Z_c keeps less than all of the correlation, the more so
+the smaller the mean). With rho = 0 the draws are the independent ones, number for number.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ from typing import NamedTuple
 
 import numpy as np
 from numba import njit
+from scipy.special import ndtr
+from scipy.stats import nbinom, poisson
 
 from stocksim.draws.params import BatchParams
 from stocksim.draws.seeding import Stream, rngs
@@ -75,19 +84,37 @@ def _expected(load: Workload, rates: UseRates) -> np.ndarray:
 
 
 def realised_demand(
-    mean: np.ndarray, noise: str, p: BatchParams, seed: int, n_locations: int | None = None
+    mean: np.ndarray, noise: str, p: BatchParams, seed: int, n_locations: int | None = None, correlation: float = 0.0
 ) -> np.ndarray:
     """Demand with noise, shape like ``mean`` (R, H, C, I), whole units unless noise is 'none';
-    with ``n_locations`` > C, zeros for the locations after the cities (the depots)."""
+    with ``n_locations`` > C, zeros for the locations after the cities (the depots). The cities'
+    noise for one item on one day has copula correlation ``correlation`` (module docstring)."""
     n_r, horizon, n_c, n_i = mean.shape
     out = np.zeros((n_r, horizon, n_locations or n_c, n_i))
     if noise == "none":
         out[:, :, :n_c] = mean
         return out
     for r, rng in enumerate(rngs(seed, p.replications, Stream.DEMAND)):
-        if noise == "poisson":
+        if correlation > 0:
+            out[r, :, :n_c] = _copula_draw(rng, mean[r], noise, p.dispersion[r], correlation)
+        elif noise == "poisson":
             out[r, :, :n_c] = rng.poisson(mean[r])
         else:
             k = p.dispersion[r]
             out[r, :, :n_c] = rng.negative_binomial(k, k / (k + mean[r]))
     return out
+
+
+def _copula_draw(
+    rng: np.random.Generator, mean: np.ndarray, noise: str, dispersion: float, correlation: float
+) -> np.ndarray:
+    """One replication's demand (H, C, I) with pairwise copula correlation ``correlation``
+    between cities: the common factor F (H, 1, I) is drawn first, then E (H, C, I)."""
+    common = rng.standard_normal((mean.shape[0], 1, mean.shape[2]))
+    own = rng.standard_normal(mean.shape)
+    z = np.sqrt(correlation) * common + np.sqrt(1.0 - correlation) * own
+    # Phi(z) rounds to 0 or 1 only past |z| ~ 8 (or 38), where the inverse CDF would give -1 or inf.
+    u = np.clip(ndtr(z), np.finfo(float).tiny, np.nextafter(1.0, 0.0))
+    if noise == "poisson":
+        return np.asarray(poisson.ppf(u, mean))
+    return np.asarray(nbinom.ppf(u, dispersion, dispersion / (dispersion + mean)))  # numpy's parameters
