@@ -21,6 +21,7 @@ from stocksim.experiment.sweep import derived_configs, parse_value, sweep_points
 from stocksim.experiment.tasks import DAILY_MODES
 from stocksim.present.i18n import LANGUAGES
 from stocksim.present.terminal import Progress, comparison_table, compliance_table, peaks_table, stockout_lines
+from stocksim.present.verdict import VERDICT, verdict_lines
 from stocksim.results.stats import epidemic_peaks
 from stocksim.scenario import ConfigError, load_scenario
 from stocksim.store.rundir import (
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out", type=Path, help="output directory (default: runs/NAME-compare-TIMESTAMP)")
     c.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     c.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    c.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the verdict (terminal and verdict.txt)")
 
     rp = sub.add_parser("report", help="write a self-contained HTML report of a run directory")
     rp.add_argument("run_dir", type=Path, help="a directory written by stocksim run")
@@ -267,13 +269,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
     first = cmp.results[policies[0]]
     info = manifest(loaded, first.seed, first.replications, cmp.wall_seconds, "csv") | {"policies": policies}
     summaries = pd.concat([r.summary.assign(policy=p) for p, r in cmp.results.items()], ignore_index=True)
-    write_outputs(out, {}, {"compare": cmp.table, "summaries": summaries}, info, "csv", args.overwrite)
+    verdict = verdict_lines(cmp, args.lang)
+    csv_tables = {"compare": cmp.table, "summaries": summaries}
+    write_outputs(out, {}, csv_tables, info, "csv", args.overwrite, texts={VERDICT: "\n".join(verdict) + "\n"})
     if not args.quiet:
         print(
             f"{s.name}: {len(policies)} policies x {first.replications} replications, seed {first.seed}, "
             f"{cmp.wall_seconds:.1f} s"
         )
         print(comparison_table(cmp, loaded))
+        print("\n".join(verdict))
         print(f"results: {out}")
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import DEFAULT
+from conftest import DEFAULT, base_dict, loaded
 
 from stocksim.experiment.compare import compare, policy_scenario
 from stocksim.scenario import ConfigError, load_scenario
@@ -58,3 +58,40 @@ def test_net_and_holding_cost_are_compared_for_each_item_and_for_all_items():
         assert rows.loc["ALL", "mean"] == pytest.approx(by_item.sum(), rel=1e-12)  # all items: summed
         assert rows.loc["ALL", "n"] == 3
     assert (t[t["metric"] == "holding_cost"]["mean"] > 0).any()
+
+
+def test_every_policy_keeps_the_scenarios_depots_unless_it_says_nodepots():
+    s = load_scenario(DEFAULT).scenario
+    depots = [d.id for d in s.depots]
+    assert depots  # the default scenario has a provincial depot
+    for mode in ("none", "independent", "joint", "joint-pooled", "joint-combined"):
+        for policy in (mode, f"{mode}+transfers"):
+            assert [d.id for d in policy_scenario(s, policy).depots] == depots, policy
+        assert policy_scenario(s, f"{mode}+nodepots").depots == []
+
+
+def test_service_metrics_per_item_and_for_all_items_by_hand():
+    # No procurement, no noise, 30 days: city a uses 10 x and 5 y a day from 100 of each (short
+    # of x from day 10, of y from day 20); city b the same from 250 x and 40 y (days 25 and 8).
+    d = base_dict()
+    d["items"].append({"id": "y", "name": "Y", "shelf_life_days": 10_000, "unit_cost_cny": 1.0})
+    d["demand"]["routine_per_health_worker_day"]["y"] = 0.05
+    d["cities"][0]["stock"]["y"] = 100
+    d["cities"].append(d["cities"][0] | {"id": "b", "name": "B", "stock": {"x": 250, "y": 40}})
+    t = compare(loaded(d), ["none", "none+transfers"], replications=2).table
+    mean = t[t["policy"] == "none"].set_index(["city", "item", "metric"])["mean"]
+    assert mean[("a", "x", "stockout_days")] == 20 and mean[("a", "y", "stockout_days")] == 10
+    assert mean[("a", "ALL", "stockout_days")] == 20  # days short of any item
+    assert mean[("b", "ALL", "stockout_days")] == 22 and mean[("ALL", "ALL", "stockout_days")] == 22
+    assert mean[("ALL", "x", "stockout_days")] == 20  # some city short of x
+    assert mean[("a", "ALL", "unmet")] == 20 * 10 + 10 * 5  # units of both items summed
+    assert mean[("a", "ALL", "fill_rate")] == pytest.approx(200 / 450)  # served 100 + 100 of 300 + 150
+    assert mean[("ALL", "ALL", "unmet")] == 250 + 5 * 10 + 22 * 5
+
+
+def test_each_policy_says_which_depots_it_has_and_whether_cities_transfer():
+    cmp = compare(load_scenario(DEFAULT), ["independent", "joint+nodepots+transfers"], replications=1)
+    depots = tuple(d.id for d in load_scenario(DEFAULT).scenario.depots)
+    assert cmp.setups["independent"].depots == depots and cmp.setups["independent"].transfers is False
+    assert cmp.setups["joint+nodepots+transfers"].depots == ()
+    assert cmp.setups["joint+nodepots+transfers"].transfers is True

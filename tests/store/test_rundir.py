@@ -15,6 +15,7 @@ from stocksim.cli import main
 from stocksim.experiment.backends import Backend
 from stocksim.experiment.run import run_to_dir
 from stocksim.scenario import load_scenario
+from stocksim.store.rundir import write_outputs
 
 
 def test_run_writes_parquet_tables_and_a_manifest(tmp_path, default_config):
@@ -88,6 +89,20 @@ def test_a_failure_while_writing_leaves_nothing(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         main(["run", str(cfg), "--out", str(out), "--quiet"])
     assert list(tmp_path.iterdir()) == [cfg]
+
+
+def test_text_files_are_written_with_the_tables_or_not_at_all(tmp_path, monkeypatch):
+    table = {"t": pd.DataFrame({"a": [1]})}
+    out = write_outputs(tmp_path / "r", {}, table, {"x": 1}, "csv", texts={"verdict.txt": "基准：甲\n"})
+    assert (out / "verdict.txt").read_text(encoding="utf-8") == "基准：甲\n" and (out / "t.csv").is_file()
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Path, "write_text", boom)
+    with pytest.raises(OSError):
+        write_outputs(tmp_path / "s", {}, table, {"x": 1}, "csv", texts={"verdict.txt": "v"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
 
 
 def test_default_output_directory_is_new_each_time(tmp_path, monkeypatch, default_config):

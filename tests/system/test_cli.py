@@ -100,6 +100,17 @@ def test_compare_writes_a_tidy_table_and_prints_the_matrix(tmp_path, capsys, def
     assert json.loads((out / "manifest.json").read_text())["policies"] == ["independent", "joint"]
 
 
+def test_compare_writes_the_verdict_in_chinese(tmp_path, capsys, default_config):
+    out = tmp_path / "cmp"
+    args = ["compare", str(default_config), "--replications", "2", "--policies", "independent,joint-combined+transfers"]
+    assert main([*args, "--lang", "zh", "--out", str(out)]) == 0
+    verdict = (out / "verdict.txt").read_text(encoding="utf-8").splitlines()
+    assert verdict[0].startswith("基准：各市独立采购（independent）；省级储备：")
+    assert verdict[1].startswith("联合采购（汇总各市订单）＋城市间调拨：未满足需求 ")
+    assert "任一城市断供的概率" in verdict[1] and "净成本 " in verdict[1] and len(verdict) == 2
+    assert verdict[1] in capsys.readouterr().out
+
+
 # ---- every door: each shipped config through each command, with few replications -----------
 
 
@@ -139,6 +150,12 @@ def test_every_config_through_compare(config, tmp_path, capsys):
     assert (table.loc[table["policy"] == "independent", "diff"] == 0).all()
     summaries = pd.read_csv(out / "summaries.csv")
     assert len(summaries) == len(policies) * (len(s.location_ids) + 1) * len(s.items)
+    verdict = (out / "verdict.txt").read_text(encoding="utf-8").splitlines()
+    depots = ", ".join(d.id for d in s.depots) or "none"
+    assert verdict[0].startswith(f"baseline: independent procurement (independent); depots: {depots}")
+    assert verdict[1].startswith("joint procurement: unmet use ") and len(verdict) == len(policies)
+    assert verdict[2].startswith("joint procurement with transfers between cities: unmet use ")
+    assert all(line in printed for line in verdict)  # the terminal says the same after the table
 
 
 # Every config, including those without an SEIR epidemic: their manifest's resolved config holds

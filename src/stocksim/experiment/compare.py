@@ -10,12 +10,13 @@ comparing two independent runs.
 A policy name is a procurement mode with optional modifiers joined by ``+``:
 ``none``, ``independent``, ``joint`` (the scenario's joint settings), ``joint-pooled``,
 ``joint-combined``; ``+transfers`` switches mutual aid between cities on, ``+nodepots`` removes
-the depots. Without ``+transfers`` transfers between cities are off.
+the depots. Without ``+transfers`` transfers between cities are off. Depots belong to the
+scenario, not to a policy: every policy keeps the scenario's depots unless it says ``+nodepots``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -66,7 +67,7 @@ def per_replication_metrics(result: RunResult) -> pd.DataFrame:
             "item": reps["item"].astype(str),
             "stockout": reps["first_stockout_day"].notna().astype(float),
             "unmet": reps["unmet"],
-            "fill_rate": np.where(reps["demand"] > 0, reps["served"] / reps["demand"].where(reps["demand"] > 0), 1.0),
+            "fill_rate": _fill_rate(reps["served"], reps["demand"]),
             "compliance_share": reps["compliant_days"] / reps["days"],
             "purchase_cost": reps["purchase_cost"],
             "transport_cost": reps["transport_cost"],
@@ -74,11 +75,19 @@ def per_replication_metrics(result: RunResult) -> pd.DataFrame:
             "total_cost": reps["total_cost"],
             "holding_cost": reps["holding_cost"],
             "net_cost": reps["net_cost"],
+            "stockout_days": reps["stockout_days"],  # last, so that the rows before it keep their order
+            "any_item_stockout_days": reps["any_item_stockout_days"],
+            "served": reps["served"],
+            "demand": reps["demand"],
         }
     )
     g = df.groupby(["replication", "city"], sort=False)
     whole = g.agg(
         stockout=("stockout", "max"),
+        stockout_days=("any_item_stockout_days", "first"),
+        unmet=("unmet", "sum"),
+        served=("served", "sum"),
+        demand=("demand", "sum"),
         compliance_share=("compliance_share", "mean"),
         purchase_cost=("purchase_cost", "sum"),
         transport_cost=("transport_cost", "sum"),
@@ -88,7 +97,15 @@ def per_replication_metrics(result: RunResult) -> pd.DataFrame:
         net_cost=("net_cost", "sum"),
     ).reset_index()
     whole["item"] = ALL_ITEMS
-    return pd.concat([df, whole], ignore_index=True)
+    # Units of all items summed (pieces and pairs together, as index.csv's circle_unmet_mean).
+    whole["fill_rate"] = _fill_rate(whole["served"], whole["demand"])
+    out = pd.concat([df, whole], ignore_index=True)
+    return out.drop(columns=["any_item_stockout_days", "served", "demand"])
+
+
+def _fill_rate(served: pd.Series, demand: pd.Series) -> np.ndarray:
+    """served / demand, 1 where nothing was asked for."""
+    return np.where(demand > 0, served / demand.where(demand > 0), 1.0)
 
 
 def paired_summary(metrics: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -114,12 +131,26 @@ def paired_summary(metrics: dict[str, pd.DataFrame]) -> pd.DataFrame:
     ]
 
 
+@dataclass(frozen=True)
+class Setup:
+    """What a policy runs with beyond its procurement: the depots it has and whether cities
+    transfer to each other."""
+
+    depots: tuple[str, ...]
+    transfers: bool
+
+
+def setup_of(s: Scenario) -> Setup:
+    return Setup(tuple(d.id for d in s.depots), s.transfers.enabled)
+
+
 @dataclass
 class Comparison:
     policies: list[str]
     results: dict[str, RunResult]
     table: pd.DataFrame
     wall_seconds: float
+    setups: dict[str, Setup] = field(default_factory=dict)  # per policy
 
 
 def compare(
@@ -133,14 +164,15 @@ def compare(
         raise ConfigError("--policies", "", "name at least one policy")
     if len(set(policies)) < len(policies):
         raise ConfigError("--policies", "", "a policy is named twice", ",".join(policies))
-    results, metrics, wall = {}, {}, 0.0
+    results, metrics, setups, wall = {}, {}, {}, 0.0
     for name in policies:
         variant = loaded.model_copy(update={"scenario": policy_scenario(loaded.scenario, name)})
         r = run(variant, replications=replications, seed=seed, keep_daily=keep_daily)
         results[name] = r
         metrics[name] = per_replication_metrics(r)
+        setups[name] = setup_of(variant.scenario)
         wall += r.wall_seconds
-    return Comparison(policies, results, paired_summary(metrics), wall)
+    return Comparison(policies, results, paired_summary(metrics), wall, setups)
 
 
 def stockout_matrix(table: pd.DataFrame, city_order: list[str]) -> pd.DataFrame:

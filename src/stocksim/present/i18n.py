@@ -71,6 +71,28 @@ LABELS: dict[str, tuple[str, str]] = {
     "run_first": ("Run the scenario to see results", "请先运行情景"),
     "ALL": ("Circle (all)", "全都市圈"),
     "compliance": ("compliant", "达标"),
+    # Policies of `stocksim compare` in words: a procurement mode, then its modifiers.
+    "policy_none": ("no procurement", "不采购"),
+    "policy_independent": ("independent procurement", "各市独立采购"),
+    "policy_joint": ("joint procurement", "联合采购"),
+    "policy_joint-pooled": ("joint procurement (ordering on the circle's summed s, S)", "联合采购（按都市圈合计订货）"),
+    "policy_joint-combined": ("joint procurement (cities' orders combined)", "联合采购（汇总各市订单）"),
+    "policy_+transfers": ("with transfers between cities", "城市间调拨"),
+    "policy_+nodepots": ("without the provincial depots", "不含省级储备"),
+    # The verdict after a comparison (present.verdict).
+    "verdict_baseline": ("baseline", "基准"),
+    "verdict_depots": ("depots", "省级储备"),
+    "verdict_no_depots": ("none", "无"),
+    "verdict_depots_kept": ("kept by every policy unless +nodepots", "除标明不含省级储备的政策外均保留"),
+    "verdict_transfers": ("transfers between cities", "城市间调拨"),
+    "verdict_on": ("on", "开"),
+    "verdict_off": ("off", "关"),
+    "verdict_unmet": ("unmet use", "未满足需求"),
+    "verdict_units": ("units", "件"),
+    "verdict_no_unmet": ("none under either policy", "两种政策下均无"),
+    "verdict_chance": ("chance that some city runs out", "任一城市断供的概率"),
+    "verdict_net_cost": ("net cost", "净成本"),
+    "verdict_unclear": ("no clear difference", "无明显差别"),
 }
 
 
@@ -85,13 +107,24 @@ def name(obj, lang: str) -> str:
     return zh if lang == "zh" and zh else obj.name
 
 
+ZH_MAGNITUDES = ((1e8, "亿"), (1e4, "万"))  # Chinese counts large numbers in 万 (10^4) and 亿 (10^8)
+
+
+def zh_magnitude(size: float) -> tuple[float, str]:
+    """The divisor and unit Chinese writes ``size`` in: 亿 from 10^8, 万 from 10^4, else none."""
+    for divisor, unit in ZH_MAGNITUDES:
+        if abs(size) >= divisor:
+            return divisor, unit
+    return 1.0, ""
+
+
 def number(x: float, lang: str, digits: int = 0) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
-    if lang == "zh" and abs(x) >= 1e8:
-        return f"{x / 1e8:,.{max(digits, 1)}f} 亿"
-    if lang == "zh" and abs(x) >= 1e4:
-        return f"{x / 1e4:,.{max(digits, 1)}f} 万"
+    if lang == "zh":
+        divisor, unit = zh_magnitude(x)
+        if unit:
+            return f"{x / divisor:,.{max(digits, 1)}f} {unit}"
     return f"{x:,.{digits}f}"
 
 

@@ -161,7 +161,31 @@ def comparison_table(cmp: Comparison, loaded: LoadedScenario) -> str:
                 cell += f" {row['diff']:+.0%} [{row['diff_low']:+.0%},{row['diff_high']:+.0%}]"
             cells.append(f"{cell:>{width}}")
         lines.append(f"{names[city][:14]:<14}" + "".join(cells))
-    return "\n".join(lines + _circle_cost_lines(cmp))
+    return "\n".join(lines + _circle_service_lines(cmp) + _circle_cost_lines(cmp))
+
+
+def _circle_service_lines(cmp: Comparison) -> list[str]:
+    """The circle's fill rate, unmet units and stockout days (all items) per policy, with the paired differences."""
+    sel = cmp.table[(cmp.table["city"] == CIRCLE) & (cmp.table["item"] == "ALL")]
+    rows = sel.set_index(["policy", "metric"])
+    base = cmp.policies[0]
+    width = max(len(p) for p in cmp.policies) + 1
+    lines = [
+        "Circle service per replication, all items: fill rate, unmet units (all items summed), stockout days",
+        "(days on which some city was short of some item):",
+    ]
+    formats = (("fill_rate", "fill", ".1%", "+.1%"), ("unmet", "unmet", ",.0f", "+,.0f"))
+    formats += (("stockout_days", "stockout days", ".1f", "+.1f"),)
+    for p in cmp.policies:
+        parts = []
+        for metric, label, fmt, signed in formats:
+            row = rows.loc[(p, metric)]
+            txt = f"{label} {row['mean']:{fmt}}"
+            if p != base:
+                txt += f" ({row['diff']:{signed}} [{row['diff_low']:{signed}}, {row['diff_high']:{signed}}])"
+            parts.append(txt)
+        lines.append(f"  {p + ':':<{width}} " + ", ".join(parts))
+    return lines
 
 
 def _circle_cost_lines(cmp: Comparison) -> list[str]:

@@ -194,7 +194,19 @@ def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
     change = out["closing_stock_value"] - out["opening_stock_value"]
     out["net_cost"] = out["purchase_cost"] + out["transport_cost"] + out["holding_cost"] - change
     out["routine_share"] = _routine_share(b)  # after the columns above, so that none of them moves
+    for k, v in _stockout_days(d).items():  # after the columns above, so that none of them moves
+        out[k] = v
     return out
+
+
+def _stockout_days(d: DayTotals) -> dict[str, np.ndarray]:
+    """Days with unmet demand, in the rows' order (replication, locations then the circle, item):
+    of the row's item (the circle: any location short of it), and of any item (the circle: any
+    location short of any item; the same on each of a location's item rows)."""
+    n_i = d.short_days.shape[2]
+    item = np.concatenate([d.short_days, d.circle_short_days[:, None, :]], axis=1)
+    any_item = np.concatenate([d.any_item_short_days, d.circle_any_item_short_days[:, None]], axis=1)
+    return {"stockout_days": item.ravel(), "any_item_stockout_days": np.repeat(any_item.ravel(), n_i)}
 
 
 def _routine_share(b: BatchResult) -> np.ndarray:

@@ -83,14 +83,18 @@ def _complete(
     tables: Mapping[str, pd.DataFrame | None],
     csv_tables: Mapping[str, pd.DataFrame],
     info: dict[str, Any],
+    texts: Mapping[str, str] | None = None,
 ) -> None:
-    """Add the whole tables (``tables`` in ``fmt``, ``csv_tables`` as CSV) and the manifest to
-    ``staging``, then move it into place as ``out``."""
+    """Add the whole tables (``tables`` in ``fmt``, ``csv_tables`` as CSV), the text files
+    (``texts``: file name -> UTF-8 text) and the manifest to ``staging``, then move it into place
+    as ``out``."""
     for name, df in tables.items():
         if df is not None:
             _table(df, staging / name, fmt)
     for name, df in csv_tables.items():
         df.to_csv(staging / f"{name}.csv", index=False)
+    for file_name, text in (texts or {}).items():
+        (staging / file_name).write_text(text, encoding="utf-8")
     (staging / MANIFEST).write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
     swap_into_place(staging, out)
 
@@ -117,12 +121,14 @@ def write_outputs(
     info: dict[str, Any],
     fmt: str = "parquet",
     overwrite: bool = False,
+    texts: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write ``tables`` in ``fmt``, ``csv_tables`` as CSV and ``manifest.json``, all or nothing."""
+    """Write ``tables`` in ``fmt``, ``csv_tables`` as CSV, ``texts`` (file name -> text, UTF-8)
+    and ``manifest.json``, all or nothing."""
     check_target(out, overwrite)
     staging = new_staging(out)
     try:
-        _complete(staging, out, fmt, tables, csv_tables, info)
+        _complete(staging, out, fmt, tables, csv_tables, info, texts)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

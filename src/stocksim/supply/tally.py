@@ -1,6 +1,6 @@
 """What a replication's days add up to, per location and item: the totals of the daily flows,
-the days that pass the reserve check, and the first day with unmet demand - for every
-location and for the circle as a whole.
+the days that pass the reserve check, the first day with unmet demand and the days with any -
+for every location and for the circle as a whole.
 
 A run that writes no daily table folds each day in as the simulation goes (the model keeps
 one day in memory, not the horizon); a run that keeps its days folds them in afterwards.
@@ -44,6 +44,10 @@ class Counts(NamedTuple):
     first_short: np.ndarray  # -1: never short
     circle_compliant_days: np.ndarray  # (R, I)
     circle_first_short: np.ndarray  # (R, I), -1: never short
+    short_days: np.ndarray  # days with unmet demand of the item
+    any_item_short_days: np.ndarray  # (R, L) days with unmet demand of any item
+    circle_short_days: np.ndarray  # (R, I) days on which any location was short of the item
+    circle_any_item_short_days: np.ndarray  # (R,) days on which any location was short of any item
 
 
 class DayTotals:
@@ -56,8 +60,20 @@ class DayTotals:
         self.circle_compliant_days = np.zeros((n_r, n_i))
         self.circle_first_short = np.full((n_r, n_i), -1)
         self.final_on_hand = np.zeros((n_r, n_l, n_i))
+        self.short_days = np.zeros((n_r, n_l, n_i))
+        self.any_item_short_days = np.zeros((n_r, n_l))
+        self.circle_short_days = np.zeros((n_r, n_i))
+        self.circle_any_item_short_days = np.zeros(n_r)
         self._counts = Counts(
-            self.sums, self.compliant_days, self.first_short, self.circle_compliant_days, self.circle_first_short
+            self.sums,
+            self.compliant_days,
+            self.first_short,
+            self.circle_compliant_days,
+            self.circle_first_short,
+            self.short_days,
+            self.any_item_short_days,
+            self.circle_short_days,
+            self.circle_any_item_short_days,
         )
 
     def fold(
@@ -78,6 +94,7 @@ class DayTotals:
         required on hand (``supply.reserve.meets``)."""
         today = Day(day, demand, flows, on_hand, counted, required, circle_required, agreements, min_physical_share)
         _fold(today, self._counts)
+        _fold_short(day, demand, flows[0], self._counts)
         self.final_on_hand[:] = on_hand
 
     def total(self, name: str) -> np.ndarray:
@@ -125,17 +142,14 @@ def _fold(d: Day, counts: Counts) -> None:
     """Fold day ``d`` into ``counts``: sums += demand, each flow and the closing stock of both pools
     (stock-days held); a location and item passes the reserve check (``meets``) on counted closing
     stock and counted agreement units against required, the circle on the sums of both over its
-    locations; it is short where demand - served > TOL, the circle where any of its locations is;
-    the first short day is kept."""
+    locations."""
     day, demand, flows, on_hand, counted, required, circle_required, agreements, share = d
-    sums, ok, first, circle_ok, circle_first = counts
-    served = flows[0]
+    sums, ok, circle_ok = counts.sums, counts.compliant_days, counts.circle_compliant_days
     n_r, n_l, n_i = demand.shape
     for r in range(n_r):
         for i in range(n_i):
             stock = 0.0
             agreed = 0.0
-            short = False
             for c in range(n_l):
                 sums[0, r, c, i] += demand[r, c, i]
                 for k in range(len(flows)):
@@ -143,13 +157,21 @@ def _fold(d: Day, counts: Counts) -> None:
                 sums[len(flows) + 1, r, c, i] += on_hand[r, c, i]
                 if meets(counted[r, c, i], required[r, c, i], agreements[r, c, i], share):
                     ok[r, c, i] += 1
-                if demand[r, c, i] - served[r, c, i] > TOL:
-                    short = True
-                    if first[r, c, i] < 0:
-                        first[r, c, i] = day
                 stock += counted[r, c, i]
                 agreed += agreements[r, c, i]
             if meets(stock, circle_required[r, i], agreed, share):
                 circle_ok[r, i] += 1
-            if short and circle_first[r, i] < 0:
-                circle_first[r, i] = day
+
+
+def _fold_short(day: int, demand: np.ndarray, served: np.ndarray, counts: Counts) -> None:
+    """A location is short of an item where demand - served > TOL, the circle where any of its
+    locations is; the first short day is kept and every short day counted, per item and for any item."""
+    _, _, first, _, circle_first, short_days, any_short_days, circle_short_days, circle_any_days = counts
+    short = demand - served > TOL  # (R, L, I)
+    circle = short.any(axis=1)  # (R, I)
+    first[(first < 0) & short] = day
+    circle_first[(circle_first < 0) & circle] = day
+    short_days += short
+    any_short_days += short.any(axis=2)
+    circle_short_days += circle
+    circle_any_days += circle.any(axis=1)
