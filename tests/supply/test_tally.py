@@ -18,7 +18,17 @@ def test_a_run_without_daily_table_folds_its_days_into_the_same_totals(tmp_path,
     # With --daily none the model keeps one day at a time and folds it into the totals as it
     # goes; the per-replication table and the summary must be exactly those of a full run.
     loaded = load_scenario(DEFAULT)
-    loaded = loaded.model_copy(update={"scenario": policy_scenario(loaded.scenario, policy)})
+    scenario = policy_scenario(loaded.scenario, policy)
+    # Days of full load on both pools, above the reserve's 30 days: transfers happen in 5 replications.
+    busy = {
+        "basis": "daily_max",
+        "request_below_days": 34,
+        "request_up_to_days": 36,
+        "donor_keeps_days": 40,
+        "from_reserve": True,
+    }
+    scenario = scenario.model_copy(update={"transfers": scenario.transfers.model_copy(update=busy)})
+    loaded = loaded.model_copy(update={"scenario": scenario})
     run_to_dir(loaded, tmp_path / "full", replications=5, daily="full", batch_size=2)
     run_to_dir(loaded, tmp_path / "none", replications=5, daily="none", batch_size=3)
     full, none = (pd.read_parquet(tmp_path / d / "replications.parquet") for d in ("full", "none"))

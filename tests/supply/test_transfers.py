@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import DEFAULT, ROOT, base_dict, check_invariants, loaded, simulate
+from conftest import DEFAULT, ROOT, base_dict, check_invariants, loaded, series, simulate
 
 from stocksim.experiment.run import run
-from stocksim.scenario import load_scenario
+from stocksim.scenario import ConfigError, load_scenario, parse_scenario
 
 CITY = base_dict()["cities"][0]
 
@@ -73,9 +73,15 @@ def test_a_city_with_nothing_receives_a_transfer_after_exactly_the_road_time(han
 def test_donors_never_go_below_their_floor_and_transfers_conserve_stock():
     sc = load_scenario(DEFAULT)
     d = sc.scenario.model_dump(mode="json")
-    d["transfers"]["enabled"] = True
-    d["transfers"]["donor_keeps_days"] = 25
-    d["transfers"]["request_below_days"] = 28  # busy mutual aid
+    # Busy mutual aid: days of full load on both pools, above the reserve's 30 days.
+    d["transfers"].update(
+        enabled=True,
+        basis="daily_max",
+        request_below_days=34,
+        request_up_to_days=36,
+        donor_keeps_days=40,
+        from_reserve=True,
+    )
     r = run(loaded(d, base_dir=ROOT / "configs"), replications=3)
     check_invariants(r)
     df = r.daily
@@ -83,7 +89,7 @@ def test_donors_never_go_below_their_floor_and_transfers_conserve_stock():
     gave = df[df["transfer_out"] > 0]
     daily_max = r.per_replication.set_index(["replication", "city", "item"])["daily_max"]
     floor = (
-        25
+        40
         * daily_max.reindex(pd.MultiIndex.from_frame(gave[["replication", "city", "item"]].astype(object))).to_numpy()
     )
     assert np.all(gave["on_hand"].to_numpy() >= floor - 1e-6)
@@ -130,3 +136,107 @@ def test_transfers_carry_the_expiry_of_what_they_ship():
     assert df.loc[("a", 5), "expired"] == pytest.approx(160)
     assert df.loc[("b", 5), "expired"] == pytest.approx(200)
     check_invariants(r)
+
+
+def _rescue_case(transfers_on: bool) -> dict:
+    # a: 1,000 a day, b: 100 a day (0.1 per health worker), both 15,000 on hand, 65 km apart (1 day
+    # on the road), one pool, no procurement, no noise; the default thresholds on the burn rate.
+    return base_dict(
+        horizon_days=30,
+        cities=[
+            {**CITY, "id": "a", "health_workers": 10_000, "stock": {"x": 15_000}, "lat": 36.6702, "lon": 117.0207},
+            {
+                **CITY,
+                "id": "b",
+                "name": "B",
+                "health_workers": 1_000,
+                "stock": {"x": 15_000},
+                "lat": 36.2004,
+                "lon": 117.0870,
+            },
+        ],
+        distances={"road_factor": 1.25},
+        transfers={"enabled": transfers_on},
+    )
+
+
+def test_a_calm_city_rescues_an_outbreak_city_and_keeps_its_floor():
+    without, with_tr = simulate(_rescue_case(False)), simulate(_rescue_case(True))
+    unmet_without = series(without, "unmet", "a").sum()
+    unmet_with = series(with_tr, "unmet", "a").sum()
+    # Alone, a runs out after day 14: days 15..29 lose 1,000 each.
+    assert unmet_without == 15_000
+    # Day 5: a holds 15,000 - 6 x 1,000 = 9,000 < 10 days x its burn rate 1,000, and asks for
+    # 20 x 1,000 - 9,000 = 11,000; b holds 15,000 - 600 = 14,400 and may give 14,400 - 25 x 100 =
+    # 11,900: it gives 11,000, arriving on day 6. Day 15: a asks again (19,000 - 10,000 = 9,000) but
+    # b holds 3,400 - 1,000 = 2,400, below its floor: nothing. So a gets 26,000 of 30,000.
+    assert series(with_tr, "transfer_out", "b").tolist() == [11_000 if t == 5 else 0 for t in range(30)]
+    assert unmet_with == 4_000 and unmet_with < unmet_without / 2
+    # b never gives below its floor (25 days x 100) and never runs short itself.
+    b_on_hand, b_out = series(with_tr, "on_hand", "b"), series(with_tr, "transfer_out", "b")
+    assert np.all(b_on_hand[b_out > 0] >= 25 * 100) and series(with_tr, "unmet", "b").sum() == 0
+    # Stock is conserved: what is left + what was used = 30,000, every day (nothing on the road at night's end
+    # except day 5's shipment, which arrives on day 6).
+    df = with_tr.daily.sort_values("day")
+    left = df.groupby("day")["on_hand"].sum() + df.groupby("day")["transfer_out"].sum()
+    used = df.groupby("day")["served"].sum().cumsum()
+    np.testing.assert_allclose((left + used).to_numpy(), 30_000)
+    check_invariants(with_tr)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_no_city_gives_and_receives_an_item_within_the_cooldown(seed):
+    rng = np.random.default_rng(seed)
+    n = 4
+    below = float(rng.integers(5, 15))
+    up_to = below + float(rng.integers(0, 10))
+    cooldown = int(rng.integers(1, 10))
+    cities = [
+        {
+            **CITY,
+            "id": f"c{k}",
+            "name": f"C{k}",
+            "health_workers": int(rng.integers(100, 5_000)),
+            "stock": {"x": int(rng.integers(0, 20_000))},
+            "lat": 36.0 + float(rng.uniform(0, 1)),
+            "lon": 117.0 + float(rng.uniform(0, 1)),
+        }
+        for k in range(n)
+    ]
+    d = base_dict(
+        horizon_days=60,
+        replications=3,
+        cities=cities,
+        demand={"noise": "poisson"},
+        transfers={
+            "enabled": True,
+            "basis": str(rng.choice(["burn_rate", "daily_max"])),
+            "request_below_days": below,
+            "request_up_to_days": up_to,
+            "donor_keeps_days": up_to + float(rng.integers(0, 5)),
+            "cooldown_days": cooldown,
+            "matching": str(rng.choice(["nearest_first", "largest_surplus_first"])),
+        },
+    )
+    r = simulate(d)
+    ev = r.events
+    out = ev[ev["kind"] == "transfer_out"]
+    assert len(out) > 0  # the case is not empty
+    gave = out[["replication", "city", "item", "time"]].astype({"city": str})
+    got = out[["replication", "counterpart", "item", "time"]].rename(columns={"counterpart": "city"})
+    got = got.astype({"city": str})
+    got["city"] = [cities[int(c)]["id"] if c.isdigit() else c for c in got["city"]]
+    both = gave.merge(got, on=["replication", "city", "item"], suffixes=("_gave", "_got"))
+    # A city that received an item does not give it, nor one that gave it ask, within the cooldown:
+    # so no pair ships it back and forth within that time either.
+    assert (abs(both["time_gave"] - both["time_got"]) >= cooldown).all()
+    check_invariants(r)
+
+
+def test_thresholds_that_would_make_donors_ask_back_are_refused():
+    d = _rescue_case(True)
+    d["transfers"].update(request_below_days=10, request_up_to_days=20, donor_keeps_days=15)
+    with pytest.raises(ConfigError) as err:
+        parse_scenario(d, "<test>")
+    assert err.value.path == "transfers.donor_keeps_days" and err.value.value == 15
+    assert "request_up_to_days (20)" in str(err.value)

@@ -219,6 +219,13 @@ def _check_transfers(c: _Checks) -> None:
     tr = c.s.transfers
     if tr.request_up_to_days < tr.request_below_days:
         c.fail("transfers.request_up_to_days", "must be >= request_below_days", tr.request_up_to_days)
+    if tr.donor_keeps_days < tr.request_up_to_days:
+        # A donor left at its floor would at once be below the level requesters fill up to, and ask back.
+        c.fail(
+            "transfers.donor_keeps_days",
+            f"must be >= request_up_to_days ({tr.request_up_to_days:g}): a donor left at its floor would ask back",
+            tr.donor_keeps_days,
+        )
 
 
 def _check_procurement(c: _Checks) -> None:

@@ -316,6 +316,9 @@ class Transfers(BaseModel):
     request_below_days: NonNeg = 10.0
     request_up_to_days: NonNeg = 20.0
     donor_keeps_days: NonNeg = 30.0
+    basis: Literal["burn_rate", "daily_max"] = "burn_rate"
+    from_reserve: bool = False
+    cooldown_days: int = Field(default=7, ge=0)
     matching: Literal["nearest_first", "largest_surplus_first"] = "nearest_first"
     speed_kmh: float = Field(default=60.0, gt=0)
     handling_hours: NonNeg = 1.0

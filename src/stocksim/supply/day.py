@@ -218,10 +218,10 @@ def joint_review(b: BatchState, t: int) -> None:
 def transfers(b: BatchState, t: int) -> None:
     """Cities short of stock ask; depots and donor cities ship first-expiry-first-out."""
     x, n_c = b.x, b.n_c
-    f = b.planner.plan(transfer_positions(b, t))
+    f = b.planner.plan(transfer_positions(b, t), t)
     if f is None:
         return
-    parcel = b.stock.take(f.sent)
+    parcel = take_transfers(b, f.sent)
     today = b.daily.at(t)
     today.transfer_out[:] = f.sent
     expiring, durable, moved, unit_km = route(f, parcel, b.planner.days[:, :n_c], x.km[:, :n_c])
@@ -234,11 +234,26 @@ def transfers(b: BatchState, t: int) -> None:
         record_transfers(b, t, f)
 
 
+def take_transfers(b: BatchState, sent: np.ndarray) -> Parcel:
+    """What the donors ship (R, L, I) leaves working stock first-expiry-first-out; with
+    ``transfers.from_reserve``, what working stock lacks then leaves the reserve held apart."""
+    if b.reserve is None or not b.s.transfers.from_reserve:
+        return b.stock.take(sent)
+    working = np.minimum(sent, b.stock.on_hand())
+    parcel = b.stock.take(working)
+    parcel.add(b.reserve.stock.take(np.maximum(sent - working, 0.0)))
+    return parcel
+
+
 def transfer_positions(b: BatchState, t: int) -> Positions:
-    """What the transfer planner sees: a city asks on both pools, gives from working stock; a
-    depot keeps ``keeps_days`` x the circle's daily max and, with separate pools (or its own
-    ``release_at_level``), ships to a city only while that city may release its reserve."""
+    """What the transfer planner sees: a city asks on both pools, its carriage and transfers on
+    the road and the supplier deliveries due within ``request_up_to_days``, in days of its basis
+    (``transfers.basis``: the burn rate, or the daily max); it gives from working stock (both
+    pools with ``transfers.from_reserve``). A depot keeps ``keeps_days`` x the circle's daily max
+    and, with separate pools (or its own ``release_at_level``), ships to a city only while that
+    city may release its reserve."""
     s, x = b.s, b.x
+    tr = s.transfers
     working = b.stock.on_hand()
     n_r, n_l, n_i = working.shape
     floor = np.zeros(working.shape)
@@ -251,9 +266,15 @@ def transfer_positions(b: BatchState, t: int) -> Positions:
             by_level = (x.epidemic.level[:, t] >= level)[:, :, None]
             working_out = b.short if s.reserve.release.when_working_out else False
             allowed[:, b.n_c + k] = by_level | working_out
-    inbound = b.carriage_inbound.units + b.transfer_inbound.units
+    due = b.book.due_within(t, int(np.ceil(tr.request_up_to_days)))
+    inbound = b.carriage_inbound.units + b.transfer_inbound.units + due
     on_hand = working if b.reserve is None else working + b.reserve.stock.on_hand()
-    return Positions(on_hand, inbound, x.daily_max, working, floor, allowed)
+    givable = on_hand if tr.from_reserve else working
+    if tr.basis == "burn_rate":
+        basis = burn_rate(x.demand, x.expected_day0, t, s.procurement.burn_window_days)
+    else:
+        basis = x.daily_max
+    return Positions(on_hand, inbound, basis, givable, floor, allowed)
 
 
 def record_transfers(b: BatchState, t: int, f: Flows) -> None:

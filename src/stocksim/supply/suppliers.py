@@ -204,6 +204,18 @@ class SupplierBook:
         slot[:] = 0.0
         return arrived
 
+    def due_within(self, day: int, days: int) -> np.ndarray:
+        """Units already shipped that arrive on days ``day`` + 1 .. ``day`` + ``days`` (R, L, I), by
+        location: a location's own orders and, for a city, its reserve's (the centre's are not a
+        city's until it sends them on)."""
+        ring = len(self._on_road)
+        ahead = (day + np.arange(1, min(days, ring - 1) + 1)) % ring
+        coming = self._on_road[ahead].sum(axis=0)  # (R, B, I)
+        out: np.ndarray = coming[:, : self.other].copy()
+        extra = self.n_buyers - self.reserves
+        out[:, :extra] += coming[:, self.reserves :]
+        return out
+
     def ship(self, day: int, keep: bool = False) -> tuple[np.ndarray | None, np.ndarray, np.ndarray, np.ndarray]:
         """Fill open orders from the day's capacity and put what leaves on the road. Returns the
         shipped units (W, R, S, B, I) of the cohorts placed on ``days`` (W of them, oldest first;

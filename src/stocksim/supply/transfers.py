@@ -1,10 +1,15 @@
 """Mutual aid (联供): cities short of stock ask, depots and better-stocked cities ship.
 
-Each day after the day's demand, a city whose days of cover (on hand + inbound, over its daily
-max) fall below ``request_below_days`` asks for enough to reach ``request_up_to_days``. The most
-urgent request is met first. Depots (a provincial reserve, no demand of their own) ship first,
-nearest first; then, if transfers between cities are enabled, donor cities, nearest first or
-largest surplus first. A donor never goes below ``donor_keeps_days`` of its own daily max.
+Each day after the day's demand, a city whose days of cover (on hand in both pools + carriage
+and transfers on the road to it + supplier deliveries due within ``request_up_to_days``, over
+its basis: the trailing burn rate, or the daily max with ``basis: daily_max``) fall below
+``request_below_days`` asks for enough to reach ``request_up_to_days``. The most urgent request
+is met first. Depots (a provincial reserve, no demand of their own) ship first, nearest first;
+then, if transfers between cities are enabled, donor cities, nearest first or largest surplus
+first. A donor city never goes below ``donor_keeps_days`` of its own basis in the stock it may
+give (working stock; both pools with ``from_reserve``). Cooldown: a city that received an item
+does not give it, and one that gave an item does not ask for it, for ``cooldown_days`` from the
+day the shipment left (so no pair ships an item back and forth).
 Shipments leave first-expiry-first-out and travel for the road time: km / speed_kmh +
 handling_hours, rounded up to whole days. Axes as in ``stocksim.supply``.
 """
@@ -56,9 +61,9 @@ class Positions(NamedTuple):
     """What each location holds and needs, (R, L, I) each unless noted."""
 
     on_hand: np.ndarray  # both pools
-    inbound: np.ndarray  # carriage and transfers on the road to it
-    daily: np.ndarray  # daily max
-    givable: np.ndarray  # what it may ship at most: its working stock (a depot: all it holds)
+    inbound: np.ndarray  # carriage and transfers on the road to it, supplier deliveries due soon
+    daily: np.ndarray  # the basis days are counted on: burn rate or daily max
+    givable: np.ndarray  # what it may ship, and keeps its floor in: working stock (or both pools; a depot: all)
     floor: np.ndarray  # units a depot never ships (keeps_days x the circle's daily max)
     allowed: np.ndarray  # (R, L, C, I) bool: whether the location may ship to the city today
 
@@ -72,8 +77,16 @@ class Network(NamedTuple):
     n_cities: int
 
 
+class Gate(NamedTuple):
+    """The cooldown, (R, L, I) bool each: whether the location may give the item today, and ask
+    for it."""
+
+    may_give: np.ndarray
+    may_ask: np.ndarray
+
+
 class Rules(NamedTuple):
-    """The mutual-aid settings (``transfers`` in the scenario), in days of daily max."""
+    """The mutual-aid settings (``transfers`` in the scenario), in days of the basis."""
 
     cities_give: bool  # cities give as well as depots
     by_surplus: bool  # donor cities largest surplus first, else nearest first
@@ -126,36 +139,52 @@ class TransferPlanner:
             float(cfg.donor_keeps_days),
         )
         self._buffer: tuple[np.ndarray, np.ndarray] | None = None
+        self.cooldown = cfg.cooldown_days
+        # The last day each location received and gave each item (R, L, I), made on the first plan.
+        self._last: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def active(self) -> bool:
         """Whether anything can ever move: transfers between cities are on, or there are depots."""
         return self.cfg.enabled or self.n_locations > self.n_cities
 
-    def plan(self, pos: Positions) -> Flows | None:
-        """The day's shipments, or None when nothing moves."""
+    def gate(self, day: int, shape: tuple[int, ...]) -> Gate:
+        """Who may give and ask on ``day``: not a location that received (gave) the item fewer than
+        ``cooldown_days`` days ago."""
+        if self._last is None or self._last[0].shape != shape:
+            never = -(10**9)
+            self._last = (np.full(shape, never, np.int64), np.full(shape, never, np.int64))
+        received, gave = self._last
+        return Gate(day - received >= self.cooldown, day - gave >= self.cooldown)
+
+    def plan(self, pos: Positions, day: int) -> Flows | None:
+        """The day's shipments, or None when nothing moves; remembers who gave and received."""
         on_hand = pos.on_hand
         n_r, n_l, n_i = on_hand.shape
+        gate = self.gate(day, on_hand.shape)
         size = n_r * n_i * self.n_cities * n_l  # at most one shipment per replication, item, requester, donor
         if self._buffer is None or self._buffer[1].size < size:
             self._buffer = (np.empty((4, size), dtype=np.int64), np.empty(size))
         index, qty = self._buffer
         out = Matched(index, qty, np.zeros((n_r, n_l, n_i)))
-        n = _match(pos, self._network, self._rules, out)
+        n = _match(pos, self._network, self._rules, gate, out)
         if not n:
             return None
         r, d, c, i = index[:, :n].copy()
+        assert self._last is not None
+        self._last[0][r, c, i] = day
+        self._last[1][r, d, i] = day
         return Flows(r, d, c, i, qty[:n].copy(), out.sent)
 
 
 @njit(cache=True)
-def _match(pos: Positions, net: Network, rules: Rules, out: Matched) -> int:
+def _match(pos: Positions, net: Network, rules: Rules, gate: Gate, out: Matched) -> int:
     """Match requests and donors, replication by replication and item by item. A city asks
-    when its days of cover, (on hand + inbound) / daily max, are below ``below``, for up_to x
-    daily max - (on hand + inbound); a depot can give all it has on hand, a city (when cities
-    give) what it has above keeps x daily max - a depot what it has above its ``floor``, each at
-    most what it may give (``givable``). Requests are met most urgent (fewest days of cover)
-    first, each from its donors in turn, a donor allowed to ship to the city giving min(what is
+    (unless ``gate`` says it gave the item lately) when its days of cover, (on hand + inbound) /
+    basis, are below ``below``, for up_to x basis - (on hand + inbound); a city (when cities give,
+    and unless it received the item lately) can give what its ``givable`` stock has above keeps
+    x basis, a depot what it has on hand above its ``floor``. Requests are met most urgent (fewest
+    days of cover) first, each from its donors in turn, a donor allowed to ship to the city giving min(what is
     still asked, its surplus). Writes the shipments to ``out``; returns their number."""
     on_hand, inbound, daily, givable, floor, allowed = pos
     is_depot, nearest, _, n_c = net
@@ -170,13 +199,15 @@ def _match(pos: Positions, net: Network, rules: Rules, out: Matched) -> int:
             dm = float(daily[r, c, i])
             position = float(on_hand[r, c, i] + inbound[r, c, i])
             cover[c] = cover_of(position, dm)
-            need[c] = max(rules.up_to * dm - position, 0.0) if cover[c] < rules.below else 0.0
+            asks = cover[c] < rules.below and gate.may_ask[r, c, i]
+            need[c] = max(rules.up_to * dm - position, 0.0) if asks else 0.0
             asked += need[c]
         available = 0.0
         for k in range(n_l):
-            held = float(on_hand[r, k, i])
-            spare = max(held - rules.keeps * daily[r, k, i], 0.0) if rules.cities_give else 0.0
-            surplus[k] = min(max(held - floor[r, k, i], 0.0) if is_depot[k] else spare, givable[r, k, i])
+            held = float(givable[r, k, i])
+            gives = rules.cities_give and gate.may_give[r, k, i]
+            spare = max(held - rules.keeps * daily[r, k, i], 0.0) if gives else 0.0
+            surplus[k] = max(held - floor[r, k, i], 0.0) if is_depot[k] else spare
             available += surplus[k]
         if asked <= 0.0 or available <= 0.0:
             continue
