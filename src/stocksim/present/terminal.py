@@ -164,47 +164,49 @@ def comparison_table(cmp: Comparison, loaded: LoadedScenario) -> str:
     return "\n".join(lines + _circle_service_lines(cmp) + _circle_cost_lines(cmp))
 
 
+# (metric, label, format of the mean, format of a signed difference, divisor) for the circle's lines
+SERVICE = (
+    ("fill_rate", "fill", ".1%", "+.1%", 1.0),
+    ("unmet", "unmet", ",.0f", "+,.0f", 1.0),
+    ("stockout_days", "stockout days", ".1f", "+.1f", 1.0),
+)
+COST = (("total_cost", "total", ",.1f", "+,.1f", 1e6), ("net_cost", "net", ",.1f", "+,.1f", 1e6))
+
+
 def _circle_service_lines(cmp: Comparison) -> list[str]:
     """The circle's fill rate, unmet units and stockout days (all items) per policy, with the paired differences."""
-    sel = cmp.table[(cmp.table["city"] == CIRCLE) & (cmp.table["item"] == "ALL")]
-    rows = sel.set_index(["policy", "metric"])
-    base = cmp.policies[0]
-    width = max(len(p) for p in cmp.policies) + 1
-    lines = [
+    head = [
         "Circle service per replication, all items: fill rate, unmet units (all items summed), stockout days",
         "(days on which some city was short of some item):",
     ]
-    formats = (("fill_rate", "fill", ".1%", "+.1%"), ("unmet", "unmet", ",.0f", "+,.0f"))
-    formats += (("stockout_days", "stockout days", ".1f", "+.1f"),)
-    for p in cmp.policies:
-        parts = []
-        for metric, label, fmt, signed in formats:
-            row = rows.loc[(p, metric)]
-            txt = f"{label} {row['mean']:{fmt}}"
-            if p != base:
-                txt += f" ({row['diff']:{signed}} [{row['diff_low']:{signed}}, {row['diff_high']:{signed}}])"
-            parts.append(txt)
-        lines.append(f"  {p + ':':<{width}} " + ", ".join(parts))
-    return lines
+    return head + _circle_lines(cmp, SERVICE)
 
 
 def _circle_cost_lines(cmp: Comparison) -> list[str]:
     """The circle's total and net cost per policy, side by side, with the paired differences."""
-    sel = cmp.table[(cmp.table["city"] == CIRCLE) & (cmp.table["item"] == "ALL")]
-    cost = sel.set_index(["policy", "metric"])
-    base = cmp.policies[0]
-    width = max(len(p) for p in cmp.policies) + 1
-    lines = [
+    head = [
         "Circle cost, million CNY per replication: total = purchase + transport + expired value; net = purchase",
         "+ transport + holding - (closing - opening stock value), the one to compare policies on:",
     ]
+    return head + _circle_lines(cmp, COST)
+
+
+def _circle_lines(cmp: Comparison, formats: tuple[tuple[str, str, str, str, float], ...]) -> list[str]:
+    """One line per policy: each metric's circle-wide mean (all items) and, for the other policies,
+    the paired difference to the first with its 95 % interval."""
+    sel = cmp.table[(cmp.table["city"] == CIRCLE) & (cmp.table["item"] == "ALL")]
+    rows = sel.set_index(["policy", "metric"])
+    base = cmp.policies[0]
+    width = max(len(p) for p in cmp.policies) + 1
+    lines = []
     for p in cmp.policies:
         parts = []
-        for metric, label in (("total_cost", "total"), ("net_cost", "net")):
-            row = cost.loc[(p, metric)]
-            txt = f"{label} {row['mean'] / 1e6:,.1f}"
+        for metric, label, fmt, signed, scale in formats:
+            row = rows.loc[(p, metric)]
+            txt = f"{label} {row['mean'] / scale:{fmt}}"
             if p != base:
-                txt += f" ({row['diff'] / 1e6:+,.1f} [{row['diff_low'] / 1e6:+,.1f}, {row['diff_high'] / 1e6:+,.1f}])"
+                low, diff, high = (row[k] / scale for k in ("diff_low", "diff", "diff_high"))
+                txt += f" ({diff:{signed}} [{low:{signed}}, {high:{signed}}])"
             parts.append(txt)
         lines.append(f"  {p + ':':<{width}} " + ", ".join(parts))
     return lines
