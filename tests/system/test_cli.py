@@ -132,7 +132,7 @@ def test_every_config_through_epidemic(config, tmp_path, capsys):
     assert (census[["mild", "severe", "icu", "swabs"]] >= 0).all().all()
     peaks = pd.read_csv(out / "peaks.csv")
     assert list(peaks["city"]) == s.city_ids
-    assert (peaks["peak_hospital_median"] > 0).all()
+    assert (peaks["peak_hospital_median"] >= 0).all() and peaks["peak_hospital_median"].max() > 0  # calm cities: 0
     assert json.loads((out / "manifest.json").read_text())["replications"] == 2
 
 
