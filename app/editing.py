@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]  # the repository: app/ sits beside c
 CONFIGS = Path(os.environ.get("STOCKSIM_CONFIGS", ROOT / "configs"))
 MAX_UPLOAD_BYTES = 1_000_000
 ONLY_SHIPPED = "an uploaded scenario may only name the shipped data files"
-FILE_KEYS = (("epidemic", "file"), ("distances", "file"))
+FILE_KEYS = (("epidemic", "file"), ("distances", "file"), ("inventory", "file"))
 
 
 def max_work() -> float:
@@ -63,6 +63,9 @@ def parse_upload(data: bytes | str, source: str = "upload") -> dict:
     mobility = (d.get("epidemic") or {}).get("mobility") if isinstance(d.get("epidemic"), dict) else None
     if isinstance(mobility, dict) and mobility.get("matrix") and not _allowed(str(mobility["matrix"])):
         raise ConfigError(source, "epidemic.mobility.matrix", ONLY_SHIPPED, mobility["matrix"])
+    observed = (d.get("reserve") or {}).get("observed") if isinstance(d.get("reserve"), dict) else None
+    if isinstance(observed, dict) and observed.get("file") and not _allowed(str(observed["file"])):
+        raise ConfigError(source, "reserve.observed.file", ONLY_SHIPPED, observed["file"])
     loaded(d, source)  # validates, including the data files
     return d
 

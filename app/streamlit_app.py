@@ -105,7 +105,7 @@ def scenario_tab(lang: str) -> dict:
     coverage = c1.number_input(
         t("coverage_days", lang), 1.0, 365.0, float(d.get("reserve", {}).get("coverage_days", 30))
     )
-    modes = ["full_load", "peak", "declared"]
+    modes = ["full_load", "peak", "declared", "observed"]
     daily_max = c2.selectbox(
         t("daily_max", lang), modes, index=modes.index(d.get("reserve", {}).get("daily_max", "full_load"))
     )

@@ -1,5 +1,5 @@
-"""The command line: ``stocksim run``, ``campaign``, ``sweep``, ``epidemic``, ``compare``, ``report`` and
-``validate``. No model logic here."""
+"""The command line: ``stocksim run``, ``campaign``, ``sweep``, ``epidemic``, ``compare``, ``plan``, ``report``
+and ``validate``. No model logic here."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -15,13 +16,26 @@ import pandas as pd
 from stocksim import __version__
 from stocksim.experiment.backends import Backend, BatchFailed, default_workers, parse_dask
 from stocksim.experiment.campaign import run_campaign
-from stocksim.experiment.compare import compare, policy_scenario
+from stocksim.experiment.compare import AT, compare, policy_scenario
 from stocksim.experiment.run import run_epidemic, run_to_dir
+from stocksim.experiment.search import equal_cost_table
+from stocksim.experiment.sensitivity import DEFAULT_METRICS, SOBOL_N, SOBOL_REPLICATIONS, TORNADO_REPLICATIONS
+from stocksim.experiment.sizing import LEVERS, parse_lever, parse_target, size, size_table
 from stocksim.experiment.sweep import derived_configs, parse_value, sweep_points
 from stocksim.experiment.tasks import DAILY_MODES
 from stocksim.present.i18n import LANGUAGES
-from stocksim.present.terminal import Progress, comparison_table, compliance_table, peaks_table, stockout_lines
+from stocksim.present.plan import PLAN_TEXT, PLAN_WORKBOOK, plan_lines, plan_terminal, plan_title, plan_workbook
+from stocksim.present.searches import SIZE_TEXT, equal_cost_lines, size_lines, size_report
+from stocksim.present.terminal import (
+    Progress,
+    comparison_table,
+    compliance_table,
+    horizon_words,
+    peaks_table,
+    stockout_lines,
+)
 from stocksim.present.verdict import VERDICT, verdict_lines
+from stocksim.results.plan import lots_table, plan_table
 from stocksim.results.stats import epidemic_peaks
 from stocksim.scenario import ConfigError, load_scenario
 from stocksim.store.rundir import (
@@ -33,6 +47,7 @@ from stocksim.store.rundir import (
     manifest,
     write_outputs,
 )
+from stocksim.supply.plan import purchase_plan
 
 EXIT_BAD_INPUT = 2
 
@@ -110,6 +125,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     c.add_argument("--quiet", action="store_true", help="print nothing but errors")
     c.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the verdict (terminal and verdict.txt)")
+    c.add_argument(
+        "--at",
+        choices=AT,
+        default="as-given",
+        help="as-given (default): each policy as set up; equal-cost: scale each policy's s and S after the first "
+        "until its mean net cost is within 1 %% of the first's, then compare (the factors in equal_cost.csv)",
+    )
+
+    _add_size_parser(sub)
 
     rp = sub.add_parser("report", help="write a self-contained HTML report of a run directory")
     rp.add_argument("run_dir", type=Path, help="a directory written by stocksim run")
@@ -117,9 +141,102 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the report")
     rp.add_argument("--overwrite", action="store_true", help="replace an existing report")
 
+    _add_plan_parser(sub)
+
+    _add_sensitivity(sub)
+
+    _add_inventory_parser(sub)
+
     v = sub.add_parser("validate", help="check a scenario and its data files without running it")
     v.add_argument("config", help="scenario YAML file")
     return ap
+
+
+def _add_plan_parser(sub: argparse._SubParsersAction) -> None:
+    pl = sub.add_parser("plan", help="what each city must buy to meet the reserve rule on one day, and its cost")
+    pl.add_argument("config", help="scenario YAML file")
+    pl.add_argument("--day", type=_seed, default=0, help="day of the horizon (default 0): stock as given less expiry")
+    pl.add_argument("--out", type=Path, help="output directory (default: runs/NAME-plan-TIMESTAMP)")
+    pl.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
+    pl.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    pl.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the table, sentences and workbook")
+
+
+def _add_sensitivity(sub: argparse._SubParsersAction) -> None:
+    se = sub.add_parser("sensitivity", help="which uncertain inputs move a result most: a tornado, or Sobol' indices")
+    se.add_argument("config", help="scenario YAML file")
+    se.add_argument(
+        "--method",
+        choices=("tornado", "sobol"),
+        default="tornado",
+        help="tornado: each input at its 5th and 95th percentile, the others at their medians, on common random "
+        "numbers (default); sobol: first-order and total indices (SALib)",
+    )
+    se.add_argument(
+        "--metric",
+        default=DEFAULT_METRICS,
+        help="comma-separated metrics, each for the circle or METRIC@CITY or METRIC@CITY/ITEM "
+        f"(default: {DEFAULT_METRICS})",
+    )
+    se.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="PATH=LOW:HIGH",
+        help="also vary this key (path as sweep --set, e.g. response.levels[3].routine_multiplier) (repeatable)",
+    )
+    se.add_argument(
+        "--replications",
+        type=_positive_int,
+        help=f"replications per point (default: tornado {TORNADO_REPLICATIONS}, "
+        f"sobol {SOBOL_REPLICATIONS} per model run)",
+    )
+    se.add_argument(
+        "--n", type=_power_of_two, default=SOBOL_N, help=f"Sobol' base sample N, a power of 2 (default {SOBOL_N})"
+    )
+    se.add_argument("--seed", type=_seed, help="override the scenario's seed (also SALib's sample and bootstrap)")
+    se.add_argument("--workers", type=_positive_int, help="local worker processes, one point each (default: all cores)")
+    se.add_argument("--out", type=Path, help="output directory (default: runs/NAME-sensitivity-TIMESTAMP)")
+    se.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
+    se.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    se.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the sentences, tables and chart")
+
+
+def _power_of_two(text: str) -> int:
+    value = _positive_int(text)
+    if value & (value - 1):
+        raise argparse.ArgumentTypeError(f"must be a power of 2 (Sobol' sequences), got {value}")
+    return value
+
+
+def _add_size_parser(sub: argparse._SubParsersAction) -> None:
+    sz = sub.add_parser("size", help="the smallest reserve that meets a target risk, per policy, and what it costs")
+    sz.add_argument("config", help="scenario YAML file")
+    sz.add_argument(
+        "--target",
+        required=True,
+        help="METRIC<=X or METRIC>=X: p_stockout<=X (chance that some city runs out of any item) or fill_rate>=X "
+        "(the circle's); per city METRIC@CITY",
+    )
+    sz.add_argument(
+        "--policies",
+        default="independent,joint-combined+transfers",
+        help="comma-separated policies as in compare, the first is the baseline "
+        "(default: independent,joint-combined+transfers)",
+    )
+    sz.add_argument(
+        "--by",
+        default="coverage_days",
+        help=f"what is sized: {' or '.join(LEVERS)} (every city's opening reserve and target, in days of the daily "
+        "max or as a scale on the given reserves), or KIND@CITY for one city (default coverage_days)",
+    )
+    sz.add_argument("--replications", type=_positive_int, help="override the scenario's replications")
+    sz.add_argument("--seed", type=_seed, help="override the scenario's seed")
+    sz.add_argument("--workers", type=_positive_int, help="local worker processes, one policy each (default: cores)")
+    sz.add_argument("--out", type=Path, help="output directory (default: runs/NAME-size-TIMESTAMP)")
+    sz.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
+    sz.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    sz.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the sentences (terminal, size.txt)")
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
@@ -171,7 +288,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         progress.close()
     if not args.quiet:
         print(
-            f"{s.name}: {result.replications} replications x {s.horizon_days} days, seed {result.seed}, "
+            f"{s.name}: {result.replications} replications x {horizon_words(s)}, seed {result.seed}, "
             f"{backend.describe()}, {result.wall_seconds:.1f} s"
         )
         print(compliance_table(result.summary, loaded))
@@ -250,7 +367,7 @@ def cmd_epidemic(args: argparse.Namespace) -> int:
     info = manifest(loaded, seed, n, wall, args.format)
     write_outputs(out, {"census": census}, {"peaks": peaks}, info, args.format, args.overwrite)
     if not args.quiet:
-        size = f"{n} replications x {s.horizon_days} days"
+        size = f"{n} replications x {horizon_words(s)}"
         print(f"{s.name}: epidemic ({s.epidemic.model}), {size}, seed {seed}, {wall:.1f} s")
         print(peaks_table(peaks, loaded))
         print(f"results: {out}")
@@ -265,12 +382,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
         policy_scenario(s, p)  # a misspelt policy fails before anything runs
     out = args.out or default_out_dir(f"{s.name}-compare")
     check_target(out, args.overwrite)
-    cmp = compare(loaded, policies, replications=args.replications, seed=args.seed)
+    cmp = compare(loaded, policies, replications=args.replications, seed=args.seed, at=args.at)
     first = cmp.results[policies[0]]
     info = manifest(loaded, first.seed, first.replications, cmp.wall_seconds, "csv") | {"policies": policies}
     summaries = pd.concat([r.summary.assign(policy=p) for p, r in cmp.results.items()], ignore_index=True)
     verdict = verdict_lines(cmp, args.lang)
+    verdict[1:1] = equal_cost_lines(cmp, s, args.lang)  # after the baseline line: what the policies were scaled to
     csv_tables = {"compare": cmp.table, "summaries": summaries}
+    if cmp.equal_cost:
+        csv_tables["equal_cost"] = equal_cost_table(list(cmp.equal_cost.values()))
     write_outputs(out, {}, csv_tables, info, "csv", args.overwrite, texts={VERDICT: "\n".join(verdict) + "\n"})
     if not args.quiet:
         print(
@@ -279,6 +399,34 @@ def cmd_compare(args: argparse.Namespace) -> int:
         )
         print(comparison_table(cmp, loaded))
         print("\n".join(verdict))
+        print(f"results: {out}")
+    return 0
+
+
+def cmd_size(args: argparse.Namespace) -> int:
+    loaded = load_scenario(args.config)
+    s = loaded.scenario
+    target, lever = parse_target(args.target, s), parse_lever(args.by, s)
+    policies = [p.strip() for p in args.policies.split(",") if p.strip()]
+    if not policies or len(set(policies)) < len(policies):
+        raise ConfigError("--policies", "", "name at least one policy, each once", args.policies)
+    scenarios = {p: policy_scenario(s, p) for p in policies}  # a misspelt policy fails before anything runs
+    out = args.out or default_out_dir(f"{s.name}-size")
+    check_target(out, args.overwrite)
+    seed = s.seed if args.seed is None else args.seed
+    n = args.replications or s.replications
+    backend = Backend(workers=min(args.workers or default_workers(), len(policies)))
+    start = time.perf_counter()
+    sizes = size(loaded, scenarios, target, lever, seed, n, backend)
+    wall = time.perf_counter() - start
+    lines = size_lines(sizes, s, args.lang)
+    info = manifest(loaded, seed, n, wall, "csv") | {"policies": policies, "target": target.text(), "by": lever.text()}
+    texts = {SIZE_TEXT: "\n".join(lines) + "\n"}
+    write_outputs(out, {}, {"size": size_table(s, sizes)}, info, "csv", args.overwrite, texts=texts)
+    if not args.quiet:
+        print(f"{s.name}: {len(policies)} policies x {n} replications, seed {seed}, {backend.describe()}, {wall:.1f} s")
+        print(size_report(sizes, s, args.lang))
+        print("\n".join(lines))
         print(f"results: {out}")
     return 0
 
@@ -298,6 +446,129 @@ def cmd_report(args: argparse.Namespace) -> int:
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(out)
     print(f"report: {out}")
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    loaded = load_scenario(args.config)
+    s = loaded.scenario
+    out = args.out or default_out_dir(f"{s.name}-plan")
+    check_target(out, args.overwrite)
+    start = time.perf_counter()
+    plan = purchase_plan(loaded, args.day)
+    table, lots = plan_table(s, plan), lots_table(s, plan)
+    lines = [plan_title(s, args.day, args.lang), *plan_lines(table, lots, loaded, plan.draws, args.lang)]
+    info = manifest(loaded, s.seed, plan.draws, time.perf_counter() - start, "csv") | {"day": args.day}
+    book = {PLAN_WORKBOOK: plan_workbook(table, lots, loaded, plan.draws, args.lang)}
+    csv_tables, texts = {"plan": table, "plan_lots": lots}, {PLAN_TEXT: "\n".join(lines) + "\n"}
+    write_outputs(out, {}, csv_tables, info, "csv", args.overwrite, texts=texts, files=book)
+    if not args.quiet:
+        print(lines[0])
+        print(plan_terminal(table, loaded, args.lang))
+        print("\n".join(lines[1:]))
+        print(f"results: {out}")
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from stocksim.experiment.inputs import find_inputs
+    from stocksim.experiment.sensitivity import check_inputs, parse_metrics
+    from stocksim.present.sensitivity import SENSITIVITY_TEXT
+
+    loaded = load_scenario(args.config)
+    s = loaded.scenario
+    metrics = parse_metrics(args.metric, s)
+    inputs = find_inputs(s, args.vary)
+    check_inputs(inputs, loaded.source)
+    out = args.out or default_out_dir(f"{s.name}-sensitivity")
+    check_target(out, args.overwrite)
+    seed = s.seed if args.seed is None else args.seed
+    method = _tornado if args.method == "tornado" else _sobol
+    result, lines, tables, files, extra = method(args, loaded, inputs, metrics, seed)
+    described = [{"path": i.path, "low": i.low, "base": i.base, "high": i.high, "source": i.source, "drawn": i.drawn,
+                  "as_given": i.describe()} for i in inputs]  # fmt: skip
+    info = manifest(loaded, seed, result.replications, result.wall_seconds, "csv") | {
+        "method": args.method, "metrics": [m.label for m in metrics], "inputs": described, **extra,
+    }  # fmt: skip
+    texts = {SENSITIVITY_TEXT: "\n".join(lines) + "\n"}
+    write_outputs(out, {}, {"sensitivity": result.table}, info, "csv", args.overwrite, texts=texts, files=files)
+    if not args.quiet:
+        print(f"{s.name}: {args.method}, {len(inputs)} inputs, {result.runs} runs x {result.replications} "
+              f"replications, seed {seed}, {result.wall_seconds:.1f} s")  # fmt: skip
+        print("\n\n".join(tables))
+        print("\n".join(lines))
+        print(f"results: {out}")
+    return 0
+
+
+def _tornado(args: argparse.Namespace, loaded, inputs, metrics, seed: int) -> tuple:
+    # Imported here: the charts load matplotlib, which no other command but report needs (start-up time).
+    from stocksim.experiment.sensitivity import tornado
+    from stocksim.present.figures import png_bytes
+    from stocksim.present.sensitivity import tornado_lines, tornado_table
+    from stocksim.present.tornado import tornado_figure
+
+    s, reps = loaded.scenario, args.replications or TORNADO_REPLICATIONS
+    progress = Progress((2 * len(inputs) + 1) * reps, f"{s.name} tornado", args.quiet)
+    try:
+        backend = Backend(args.workers or default_workers())
+        result = tornado(loaded, inputs, metrics, reps, seed, backend, progress)
+    finally:
+        progress.close()
+    tables = [tornado_table(result, m, s, args.lang) for m in metrics]
+    files = {"tornado.png": png_bytes(tornado_figure(result, s, args.lang))}
+    return result, tornado_lines(result, s, args.lang), tables, files, {"runs": result.runs}
+
+
+def _sobol(args: argparse.Namespace, loaded, inputs, metrics, seed: int) -> tuple:
+    from stocksim.experiment.sensitivity import sobol, sobol_runs
+    from stocksim.present.figures import png_bytes
+    from stocksim.present.sensitivity import sobol_lines, sobol_table
+    from stocksim.present.tornado import sobol_figure
+
+    s, reps = loaded.scenario, args.replications or SOBOL_REPLICATIONS
+    progress = Progress(sobol_runs(args.n, len(inputs)) * reps, f"{s.name} sobol", args.quiet)
+    try:
+        backend = Backend(args.workers or default_workers())
+        result = sobol(loaded, inputs, metrics, args.n, reps, seed, backend, progress)
+    finally:
+        progress.close()
+    tables = [sobol_table(result, m.label, s, args.lang) for m in metrics]
+    files = {"sobol.png": png_bytes(sobol_figure(result, s, args.lang))}
+    return result, sobol_lines(result, s, args.lang), tables, files, {"runs": result.runs, "n": result.n}
+
+
+def _add_inventory_parser(sub: argparse._SubParsersAction) -> None:
+    inv = sub.add_parser("inventory", help="the inventory sheet a scenario reads (inventory.file)")
+    what = inv.add_subparsers(dest="inventory_command", required=True)
+    tp = what.add_parser(
+        "template", help="write an empty XLSX inventory sheet with the scenario's cities, depots and items to pick from"
+    )
+    tp.add_argument("config", help="scenario YAML file")
+    tp.add_argument("--out", type=Path, required=True, help="XLSX file to write")
+    tp.add_argument("--lang", choices=LANGUAGES, default="zh", help="language of the headers and lists (default zh)")
+    tp.add_argument("--overwrite", action="store_true", help="replace an existing file")
+
+
+def cmd_inventory(args: argparse.Namespace) -> int:
+    # Imported here: openpyxl's writer is needed by this command alone (start-up time).
+    from stocksim.present.inventory_template import template_workbook
+
+    out: Path = args.out
+    if out.suffix.lower() != ".xlsx":
+        raise ConfigError("--out", "", "the template is an XLSX workbook: name the file *.xlsx", str(out))
+    if out.exists() and not args.overwrite:
+        raise OutputExists(f"{out}: already exists; pass --overwrite to replace it")
+    loaded = load_scenario(args.config)
+    book = template_workbook(loaded.scenario, args.lang)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.partial")
+    try:
+        book.save(tmp)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    print(f"inventory template: {out} (fill the first sheet; name it in the scenario as inventory: {{file: ...}})")
     return 0
 
 
@@ -328,8 +599,12 @@ def main(argv: list[str] | None = None) -> int:
             "sweep": cmd_sweep,
             "epidemic": cmd_epidemic,
             "compare": cmd_compare,
+            "size": cmd_size,
             "report": cmd_report,
+            "sensitivity": cmd_sensitivity,
+            "plan": cmd_plan,
             "validate": cmd_validate,
+            "inventory": cmd_inventory,
         }
         return commands[args.command](args)
     except (ConfigError, OutputExists) as exc:

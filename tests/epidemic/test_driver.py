@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import base_dict, loaded, series
+from conftest import base_dict, deep_update, loaded, series, three_cities
 
+from stocksim.draws.params import sample_batch
+from stocksim.epidemic.driver import EpidemicDriver
 from stocksim.experiment.run import run
 from stocksim.scenario import LEVEL_NAMES
 
@@ -82,3 +84,34 @@ def test_scope_circle_with_no_epidemic_raises_every_city_to_the_highest(tmp_path
     assert list(series(r, "response_level", "b")) == expected
     np.testing.assert_allclose(series(r, "demand", "b"), [20, 20, 60, 60, 60] + [30] * 7)
     np.testing.assert_allclose(series(r, "required_reserve", "b"), [60, 60, 400, 400, 400] + [100] * 7)
+
+
+def _uncertain_levels() -> list[dict]:
+    """LEVELS with uncertain settings, so that each replication draws its own."""
+    out = [dict(lv) for lv in LEVELS]
+    out[1]["surge_beds"] = {"dist": "uniform", "low": 10, "high": 50}
+    out[2]["routine_multiplier"] = {"dist": "triangular", "low": 2, "mode": 3, "high": 4}
+    out[2]["swab_share_per_day"] = {"dist": "uniform", "low": 0.01, "high": 0.02}
+    return out
+
+
+def test_levels_without_the_epidemic_are_the_epidemics_own(tmp_path):
+    """``EpidemicDriver.levels`` (what the purchase plan's full load reads) draws each level's
+    settings exactly as ``batch`` does: SEIR (after its own parameters), a census with a schedule,
+    and no levels drawn for a census without one."""
+    levels = {"response": {"levels": _uncertain_levels()}}
+    seir = deep_update(three_cities(r0={"dist": "uniform", "low": 1.5, "high": 3}), levels)
+    census = deep_update(_two_cities(tmp_path, schedule=SCHEDULE), levels)
+    no_levels = {**_two_cities(tmp_path), "response": {}}
+    cases = [(seir, None), (census, tmp_path), (no_levels, tmp_path)]
+    for d, base in cases:
+        ls = loaded(d, base_dir=base)
+        p = sample_batch(ls.scenario, 5, np.arange(4))
+        driver = EpidemicDriver(ls)
+        want, got = driver.batch(5, p).levels, driver.levels(5, p)
+        if want is None:
+            assert got is None
+            continue
+        assert got is not None and np.ptp(want.surge_beds[:, 3]) > 0
+        for a, b in zip(want, got, strict=True):
+            np.testing.assert_array_equal(a, b)

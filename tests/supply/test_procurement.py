@@ -4,10 +4,13 @@ prices; 联采: joint orders, their allocation rules, supplier priority and volu
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import base_dict, check_invariants, series, simulate
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from stocksim.supply.procurement import allocate, order_quantity, whole_units
+from stocksim.supply.procurement import CityParts, allocate, order_quantity, whole_units
 
 
 def _two_cities(stock_a, workers_a, stock_b, workers_b, supplier, review_every=2, up_to=5.0, horizon=14):
@@ -226,3 +229,173 @@ def test_days_to_units_at_the_float_edges_in_a_run():
 
     assert orders(0).loc[0] == 110  # from nothing up to S = 110 units, not 111
     assert orders(39).loc[0] == 81  # 39 - 10 used = 29 at the day-0 review: at s, so it orders 110 - 29
+
+
+# ---- joint.ordering: combined: each city buys, receives and pays for its own order -----------------
+
+
+def _combined(cities: list[dict], supplier: dict, horizon: int, **procurement) -> dict:
+    """Cities c0, c1 at one place (the centre's carriage takes no day), declared daily max 10 each:
+    s = 5 x 10 = 50, S = 10 x 10 = 100; the centre buys the sum of their own orders."""
+    return base_dict(
+        horizon_days=horizon,
+        reserve={"daily_max": "declared", "declared": {c["id"]: {"x": 10} for c in cities}},
+        cities=cities,
+        suppliers=[{"id": "s", **supplier}],
+        transfers={"handling_hours": 0},
+        procurement={
+            "mode": "joint",
+            "review_every_days": 100,
+            "reorder_point_days": 5,
+            "order_up_to_days": 10,
+            "joint": {"ordering": "combined", "allocation": "population"},
+            **procurement,
+        },
+    )
+
+
+def _by_city(r, column: str) -> dict:
+    return r.daily.groupby("city", observed=True)[column].sum().to_dict()
+
+
+def _ordered(r) -> dict:
+    ev = r.events[(r.events["kind"] == "order") & (r.events["city"] != "centre")]
+    return ev.groupby("city", observed=True)["quantity"].sum().to_dict()
+
+
+def _two_orders(capacity: float, lead: int, horizon: int):
+    """c0 holds 0 and c1 40, neither uses any: on day 0 they order 100 and 60, bought as one order
+    of 160 at 2 CNY a unit, which reaches the 25 % tier at 150 (neither alone would)."""
+    cities = [_cities(2)[0] | {"stock": {"x": 0}, "health_workers": 0}]
+    cities.append(_cities(2)[1] | {"stock": {"x": 40}, "health_workers": 0})
+    supplier = {"lead_time_days": lead, "capacity_per_day": {"x": capacity}, "unit_cost_cny": {"x": 2}}
+    discounts = [{"min_quantity": 150, "discount": 0.25}]
+    return simulate(_combined(cities, supplier, horizon, volume_discounts=discounts))
+
+
+def test_combined_ordering_delivers_and_charges_each_city_exactly_what_it_ordered():
+    r = _two_orders(capacity=1000, lead=1, horizon=4)
+    check_invariants(r)
+    ev = r.events
+    assert ev.loc[(ev["kind"] == "order") & (ev["city"] == "centre"), "quantity"].tolist() == [160]
+    assert _ordered(r) == {"c0": 100, "c1": 60}
+    # Each city pays its own units at 2 x (1 - 0.25); by the daily max (equal) each would pay 120.
+    assert _by_city(r, "purchase_cost") == pytest.approx({"c0": 150.0, "c1": 90.0})
+    # ... and receives them; the population rule (equal populations) would give 80 each.
+    assert _by_city(r, "received") == pytest.approx({"c0": 100.0, "c1": 60.0})
+    np.testing.assert_allclose(series(r, "on_order", "c0"), [100, 0, 0, 0])
+    np.testing.assert_allclose(series(r, "on_order", "c1"), [60, 0, 0, 0])
+
+
+def test_combined_ordering_shares_a_short_shipment_pro_rata():
+    # Capacity 30 a day, lead time 2: by the end of day 4, 150 of 160 have shipped (paid) and the
+    # 90 shipped on days 0-2 have arrived. Every city has 90 / 160 of its order, and its on order
+    # is the rest of it: its part of what is still open at the supplier or on the way.
+    r = _two_orders(capacity=30, lead=2, horizon=5)
+    check_invariants(r)
+    received, on_order = _by_city(r, "received"), r.daily[r.daily["day"] == 4].set_index("city")["on_order"]
+    assert received == pytest.approx({"c0": 100 * 90 / 160, "c1": 60 * 90 / 160})
+    np.testing.assert_allclose(series(r, "received", "c0"), [0, 0, 18.75, 18.75, 18.75])
+    assert on_order.to_dict() == pytest.approx({"c0": 100 - 56.25, "c1": 60 - 33.75})
+    # Paid as shipped: 150 units at 1.5 CNY, each city its share of every unit.
+    assert _by_city(r, "purchase_cost") == pytest.approx({"c0": 150 * 100 / 160 * 1.5, "c1": 150 * 60 / 160 * 1.5})
+
+
+def test_combined_ordering_charges_each_cohort_at_its_own_price():
+    """c0 (holding 0, no use) orders 100 on day 0 at price 1; c1 (70, using 10 a day) orders 60
+    on day 2, inside a window of price factor 3. At 40 a day, day 2 ships the last 20 of c0's
+    order and the first 20 of c1's: 80 CNY, of which c0 pays 20 and c1 60 (a split by units
+    would be 40 each)."""
+    cities = [_cities(2)[0] | {"stock": {"x": 0}, "health_workers": 0}]
+    cities.append(_cities(2)[1] | {"stock": {"x": 70}, "health_workers": 100})
+    window = [{"from_day": 2, "to_day": 10, "price_factor": 3}]
+    supplier = {"lead_time_days": 1, "capacity_per_day": {"x": 40}, "disruptions": window}
+    r = simulate(_combined(cities, supplier, 6, review_every_days=2))
+    check_invariants(r)
+    orders = r.events[(r.events["kind"] == "order") & (r.events["city"] != "centre")]
+    assert orders[["time", "city", "quantity"]].values.tolist() == [[0, "c0", 100.0], [2, "c1", 60.0]]
+    np.testing.assert_allclose(series(r, "purchase_cost", "c0"), [40, 40, 20, 0, 0, 0])
+    np.testing.assert_allclose(series(r, "purchase_cost", "c1"), [0, 0, 60, 120, 0, 0])
+    assert _by_city(r, "received") == pytest.approx({"c0": 100.0, "c1": 60.0})
+
+
+@st.composite
+def _combined_scenarios(draw):
+    n_items = draw(st.integers(1, 2))
+    items = [{"id": f"i{j}", "name": f"I{j}", "shelf_life_days": 10_000, "unit_cost_cny": 1.0} for j in range(n_items)]
+    cities = [
+        {
+            **CITY,
+            "id": f"c{k}",
+            "name": f"C{k}",
+            "lat": 36 + draw(st.floats(0, 1)),
+            "health_workers": draw(st.integers(0, 300)),
+            "stock": {f"i{j}": draw(st.integers(0, 300)) for j in range(n_items)},
+        }
+        for k in range(draw(st.integers(2, 3)))
+    ]
+    lead = draw(st.one_of(st.integers(0, 6), st.just({"dist": "gamma", "mean": 3, "sd": 2})))
+    reorder = draw(st.floats(0, 8))
+    window = {"from_day": draw(st.integers(0, 10)), "to_day": 20, "price_factor": draw(st.floats(0.5, 3))}
+    d = base_dict(
+        horizon_days=draw(st.integers(5, 40)),
+        replications=draw(st.integers(1, 3)),
+        seed=draw(st.integers(0, 2**32)),
+        items=items,
+        cities=cities,
+        suppliers=[
+            {
+                "id": "s",
+                "lead_time_days": lead,
+                "capacity_per_day": {f"i{j}": draw(st.integers(0, 200)) for j in range(n_items)},
+                "disruptions": [window],
+            }
+        ],
+        procurement={
+            "basis": draw(st.sampled_from(["burn_rate", "daily_max"])),
+            "mode": "joint",
+            "review_every_days": draw(st.integers(1, 5)),
+            "reorder_point_days": reorder,
+            "order_up_to_days": reorder + draw(st.floats(0, 10)),
+            "volume_discounts": [{"min_quantity": draw(st.integers(0, 500)), "discount": 0.1}],
+            "joint": {"ordering": "combined"},
+        },
+    )
+    d["demand"] = {
+        "noise": draw(st.sampled_from(["none", "poisson"])),
+        "routine_per_health_worker_day": {f"i{j}": draw(st.floats(0, 2)) for j in range(n_items)},
+    }
+    return d
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_combined_scenarios())
+def test_combined_ordering_keeps_every_citys_books_on_random_scenarios(d):
+    """Every day the cities pay exactly what the centre spent; the cities' parts of each centre
+    order sum to it; a city's on order is its parts ordered less what it received."""
+    spent, paid = [], []
+    ship = CityParts.ship
+
+    def spy(self, days, shipped, due, spend):
+        charge = ship(self, days, shipped, due, spend)
+        spent.append(spend.sum())
+        paid.append(charge.sum())
+        return charge
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(CityParts, "ship", spy)
+        r = simulate(d)
+    check_invariants(r)
+    np.testing.assert_allclose(paid, spent, rtol=1e-9, atol=1e-9)
+    assert sum(spent) == pytest.approx(r.daily["purchase_cost"].sum(), rel=1e-9, abs=1e-9)
+    ev = r.events
+    orders = ev[ev["kind"] == "order"]
+    by_order = orders.groupby([orders["city"] == "centre", "replication", "order_id"], observed=True)["quantity"].sum()
+    if len(orders):
+        pd.testing.assert_series_equal(by_order[True], by_order[False], check_names=False)
+    keys = ["replication", "city", "item"]
+    parts = orders[orders["city"] != "centre"].groupby(keys, observed=True)["quantity"].sum()
+    last = r.daily[r.daily["day"] == r.daily["day"].max()].set_index(keys)
+    received = r.daily.groupby(keys, observed=True)["received"].sum().reindex(last.index)
+    expected = parts.reindex(last.index).fillna(0) - received
+    np.testing.assert_allclose(last["on_order"], expected, rtol=1e-9, atol=1e-6)

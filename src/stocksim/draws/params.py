@@ -3,9 +3,10 @@
 Arrays carry the replication on axis 0, then (where they apply) supplier, day, city, item.
 Draws come from each replication's own PARAMS stream in a fixed order: item costs, health
 workers, designated beds and ICU shares, dispersion, routine, patient and swab rates, suppliers
-(capacity, other buyers, prices, disruptions), and last the protection levels (``_routine_by_level``),
-so replication r gets the same numbers in any batch, and a plain number draws nothing: adding
-protection levels, or making one of their values uncertain, shifts no earlier draw.
+(capacity, other buyers, prices, disruptions), the protection levels (``_routine_by_level``), and
+last the suppliers' surge factors, so replication r gets the same numbers in any batch, and a
+plain number draws nothing: adding protection levels or a surge, or making one of their values
+uncertain, shifts no earlier draw.
 
 The scenario's rates count uses; the rates here are units (uses / ``items[].uses_per_unit``), so
 that demand (supply/demand.py) and the daily maximum (supply/reserve.py), which multiply these
@@ -44,6 +45,7 @@ class BatchParams:
     capacity_factor: np.ndarray  # (R, S, H)
     lead_time_factor: np.ndarray  # (R, S, H)
     price_factor: np.ndarray  # (R, S, H)
+    surge_factor: np.ndarray  # (R, S) each supplier's surge capacity factor (1: no surge; supply/surge.py)
 
     @property
     def size(self) -> int:
@@ -92,6 +94,7 @@ def sample_batch(s: Scenario, seed: int, replications: np.ndarray) -> BatchParam
             price_f[:, k, days] *= draw(dis.price_factor)[:, None]
     if d.protection is not None:  # drawn after everything else, so earlier draws do not move
         routine = _routine_by_level(d.protection, d.shifts_per_day, draw, per_item)
+    surge = [draw(sup.surge.capacity_factor, 1.0) if sup.surge else np.ones(R) for sup in s.suppliers]  # drawn last
     uses_per_unit = np.array([it.uses_per_unit for it in s.items])
     return BatchParams(
         replications=np.asarray(replications),
@@ -109,6 +112,7 @@ def sample_batch(s: Scenario, seed: int, replications: np.ndarray) -> BatchParam
         capacity_factor=cap_f,
         lead_time_factor=lt_f,
         price_factor=price_f,
+        surge_factor=np.stack(surge, axis=1) if surge else np.ones((R, 0)),
     )
 
 

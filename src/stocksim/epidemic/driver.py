@@ -18,9 +18,9 @@ import numpy as np
 from stocksim.draws.params import BatchParams
 from stocksim.draws.seeding import Stream, rngs
 from stocksim.epidemic.care import N_OVERFLOW
-from stocksim.epidemic.outcome import COMPARTMENTS, EpidemicBatch
+from stocksim.epidemic.outcome import COMPARTMENTS, EpidemicBatch, LevelSettings
 from stocksim.epidemic.response import in_force_rows, level_changes, level_rule, level_table
-from stocksim.epidemic.seir import simulate_epidemic
+from stocksim.epidemic.seir import seir_draws, simulate_epidemic
 from stocksim.scenario.files import CENSUS_COLUMNS
 from stocksim.scenario.loader import LoadedScenario
 from stocksim.scenario.schema import SEVERITIES, Scenario
@@ -48,6 +48,16 @@ class EpidemicDriver:
             return simulate_epidemic(s, seed, bp, self.km, self.trips)
         epi = _census(s, self.census, bp)
         return self._scheduled(seed, bp, epi) if s.response.schedule else epi
+
+    def levels(self, seed: int, bp: BatchParams) -> LevelSettings | None:
+        """What each level sets, as ``batch`` draws it for the same replications (``EpidemicBatch.levels``),
+        without running the epidemic: what full load needs (``supply.reserve.full_load``)."""
+        s = self.scenario
+        if self.census is None:
+            return seir_draws(s, seed, bp.replications, self.km, self.trips)[1].by_code()
+        if not s.response.schedule:
+            return None
+        return level_table(s, rngs(seed, bp.replications, Stream.EPIDEMIC_PARAMS)).by_code()
 
     def _scheduled(self, seed: int, bp: BatchParams, epi: EpidemicBatch) -> EpidemicBatch:
         """``epi`` with the schedule's levels in force (``response.in_force_rows``): their routine

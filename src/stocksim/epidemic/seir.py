@@ -48,7 +48,15 @@ from stocksim.epidemic.outcome import (
     EpidemicBatch,
     SeirRecord,
 )
-from stocksim.epidemic.response import LevelRule, LevelState, first_levels, level_rule, level_table, update_levels
+from stocksim.epidemic.response import (
+    LevelRule,
+    LevelState,
+    LevelTable,
+    first_levels,
+    level_rule,
+    level_table,
+    update_levels,
+)
 from stocksim.scenario.schema import SEVERITIES, Scenario
 from stocksim.scenario.uncertain import draw_per_replication
 
@@ -406,6 +414,15 @@ def _chain_binomial(
         update_levels(lv, st, out, t, r, r + 1)
 
 
+def seir_draws(
+    s: Scenario, seed: int, replications: np.ndarray, km: np.ndarray | None, trips: np.ndarray | None
+) -> tuple[SeirParams, LevelTable]:
+    """The replications' SEIR parameters, then their level settings, from each one's
+    EPIDEMIC_PARAMS stream in that order; the epidemic itself is not run."""
+    param_rngs = rngs(seed, replications, Stream.EPIDEMIC_PARAMS)
+    return seir_params(s, param_rngs, km, trips), level_table(s, param_rngs)
+
+
 def simulate_epidemic(
     s: Scenario, seed: int, bp: BatchParams, km: np.ndarray | None = None, trips: np.ndarray | None = None
 ) -> EpidemicBatch:
@@ -413,9 +430,7 @@ def simulate_epidemic(
     EPIDEMIC_PARAMS stream, the stochastic chain binomial (from its EPIDEMIC stream) or the
     deterministic curve, then the care pathway."""
     reps = bp.replications
-    param_rngs = rngs(seed, reps, Stream.EPIDEMIC_PARAMS)
-    p = seir_params(s, param_rngs, km, trips)
-    table = level_table(s, param_rngs)
+    p, table = seir_draws(s, seed, reps, km, trips)
     lv = level_rule(s, table, p.population)
     out = SeirRecord.zeros(len(reps), s.horizon_days, len(s.cities))
     st = LevelState.zeros(len(reps), len(s.cities))

@@ -12,17 +12,24 @@ A policy name is a procurement mode with optional modifiers joined by ``+``:
 ``joint-combined``; ``+transfers`` switches mutual aid between cities on, ``+nodepots`` removes
 the depots. Without ``+transfers`` transfers between cities are off. Depots belong to the
 scenario, not to a policy: every policy keeps the scenario's depots unless it says ``+nodepots``.
+
+``at``: ``as-given`` (the default) runs each policy as the scenario sets it up; ``equal-cost``
+first scales each policy after the first until its mean net cost matches the first's
+(``search.equal_cost``, on the same replications and seed) and then compares the scaled policy.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy.special import stdtrit
 
+from stocksim.experiment.crn import CommonDraws, circle_net_cost
 from stocksim.experiment.run import RunResult, run
+from stocksim.experiment.search import EqualCost, equal_cost, scaled_ordering
 from stocksim.results.tables import CIRCLE
 from stocksim.scenario.errors import ConfigError
 from stocksim.scenario.loader import LoadedScenario
@@ -30,6 +37,7 @@ from stocksim.scenario.schema import Scenario
 
 MODES = ("none", "independent", "joint", "joint-pooled", "joint-combined")
 MODIFIERS = ("transfers", "nodepots")
+AT = ("as-given", "equal-cost")  # how policies are set up before they are compared
 ALL_ITEMS = "ALL"
 
 
@@ -151,6 +159,7 @@ class Comparison:
     table: pd.DataFrame
     wall_seconds: float
     setups: dict[str, Setup] = field(default_factory=dict)  # per policy
+    equal_cost: dict[str, EqualCost] = field(default_factory=dict)  # per policy after the first, at equal cost
 
 
 def compare(
@@ -159,20 +168,33 @@ def compare(
     replications: int | None = None,
     seed: int | None = None,
     keep_daily: bool = False,
+    at: str = "as-given",
 ) -> Comparison:
+    if at not in AT:
+        raise ConfigError("--at", "", f"expected one of {', '.join(AT)}", at)
     if not policies:
         raise ConfigError("--policies", "", "name at least one policy")
     if len(set(policies)) < len(policies):
         raise ConfigError("--policies", "", "a policy is named twice", ",".join(policies))
-    results, metrics, setups, wall = {}, {}, {}, 0.0
+    results, metrics, setups, scaled, wall = {}, {}, {}, {}, 0.0
+    draws = None
     for name in policies:
-        variant = loaded.model_copy(update={"scenario": policy_scenario(loaded.scenario, name)})
+        s = policy_scenario(loaded.scenario, name)
+        if at == "equal-cost" and results:
+            first = results[policies[0]]
+            draws = draws or CommonDraws(loaded, first.seed, first.replications)
+            target = float(circle_net_cost(first.per_replication).mean())
+            start = time.perf_counter()
+            scaled[name] = equal_cost(draws, s, target, name)
+            s = scaled_ordering(s, scaled[name].factor)
+            wall += time.perf_counter() - start
+        variant = loaded.model_copy(update={"scenario": s})
         r = run(variant, replications=replications, seed=seed, keep_daily=keep_daily)
         results[name] = r
         metrics[name] = per_replication_metrics(r)
         setups[name] = setup_of(variant.scenario)
         wall += r.wall_seconds
-    return Comparison(policies, results, paired_summary(metrics), wall, setups)
+    return Comparison(policies, results, paired_summary(metrics), wall, setups, scaled)
 
 
 def stockout_matrix(table: pd.DataFrame, city_order: list[str]) -> pd.DataFrame:

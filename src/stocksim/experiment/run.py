@@ -27,7 +27,7 @@ from stocksim.experiment.tasks import (
     run_batch_task,
 )
 from stocksim.results.stats import SUMMARY_INPUTS, summary_table
-from stocksim.results.tables import census_columns, census_frame, concat_columns, daily_frame
+from stocksim.results.tables import census_columns, census_frame, concat_columns, daily_frame, with_date
 from stocksim.scenario.loader import LoadedScenario
 from stocksim.scenario.schema import Scenario
 from stocksim.store.rundir import RunWriter, manifest, write_part, write_values
@@ -207,10 +207,11 @@ def cell_index(s) -> pd.DataFrame:
     """Day, location and item of each daily cell, in the order of the daily arrays."""
     horizon, locations, items = s.horizon_days, s.location_ids, s.item_ids
     n_l, n_i = len(locations), len(items)
-    return pd.DataFrame(
+    cells = pd.DataFrame(
         {
             "day": np.repeat(np.arange(horizon), n_l * n_i),
             "city": pd.Categorical.from_codes(np.tile(np.repeat(np.arange(n_l), n_i), horizon), locations),
             "item": pd.Categorical.from_codes(np.tile(np.arange(n_i), horizon * n_l), items),
         }
     )
+    return with_date(s, cells)

@@ -15,14 +15,23 @@ from stocksim.scenario.errors import ConfigError
 from stocksim.scenario.loader import parse_scenario
 
 
-def set_path(data: dict, path: str, value) -> None:
-    """Set ``data`` at a dotted path with [i] list indices, e.g. ``cities[0].stock.n95_respirator``."""
+def path_parts(path: str) -> list:
+    """A dotted path with [i] list indices as keys and indices: ``cities[0].stock.x`` -> ['cities', 0, 'stock', 'x']."""
     parts: list = []
     for token in path.split("."):
         name, *idx = token.replace("]", "").split("[")
         if name:
             parts.append(name)
         parts.extend(int(i) for i in idx)
+    return parts
+
+
+def set_path(data: dict, path: str, value, source: str = "--set") -> None:
+    """Set ``data`` at a dotted path with [i] list indices, e.g. ``cities[0].stock.n95_respirator``."""
+    try:
+        parts = path_parts(path)
+    except ValueError:
+        raise ConfigError(source, path, "a list index must be a whole number, as in cities[0]", path) from None
     node = data
     try:
         for key in parts[:-1]:
@@ -33,7 +42,7 @@ def set_path(data: dict, path: str, value) -> None:
             raise KeyError(parts[-1])
         node[parts[-1]] = value
     except (KeyError, IndexError, TypeError):
-        raise ConfigError("--set", path, "no such place in the base scenario", path) from None
+        raise ConfigError(source, path, "no such place in the base scenario", path) from None
 
 
 def parse_value(text: str):
@@ -64,7 +73,7 @@ def sweep_points(
     return grid
 
 
-DATA_KEYS = (("epidemic", "file"), ("distances", "file"))
+DATA_KEYS = (("epidemic", "file"), ("distances", "file"), ("inventory", "file"))
 
 
 def derived_configs(base: Path, points: list[dict], folder: Path) -> list[tuple[Path, dict]]:
@@ -74,7 +83,7 @@ def derived_configs(base: Path, points: list[dict], folder: Path) -> list[tuple[
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for k, point in enumerate(points):
-        d = json.loads(json.dumps(data))
+        d = json.loads(json.dumps(data, default=str))  # YAML dates (start_date: 2020-01-24) as ISO text
         for path, value in point.items():
             set_path(d, path, value)
         d["name"] = f"{d.get('name', base.stem)}-{k:03d}"
@@ -100,3 +109,6 @@ def _rebase_files(d: dict, old: Path, new: Path) -> None:
     mobility = d.get("epidemic", {}).get("mobility") if isinstance(d.get("epidemic"), dict) else None
     if isinstance(mobility, dict) and mobility.get("matrix"):
         mobility["matrix"] = rebase(mobility["matrix"])
+    observed = d.get("reserve", {}).get("observed") if isinstance(d.get("reserve"), dict) else None
+    if isinstance(observed, dict) and observed.get("file"):
+        observed["file"] = rebase(observed["file"])

@@ -35,16 +35,35 @@ def _cjk_fonts() -> tuple[str, ...]:
 def _figure(size: tuple[float, float]) -> tuple[Figure, Axes]:
     """A new figure in stocksim's style: Chinese labels need a CJK font, and an ASCII minus sign
     (the Unicode one is missing from several CJK fonts). The style is set here, not at import."""
+    fig = _styled(size)
+    return fig, fig.subplots()
+
+
+def _styled(size: tuple[float, float]) -> Figure:
     matplotlib.rcParams["font.sans-serif"] = [*_cjk_fonts(), "DejaVu Sans"]
     matplotlib.rcParams["axes.unicode_minus"] = False
-    fig = Figure(figsize=size)
-    return fig, fig.subplots()
+    return Figure(figsize=size)
+
+
+def stacked_figure(
+    size: tuple[float, float], rows: int, heights: list[float] | None = None
+) -> tuple[Figure, list[Axes]]:
+    """A figure in stocksim's style with ``rows`` panels, one above the other (relative ``heights``)."""
+    fig = _styled(size)
+    return fig, list(np.atleast_1d(fig.subplots(rows, 1, gridspec_kw={"height_ratios": heights})))
 
 
 def names(s: Scenario, lang: str) -> tuple[dict, dict]:
     cities = {c.id: name(c, lang) for c in s.cities} | {d.id: d.name or d.id for d in s.depots}
     cities[CIRCLE] = t("ALL", lang)
     return cities, {i.id: name(i, lang) for i in s.items}
+
+
+def day_label(s: Scenario, lang: str) -> str:
+    """The label of a day axis: "Day", and with a start date the date of day 0 beside it."""
+    if s.start_date is None:
+        return t("day", lang)
+    return f"{t('day', lang)} (0 = {s.start_date.isoformat()})"
 
 
 def cover_colour(cover: float, required: float) -> str:
@@ -106,7 +125,7 @@ def stock_figure(bands: pd.DataFrame, summary: pd.DataFrame, s: Scenario, city: 
     if pd.notna(first):
         ax.axvline(first, color="black", linestyle=":", label=f"{t('first_stockout', lang)} ({first:.0f})")
     ax.set_title(f"{cities[city]} · {items[item]}", fontsize=10)
-    ax.set_xlabel(t("day", lang))
+    ax.set_xlabel(day_label(s, lang))
     ax.set_ylabel(t("units", lang))
     ax.legend(fontsize=7, loc="upper right")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, lang)))
@@ -127,7 +146,7 @@ def consumption_figure(bands: pd.DataFrame, s: Scenario, city: str, item: str, c
     ax.fill_between(unmet.index, 0, unmet, color=RED, alpha=0.5, label=t("unmet", lang))
     title = t("cumulative", lang) if cumulative else t("consumption", lang)
     ax.set_title(f"{title}: {cities[city]} · {items[item]}", fontsize=10)
-    ax.set_xlabel(t("day", lang))
+    ax.set_xlabel(day_label(s, lang))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, lang)))
     ax.legend(fontsize=7)
     fig.tight_layout()
@@ -166,6 +185,11 @@ def transfers_figure(events: pd.DataFrame, s: Scenario, replications: int, lang:
 
 def png(fig: Figure) -> str:
     """The figure as base64 PNG, to embed in HTML."""
+    return base64.b64encode(png_bytes(fig)).decode()
+
+
+def png_bytes(fig: Figure, dpi: int = 110) -> bytes:
+    """The figure as a PNG file's bytes."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    return base64.b64encode(buf.getvalue()).decode()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()

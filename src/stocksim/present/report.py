@@ -8,6 +8,14 @@ import html
 from stocksim.present.figures import matrix_figure, names, png, stock_figure, transfers_figure
 from stocksim.present.i18n import percent, t
 from stocksim.results.tables import CIRCLE
+from stocksim.scenario.dates import date_of
+
+
+def _dates(s) -> str:
+    """`` (2020-01-24 to 2020-07-21)`` with a start date, else nothing."""
+    if s.start_date is None:
+        return ""
+    return f" ({date_of(s.start_date, 0)} – {date_of(s.start_date, s.horizon_days - 1)})"
 
 
 def html_report(run: dict, lang: str = "en") -> str:
@@ -16,7 +24,7 @@ def html_report(run: dict, lang: str = "en") -> str:
     cities, items = names(s, lang)
     parts = [
         f"<h1>{html.escape(t('title', lang))}</h1>",
-        f"<p>{html.escape(s.name)} · {info['replications']} × {s.horizon_days} d · seed {info['seed']} · "
+        f"<p>{html.escape(s.name)} · {info['replications']} × {s.horizon_days} d{_dates(s)} · seed {info['seed']} · "
         f"hash {info['config_hash']} · stocksim {info['stocksim_version']}</p>",
         f"<img src='data:image/png;base64,{png(matrix_figure(summary, s, lang))}'>",
     ]
@@ -29,10 +37,13 @@ def html_report(run: dict, lang: str = "en") -> str:
     else:
         rows = "".join(
             f"<tr><td>{html.escape(cities.get(r.city, r.city))}</td><td>{html.escape(items.get(r.item, r.item))}</td>"
-            f"<td>{percent(r.p_stockout)}</td><td>{r.first_stockout_day_median:.0f}</td></tr>"
+            f"<td>{percent(r.p_stockout)}</td><td>{r.first_stockout_day_median:.0f}</td>"
+            + (f"<td>{date_of(s.start_date, r.first_stockout_day_median)}</td>" if s.start_date else "")
+            + "</tr>"
             for r in short.head(12).itertuples()
         )
-        head = "".join(f"<th>{t(k, lang)}</th>" for k in ("city", "item", "p_stockout", "first_stockout"))
+        keys = ("city", "item", "p_stockout", "first_stockout", *(("date",) if s.start_date else ()))
+        head = "".join(f"<th>{t(k, lang)}</th>" for k in keys)
         parts.append(f"<table border=1 cellpadding=4><tr>{head}</tr>{rows}</table>")
     if run["bands"] is not None and not short.empty:
         for r in short.head(3).itertuples():

@@ -10,6 +10,7 @@ import pandas as pd
 
 from stocksim.experiment.compare import Comparison, stockout_matrix
 from stocksim.results.tables import CIRCLE
+from stocksim.scenario.dates import date_of
 from stocksim.scenario.loader import LoadedScenario
 from stocksim.scenario.schema import Scenario
 from stocksim.supply.reserve import full_load_level
@@ -98,7 +99,16 @@ def _reading(s: Scenario) -> str:
         return f"full_load at level {full_load_level(s)}"
     if r.daily_max == "peak":
         return f"peak, {r.peak_quantile:g} quantile of a {r.peak_pilot}-replication pilot"
+    if r.daily_max == "observed" and r.observed is not None:
+        return f"observed, the highest {r.observed.window_days}-day mean of recorded use"
     return r.daily_max
+
+
+def horizon_words(s: Scenario) -> str:
+    """The horizon in words: "180 days", and with a start date "180 days, 2020-01-24 to 2020-07-21"."""
+    if s.start_date is None:
+        return f"{s.horizon_days} days"
+    return f"{s.horizon_days} days, {date_of(s.start_date, 0)} to {date_of(s.start_date, s.horizon_days - 1)}"
 
 
 def stockout_lines(summary: pd.DataFrame, loaded: LoadedScenario, limit: int = 12) -> str:
@@ -110,11 +120,14 @@ def stockout_lines(summary: pd.DataFrame, loaded: LoadedScenario, limit: int = 1
     rows = rows.sort_values(["p_stockout", "first_stockout_day_median"], ascending=[False, True])
     if rows.empty:
         return "No city ran out of any item in any replication."
-    lines = ["Ran out (share of replications with unmet demand; median first day; mean units unmet):"]
+    dated = " (its date)" if s.start_date else ""
+    lines = [f"Ran out (share of replications with unmet demand; median first day{dated}; mean units unmet):"]
     for _, row in rows.head(limit).iterrows():
+        day = row["first_stockout_day_median"]
+        when = f" {date_of(s.start_date, day)}" if s.start_date else ""
         lines.append(
             f"  {city_names[row['city']]:<10} {item_names[row['item']]:<16} {row['p_stockout']:>5.0%}"
-            f"   day {row['first_stockout_day_median']:>4.0f}   {row['unmet_mean']:>12,.0f}"
+            f"   day {day:>4.0f}{when}   {row['unmet_mean']:>12,.0f}"
         )
     if len(rows) > limit:
         lines.append(f"  ... and {len(rows) - limit} more city-item pairs (see summary.csv)")
@@ -123,14 +136,18 @@ def stockout_lines(summary: pd.DataFrame, loaded: LoadedScenario, limit: int = 1
 
 def peaks_table(peaks: pd.DataFrame, loaded: LoadedScenario) -> str:
     names = {c.id: c.name for c in loaded.scenario.cities}
+    start = loaded.scenario.start_date
+    date_head = f"{'date':>11}" if start else ""
     lines = [
         "Hospital census (severe + ICU, median over replications; 5-95 % range of the peak):",
-        f"{'':<12}{'peak day':>9}{'peak':>9}{'5-95 %':>17}{'severe':>9}{'ICU':>7}{'overflow':>10}{'attack':>8}",
+        f"{'':<12}{'peak day':>9}{date_head}{'peak':>9}{'5-95 %':>17}{'severe':>9}{'ICU':>7}{'overflow':>10}"
+        f"{'attack':>8}",
     ]
     for _, r in peaks.iterrows():
         span = f"{r['peak_hospital_p5']:,.0f}-{r['peak_hospital_p95']:,.0f}"
+        when = f"{date_of(start, r['peak_day_median']):>11}" if start else ""
         lines.append(
-            f"{names[r['city']]:<12}{r['peak_day_median']:>9.0f}{r['peak_hospital_median']:>9,.0f}{span:>17}"
+            f"{names[r['city']]:<12}{r['peak_day_median']:>9.0f}{when}{r['peak_hospital_median']:>9,.0f}{span:>17}"
             f"{r['peak_severe_median']:>9,.0f}{r['peak_icu_median']:>7,.0f}{r['overflow_share']:>10.0%}"
             f"{r['attack_rate_median']:>8.1%}"
         )

@@ -178,8 +178,9 @@ def epidemic_peaks(s: Scenario, census: pd.DataFrame) -> pd.DataFrame:
 
 
 def daily_bands(daily: pd.DataFrame, metric: str = "on_hand") -> pd.DataFrame:
-    """p5, p50, p95 and mean of a daily metric over replications, per day, city and item."""
-    g = daily.groupby(["day", "city", "item"], observed=True)[metric]
+    """p5, p50, p95 and mean of a daily metric over replications, per day (and date, when the
+    table has one), city and item."""
+    g = daily.groupby([k for k in ("day", "date", "city", "item") if k in daily.columns], observed=True)[metric]
     q = g.quantile(np.array(BAND_QUANTILES)).unstack()
     q.columns = list(BAND_COLUMNS)
     return q.assign(mean=g.mean()).reset_index().assign(metric=metric)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from stocksim.epidemic.outcome import COMPARTMENTS, EpidemicBatch
+from stocksim.scenario.dates import calendar
 from stocksim.scenario.schema import LEVEL_NAMES, SEVERITIES, Scenario
 from stocksim.supply.records import EVENT_KINDS, BatchResult
 from stocksim.supply.reserve import compliant, days_of_cover
@@ -47,7 +48,16 @@ def daily_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
 def daily_frame(s: Scenario, cols: dict[str, np.ndarray]) -> pd.DataFrame:
     """The daily table from its columns, city and item given as codes."""
     labels = {"city": s.location_ids, "item": s.item_ids, "response_level": LEVEL_NAMES}
-    return pd.DataFrame(_labelled(cols, labels), copy=False)
+    return with_date(s, pd.DataFrame(_labelled(cols, labels), copy=False))
+
+
+def with_date(s: Scenario, df: pd.DataFrame, day: str = "day") -> pd.DataFrame:
+    """``df`` with a ``date`` column (start_date + day) right after its ``day`` column, when the
+    scenario has a ``start_date``; unchanged otherwise."""
+    if s.start_date is None or day not in df.columns or "date" in df.columns:
+        return df
+    df.insert(list(df.columns).index(day) + 1, "date", calendar(s.start_date, df[day].to_numpy()))
+    return df
 
 
 def concat_columns(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -114,7 +124,7 @@ def events_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
     places = [*s.location_ids, CENTRE]
     supplier_ids = [x.id for x in s.suppliers]
     sup = e["supplier"]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "replication": e["replication"],
             "time": e["time"],
@@ -131,6 +141,7 @@ def events_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
             "due": e["due"],
         }
     )
+    return with_date(s, table, "time")
 
 
 _NOT_ADDITIVE = ("compliant_days", "first_stockout_day", "initial_days_of_cover", "initial_working_days_of_cover")
@@ -277,4 +288,4 @@ def census_columns(epi: EpidemicBatch, replications: np.ndarray) -> dict[str, np
 def census_frame(s: Scenario, cols: dict[str, np.ndarray]) -> pd.DataFrame:
     """The census table from its columns, city given as codes."""
     labels = {"city": s.city_ids, "response_level": LEVEL_NAMES}
-    return pd.DataFrame(_labelled(cols, labels), copy=False)[list(CENSUS_COLUMNS)]
+    return with_date(s, pd.DataFrame(_labelled(cols, labels), copy=False)[list(CENSUS_COLUMNS)])

@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 from stocksim.scenario.errors import ConfigError
 from stocksim.scenario.schema import (
+    JOINT_BUYER,
     LEVEL_NAMES,
     PROTECTION_LEVELS,
     SEVERITIES,
@@ -23,6 +24,7 @@ from stocksim.scenario.schema import (
     Lot,
     Protection,
     Scenario,
+    Surge,
 )
 from stocksim.scenario.uncertain import is_uncertain
 
@@ -193,6 +195,32 @@ def _check_suppliers(c: _Checks) -> None:
         if not is_uncertain(lt) and lt < 0:
             c.fail(f"suppliers[{k}].lead_time_days", "must be >= 0", lt)
         _check_disruptions(c, f"suppliers[{k}].disruptions", sup.disruptions)
+        if sup.city is not None:
+            c.known_city(f"suppliers[{k}].city", sup.city)
+        if sup.surge is not None:
+            _check_surge(c, f"suppliers[{k}].surge", sup.surge)
+
+
+def _check_surge(c: _Checks, path: str, surge: Surge) -> None:
+    """A surge answers to a level the scenario can declare, and only raises capacity: its factor is
+    a number >= 1 or a bounded distribution (triangular or uniform) whose low is >= 1."""
+    defined = [lv.level for lv in c.s.response.levels]
+    if surge.at_level not in defined:
+        listed = ", ".join(defined) or "none"
+        c.fail(f"{path}.at_level", f"not a level of response.levels (defined: {listed})", surge.at_level)
+    factor = surge.capacity_factor
+    if is_uncertain(factor):
+        low, high = getattr(factor, "low", None), getattr(factor, "high", None)
+        if low is None or high is None:
+            c.fail(
+                f"{path}.capacity_factor",
+                "a surge factor must be a number or a bounded distribution (triangular or uniform)",
+                factor.model_dump(),
+            )
+        if low < 1:
+            c.fail(f"{path}.capacity_factor", "must be >= 1 (a surge only raises capacity)", factor.model_dump())
+    elif factor < 1:
+        c.fail(f"{path}.capacity_factor", "must be >= 1 (a surge only raises capacity; see disruptions)", factor)
 
 
 def _check_disruptions(c: _Checks, path: str, disruptions: Sequence[Disruption]) -> None:
@@ -247,6 +275,37 @@ def _check_other_buyers(c: _Checks) -> None:
         c.non_negative_table(f"suppliers[{k}].other_buyers_per_day", sup.other_buyers_per_day)
 
 
+def _check_supplier_buyers(c: _Checks) -> None:
+    """Whom a supplier serves: own_city_first names the producer's city; a backlog has other buyers
+    to keep; each framework agreement is for the joint centre or a known city, for an item the
+    supplier makes, once per buyer and item."""
+    for k, sup in enumerate(c.s.suppliers):
+        path = f"suppliers[{k}]"
+        if sup.serves == "own_city_first" and sup.city is None:
+            c.fail(f"{path}.serves", f"own_city_first needs {path}.city (the city the producer is in)", sup.serves)
+        if sup.other_buyers_backlog and not sup.other_buyers_per_day:
+            c.fail(f"{path}.other_buyers_backlog", "there are no other_buyers_per_day to keep on order", True)
+        seen: set[tuple[str, str]] = set()
+        for j, agreement in enumerate(sup.agreements):
+            where = f"{path}.agreements[{j}]"
+            if agreement.buyer != JOINT_BUYER:
+                c.known_city(f"{where}.buyer", agreement.buyer)
+            elif JOINT_BUYER in c.cities:
+                c.fail(f"{where}.buyer", f"ambiguous: a city is also called {JOINT_BUYER!r} (rename the city)", "joint")
+            c.known_item(f"{where}.item", agreement.item)
+            if agreement.item not in sup.capacity_per_day:
+                c.fail(
+                    f"{where}.item", f"not in {path}.capacity_per_day: the supplier does not make it", agreement.item
+                )
+            if (agreement.buyer, agreement.item) in seen:
+                c.fail(
+                    where,
+                    "buyer and item listed twice (one agreement per buyer and item: add the capacities)",
+                    f"{agreement.buyer}, {agreement.item}",
+                )
+            seen.add((agreement.buyer, agreement.item))
+
+
 def _check_ordering(c: _Checks) -> None:
     """When the cities order: the (s, S) levels, and a supplier for every item."""
     p = c.s.procurement
@@ -273,6 +332,10 @@ def _check_reserve(c: _Checks) -> None:
             for item in c.s.item_ids:
                 if item not in r.declared.get(city, {}):
                     c.fail(f"reserve.declared.{city}.{item}", "missing: daily_max is 'declared'")
+    if r.daily_max == "observed" and r.observed is None:
+        c.fail("reserve.observed", "required when daily_max is 'observed' ({file: PATH, window_days: 7})")
+    if r.observed is not None and r.daily_max != "observed":
+        c.fail("reserve.observed", "recorded use is read only with daily_max: observed", r.daily_max)
     defined = [lv.level for lv in c.s.response.levels]
     if r.full_load_level not in (None, "none", *defined):
         listed = ", ".join(defined) or "none"
@@ -418,6 +481,7 @@ _SECTIONS: tuple[_Section, ...] = (
     _check_depots,
     _check_transfers,
     _check_procurement,
+    _check_supplier_buyers,
     _check_reserve,
     _check_distances,
     _check_epidemic,

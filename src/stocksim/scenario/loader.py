@@ -14,9 +14,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from stocksim.scenario.checks import check_references
+from stocksim.scenario.dates import resolve_dates
 from stocksim.scenario.errors import ConfigError
 from stocksim.scenario.files import load_census, read_city_matrix, road_km
+from stocksim.scenario.observed import observed_given, with_observed
 from stocksim.scenario.schema import Scenario
+from stocksim.scenario.stocksheet import read_inventory, with_inventory
 
 
 class LoadedScenario(BaseModel):
@@ -35,8 +38,11 @@ class LoadedScenario(BaseModel):
 
     @classmethod
     def read(cls, scenario: Scenario, source: str | Path, base_dir: Path) -> LoadedScenario:
-        """Read the data files a validated scenario names (errors name the file and the field)."""
-        s, source = scenario, str(source)
+        """Read the data files a validated scenario names (errors name the file and the field).
+        An inventory sheet and recorded use become the scenario's own fields (opening stock,
+        the observed daily max), so the scenario carries them wherever it goes."""
+        source = str(source)
+        s = _with_sheets(scenario, base_dir, source)
         census = _census(s, base_dir, source) if s.epidemic.model == "census" else None
         trips = _trips(s, base_dir, source) if _reads_trips(s) else None
         km = road_km(s, base_dir, source)
@@ -50,6 +56,28 @@ class LoadedScenario(BaseModel):
         h = hashlib.sha256(canonical_json(self.scenario).encode())
         h.update(self.data_bytes)
         return h.hexdigest()[:16]
+
+
+def _with_sheets(s: Scenario, base_dir: Path, source: str) -> Scenario:
+    """The scenario with its inventory sheet applied and its observed daily max filled in."""
+    if s.inventory is not None:
+        path = _named_file(base_dir, s.inventory.file, source, "inventory.file")
+        s = with_inventory(s, read_inventory(s, path), path)
+    observed = s.reserve.observed
+    if observed is not None:
+        if observed_given(observed):
+            raise ConfigError(
+                source, "reserve.observed.daily_max", "filled in from reserve.observed.file when loaded: leave it out"
+            )
+        s = with_observed(s, _named_file(base_dir, observed.file, source, "reserve.observed.file"))
+    return s
+
+
+def _named_file(base_dir: Path, rel: str, source: str, key: str) -> Path:
+    path = base_dir / rel
+    if not path.is_file():
+        raise ConfigError(source, key, "file not found", str(path))
+    return path
 
 
 def _census(s: Scenario, base_dir: Path, source: str) -> np.ndarray:
@@ -82,6 +110,10 @@ def data_files(s: Scenario, base_dir: Path) -> list[Path]:
         files.append(base_dir / s.epidemic.mobility.matrix)
     if s.distances.file:
         files.append(base_dir / s.distances.file)
+    if s.inventory is not None:
+        files.append(base_dir / s.inventory.file)
+    if s.reserve.observed is not None:
+        files.append(base_dir / s.reserve.observed.file)
     return files
 
 
@@ -127,6 +159,7 @@ def parse_scenario(data: Any, source: str | Path) -> Scenario:
     """Validate a mapping into a Scenario, raising ConfigError naming the first problem."""
     if not isinstance(data, dict):
         raise ConfigError(source, "", "the file must hold a mapping of keys (name, items, ...)")
+    data = resolve_dates(data, source)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:

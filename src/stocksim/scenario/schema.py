@@ -7,6 +7,7 @@ Key names are a contract with users and with later features; see ``configs/READM
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -80,11 +81,24 @@ class Release(BaseModel):
     when_working_out: bool = False
 
 
+class Observed(BaseModel):
+    """Recorded daily use per city and item (a CSV, scenario/observed.py): the ``observed`` daily max
+    is the highest trailing ``window_days`` mean. ``daily_max`` and ``circle`` are filled in from
+    the file when the scenario is loaded (the manifest shows them); a scenario does not give them."""
+
+    model_config = _FROZEN
+    file: str = Field(min_length=1)
+    window_days: int = Field(default=7, ge=1)
+    daily_max: dict[Id, dict[Id, NonNeg]] = {}  # city -> item -> units/day, from the file
+    circle: dict[Id, NonNeg] = {}  # item -> units/day: the same of the cities' summed use
+
+
 class Reserve(BaseModel):
     model_config = _FROZEN
     coverage_days: float = Field(default=30.0, gt=0)
-    daily_max: Literal["full_load", "peak", "declared"] = "full_load"
+    daily_max: Literal["full_load", "peak", "declared", "observed"] = "full_load"
     declared: dict[Id, dict[Id, NonNeg]] = {}
+    observed: Observed | None = None  # with daily_max: observed
     # The response level whose surge beds, routine multiplier and swabbing full load assumes;
     # None: the highest level of response.levels ("none" without levels); supply.reserve.full_load_level.
     full_load_level: Literal["none", "IV", "III", "II", "I"] | None = None
@@ -263,15 +277,48 @@ class Disruption(BaseModel):
     price_factor: Uncertain = 1.0
 
 
+class Surge(BaseModel):
+    """Production capacity held ready (产能储备): from the first day the response level the producer
+    answers to (its ``city``'s; without a city, the highest of any city) is at least ``at_level``,
+    capacity rises linearly to capacity_factor x base over ramp_days, and falls back at the same
+    pace once the level is below it (supply/surge.py)."""
+
+    model_config = _FROZEN
+    at_level: Literal["IV", "III", "II", "I"]
+    capacity_factor: Uncertain
+    ramp_days: int = Field(ge=0)
+
+
+JOINT_BUYER = "joint"  # a framework agreement's buyer that is the joint centre, not a city
+
+
+class FrameworkAgreement(BaseModel):
+    """Framework agreement (框架协议) of a supplier: ``capacity_per_day`` units of ``item`` held each
+    day for one buyer (``joint``: the joint centre; a city id: that city's own orders), shipped at
+    ``unit_cost_cny``; what the buyer does not take that day goes back to everyone. Not the
+    agreement reserve of ``cities[].agreements`` (协议储备: stock an enterprise holds for a city)."""
+
+    model_config = _FROZEN
+    buyer: Id
+    item: Id
+    capacity_per_day: NonNeg
+    unit_cost_cny: NonNeg
+
+
 class Supplier(BaseModel):
     model_config = _FROZEN
     id: Id
     name: str = ""
+    city: Id | None = None  # a local producer's city; None: outside the circle
     lead_time_days: Uncertain
     capacity_per_day: dict[Id, Uncertain]
     other_buyers_per_day: dict[Id, Uncertain] = {}
+    other_buyers_backlog: bool = False  # True: what other buyers do not get stays on order (supply/suppliers.py)
+    serves: Literal["own_city_first", "circle", "market"] = "market"  # whom capacity goes to first
+    agreements: list[FrameworkAgreement] = []  # capacity held for one buyer at a fixed price (框架协议)
     unit_cost_cny: dict[Id, Uncertain] = {}
     disruptions: list[Disruption] = []
+    surge: Surge | None = None  # None: capacity does not follow the response level
 
 
 class VolumeDiscount(BaseModel):
@@ -292,6 +339,7 @@ class Joint(BaseModel):
     ordering: Literal["pooled", "combined"] = "pooled"
     supplier_priority: Literal["fcfs", "joint_first", "reserved_share"] = "fcfs"
     reserved_share: float = Field(default=0.0, ge=0, le=1)
+    discount: float = Field(default=0.0, ge=0, lt=1)  # share off every order of the centre, beside the volume tiers
     allocation: Literal["proportional_to_need", "equal_days_of_cover", "population"] = "proportional_to_need"
 
 
@@ -353,10 +401,23 @@ class Depot(BaseModel):
     keeps_days: NonNeg | None = None  # days of the circle's daily max the depot never ships
 
 
+class Inventory(BaseModel):
+    """An inventory sheet (CSV or XLSX, one row per lot; scenario/stocksheet.py), read when the
+    scenario is loaded into the cities' and depots' opening stock and lots. ``replace``: for every
+    city and depot the sheet names, the sheet is its whole opening stock (both pools, every item);
+    ``fill``: the sheet adds stock where the scenario gives none (a city or depot, pool and item
+    given in both is an error)."""
+
+    model_config = _FROZEN
+    file: str = Field(min_length=1)
+    mode: Literal["replace", "fill"] = "replace"
+
+
 class Scenario(BaseModel):
     model_config = _FROZEN
     name: Id
     description: str = ""
+    start_date: date | None = None  # the calendar date of day 0; None: days only (scenario/dates.py)
     horizon_days: int = Field(ge=1, le=100_000)
     replications: int = Field(default=100, ge=1)
     seed: int = Field(default=0, ge=0)
@@ -372,6 +433,7 @@ class Scenario(BaseModel):
     transfers: Transfers = Transfers()
     depots: list[Depot] = []
     costs: Costs = Costs()
+    inventory: Inventory | None = None  # the opening stock from a sheet, applied when loaded
 
     @property
     def item_ids(self) -> list[str]:

@@ -4,6 +4,8 @@ A scenario may write any uncertain parameter as ``{dist: triangular, low: 1, mod
 (or normal, lognormal, gamma, uniform). Each replication draws its own value from its own
 parameter stream, so the draw does not depend on how replications are split into batches.
 Draws are clipped to the field's valid range (for example a rate is never below 0).
+``quantile(q)`` gives a distribution's q-quantile (scipy.stats, in the same parameterisation as
+``draw``), for sensitivity analyses that set an input to a percentile.
 """
 
 from __future__ import annotations
@@ -15,6 +17,14 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, TypeAdapter, model_validator
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
+
+
+def _stats() -> Any:
+    """scipy.stats, imported when a quantile is first asked for (it is slow to import, and loading
+    a scenario needs none)."""
+    from scipy import stats
+
+    return stats
 
 
 class Triangular(BaseModel):
@@ -37,6 +47,10 @@ class Triangular(BaseModel):
     def draw(self, rng: np.random.Generator, size: Any = None) -> Any:
         return rng.triangular(self.low, self.mode, self.high, size)
 
+    def quantile(self, q: Any) -> Any:
+        width = self.high - self.low
+        return _stats().triang.ppf(q, (self.mode - self.low) / width, loc=self.low, scale=width)
+
 
 class Uniform(BaseModel):
     model_config = _FROZEN
@@ -57,6 +71,9 @@ class Uniform(BaseModel):
     def draw(self, rng: np.random.Generator, size: Any = None) -> Any:
         return rng.uniform(self.low, self.high, size)
 
+    def quantile(self, q: Any) -> Any:
+        return _stats().uniform.ppf(q, loc=self.low, scale=self.high - self.low)
+
 
 class Normal(BaseModel):
     model_config = _FROZEN
@@ -67,6 +84,9 @@ class Normal(BaseModel):
     def draw(self, rng: np.random.Generator, size: Any = None) -> Any:
         return rng.normal(self.mean, self.sd, size)
 
+    def quantile(self, q: Any) -> Any:
+        return _stats().norm.ppf(q, loc=self.mean, scale=self.sd)
+
 
 class LogNormal(BaseModel):
     """Lognormal given by the mean and standard deviation of the quantity itself (not of its log)."""
@@ -76,9 +96,16 @@ class LogNormal(BaseModel):
     mean: float = Field(gt=0)
     sd: float = Field(gt=0)
 
-    def draw(self, rng: np.random.Generator, size: Any = None) -> Any:
+    def _log_mean_sd(self) -> tuple[float, float]:
         sigma2 = math.log1p((self.sd / self.mean) ** 2)
-        return rng.lognormal(math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2), size)
+        return math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2)
+
+    def draw(self, rng: np.random.Generator, size: Any = None) -> Any:
+        return rng.lognormal(*self._log_mean_sd(), size)
+
+    def quantile(self, q: Any) -> Any:
+        mu, sigma = self._log_mean_sd()
+        return _stats().lognorm.ppf(q, sigma, scale=math.exp(mu))
 
 
 class Gamma(BaseModel):
@@ -91,6 +118,9 @@ class Gamma(BaseModel):
 
     def draw(self, rng: np.random.Generator, size: Any = None) -> Any:
         return rng.gamma((self.mean / self.sd) ** 2, self.sd**2 / self.mean, size)
+
+    def quantile(self, q: Any) -> Any:
+        return _stats().gamma.ppf(q, (self.mean / self.sd) ** 2, scale=self.sd**2 / self.mean)
 
 
 Dist = Annotated[Triangular | Uniform | Normal | LogNormal | Gamma, Field(discriminator="dist")]

@@ -84,10 +84,11 @@ def _complete(
     csv_tables: Mapping[str, pd.DataFrame],
     info: dict[str, Any],
     texts: Mapping[str, str] | None = None,
+    files: Mapping[str, bytes] | None = None,
 ) -> None:
     """Add the whole tables (``tables`` in ``fmt``, ``csv_tables`` as CSV), the text files
-    (``texts``: file name -> UTF-8 text) and the manifest to ``staging``, then move it into place
-    as ``out``."""
+    (``texts``: file name -> UTF-8 text), other files (``files``: file name -> bytes, e.g. a
+    workbook) and the manifest to ``staging``, then move it into place as ``out``."""
     for name, df in tables.items():
         if df is not None:
             _table(df, staging / name, fmt)
@@ -95,6 +96,8 @@ def _complete(
         df.to_csv(staging / f"{name}.csv", index=False)
     for file_name, text in (texts or {}).items():
         (staging / file_name).write_text(text, encoding="utf-8")
+    for file_name, data in (files or {}).items():
+        (staging / file_name).write_bytes(data)
     (staging / MANIFEST).write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
     swap_into_place(staging, out)
 
@@ -122,13 +125,14 @@ def write_outputs(
     fmt: str = "parquet",
     overwrite: bool = False,
     texts: Mapping[str, str] | None = None,
+    files: Mapping[str, bytes] | None = None,
 ) -> Path:
-    """Write ``tables`` in ``fmt``, ``csv_tables`` as CSV, ``texts`` (file name -> text, UTF-8)
-    and ``manifest.json``, all or nothing."""
+    """Write ``tables`` in ``fmt``, ``csv_tables`` as CSV, ``texts`` (file name -> text, UTF-8),
+    ``files`` (file name -> bytes) and ``manifest.json``, all or nothing."""
     check_target(out, overwrite)
     staging = new_staging(out)
     try:
-        _complete(staging, out, fmt, tables, csv_tables, info, texts)
+        _complete(staging, out, fmt, tables, csv_tables, info, texts, files)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

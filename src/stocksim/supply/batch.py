@@ -5,17 +5,20 @@ its own streams, so its numbers are the same in any batch."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 
 from stocksim.draws.params import draw_lead_times, sample_batch
 from stocksim.epidemic.driver import EpidemicDriver
 from stocksim.scenario.loader import LoadedScenario
+from stocksim.scenario.schema import Scenario
 from stocksim.supply.day import simulate_batch
 from stocksim.supply.demand import expected_demand, realised_demand
 from stocksim.supply.peak import peak_pilot
 from stocksim.supply.records import BatchResult, Inputs
-from stocksim.supply.reserve import Peak, daily_max, required_reserve
+from stocksim.supply.reserve import DailyMax, Peak, daily_max, required_reserve
+from stocksim.supply.surge import with_surge
 from stocksim.supply.transfers import location_km
 
 
@@ -26,6 +29,13 @@ def pad_locations(x: np.ndarray, axis: int, n_depots: int, fill: float = 0.0) ->
     pad = [(0, 0)] * x.ndim
     pad[axis] = (0, n_depots)
     return np.pad(x, pad, constant_values=fill)
+
+
+class Drawn(NamedTuple):
+    """A batch's numbers drawn before its day loop: the loop's inputs and the reserve rule's daily max."""
+
+    inputs: Inputs
+    daily_max: DailyMax
 
 
 class Simulator:
@@ -48,9 +58,16 @@ class Simulator:
 
     def batch(self, seed: int, replications: np.ndarray, events: bool = True, days: bool = True) -> BatchResult:
         """Draw the batch's numbers and run it: sample -> epidemic -> demand -> reserve rule -> day loop."""
+        return self.simulate(self.draw(seed, replications, events, days))
+
+    def draw(self, seed: int, replications: np.ndarray, events: bool = True, days: bool = True) -> Drawn:
+        """Everything the batch draws or derives before its day loop: sample -> epidemic -> surge
+        (local producers' capacity by day) -> demand -> reserve rule. Kept, it runs the day loop
+        again for variants (``simulate``)."""
         s = self.scenario
         p = sample_batch(s, seed, replications)
         epi = self.driver.batch(seed, p)
+        p = with_surge(s, p, epi.level)  # local producers' ramp-up follows the levels just decided
         mean = expected_demand(epi, p)
         n_d = len(s.depots)
         demand = realised_demand(mean, s.demand.noise, p, seed, len(s.cities) + n_d, s.demand.correlation)
@@ -70,8 +87,16 @@ class Simulator:
             record_events=events,
             keep_days=days,
         )
+        return Drawn(inputs, most)
+
+    def simulate(self, drawn: Drawn, scenario: Scenario | None = None) -> BatchResult:
+        """The day loop on drawn numbers. ``scenario``: a variant of this scenario that differs only
+        in what the day loop alone reads (opening stock, procurement, transfers, costs; checked by
+        ``experiment.crn``), by default this scenario."""
+        s = self.scenario if scenario is None else scenario
+        most = drawn.daily_max
         return replace(
-            simulate_batch(s, inputs),
-            routine_share=pad_locations(most.routine_share, 1, n_d, np.nan),
+            simulate_batch(s, drawn.inputs),
+            routine_share=pad_locations(most.routine_share, 1, len(s.depots), np.nan),
             circle_routine_share=most.circle_routine_share,
         )

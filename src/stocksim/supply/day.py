@@ -16,8 +16,9 @@ review) are in ``pool_steps``, the pools themselves in ``pools``.
 
 Order of things within day t (the offsets are the SimPy times within the day):
   t+0.0  write-off: lots expiring on day t leave the stock
-  t+0.1  deliveries: from the suppliers (to a city, or to the joint centre, which allocates them
-         at once and sends them on by road), the centre's carriage, transfers
+  t+0.1  deliveries: from the suppliers (to a city, or to the joint centre, which splits them
+         at once - each city its own part, or by the allocation rule - and sends them on by
+         road), the centre's carriage, transfers
   t+0.15 rotation (reserve.pools: separate, reserve.rotate_before_expiry_days N): reserve lots
          with N days or fewer left move to working stock
   t+0.2  demand: the day's demand is served first-expiry-first-out from working stock; with
@@ -42,7 +43,15 @@ import simpy
 from stocksim.scenario.schema import LEVEL_NAMES, Scenario
 from stocksim.supply.inventory import Parcel
 from stocksim.supply.pool_steps import agreement_arrivals, call_agreements, reserve_deliveries, reserve_review, rotation
-from stocksim.supply.procurement import allocate, burn_rate, discount_rate, order_levels, order_quantity, review_days
+from stocksim.supply.procurement import (
+    allocate,
+    burn_rate,
+    discount_rate,
+    order_levels,
+    order_quantity,
+    pooled_order,
+    review_days,
+)
 from stocksim.supply.records import BatchResult, Inputs
 from stocksim.supply.reserve import TOL
 from stocksim.supply.state import BatchState, Inbound, order_id
@@ -106,18 +115,22 @@ def supplier_deliveries(b: BatchState, t: int) -> None:
 
 
 def allocate_at_centre(b: BatchState, t: int, quantity: np.ndarray) -> None:
-    """The joint centre splits a delivery (R, I) among the cities (``allocation``) and sends each
-    city's part on by road; it stays on the city's order until it arrives."""
+    """The joint centre splits a delivery (R, I) among the cities and sends each city's part on
+    by road: with ``combined`` ordering each city's part of the shipment (already on its order),
+    with ``pooled`` by the ``allocation`` rule (on the city's order from now); it stays on the
+    city's order until it arrives."""
     s, x, centre = b.s, b.x, b.centre
     n_c = b.n_c
     centre.on_order[:] = np.maximum(centre.on_order - quantity, 0.0)
-    position = b.city_position()
-    rule = s.procurement.joint.allocation
-    split = allocate(rule, quantity, position, x.daily_max[:, :n_c], b.order_up_to[:, :n_c], centre.population)
     to = np.zeros(b.on_order.shape)
-    to[:, :n_c] = split
+    if centre.parts is not None:
+        to[:, :n_c] = centre.parts.arrive(t, quantity)
+    else:
+        rule, position = s.procurement.joint.allocation, b.city_position()
+        daily, up_to = x.daily_max[:, :n_c], b.order_up_to[:, :n_c]
+        to[:, :n_c] = allocate(rule, quantity, position, daily, up_to, centre.population)
+        b.on_order += to
     parcel = b.stock.delivery_parcel(t, to)
-    b.on_order += to
     b.carriage_inbound.units += to
     b.daily.at(t).transport_cost[:] += to * centre.km[None, :, None] * s.transfers.cost_per_unit_km
     if x.record_events:
@@ -200,19 +213,33 @@ def independent_review(b: BatchState, t: int) -> None:
 
 
 def joint_review(b: BatchState, t: int) -> None:
-    """The centre orders working stock for the circle under its joint ordering policy (``pooled``
-    or ``combined``); each city orders for its own reserve."""
+    """The centre orders working stock for the circle under its joint ordering policy: ``pooled``
+    on the circle's pooled position, or ``combined``, the sum of the cities' own [s, S] orders
+    (a city's position counts its part of the centre's orders: it is in its on order); each
+    city orders for its own reserve."""
     new_levels(b, t)
     reserve_review(b, t)
     centre, n_c = b.centre, b.n_c
-    position = b.city_position()
-    qty = centre.ordering(position, centre.on_order, centre.share, b.reorder_point[:, :n_c], b.order_up_to[:, :n_c])
+    position, s_low, s_high = b.city_position(), b.reorder_point[:, :n_c], b.order_up_to[:, :n_c]
+    if centre.parts is None:
+        qty = pooled_order(position, centre.on_order, s_low, s_high)
+    else:
+        by_city = order_quantity(position, s_low, s_high)
+        qty = by_city.sum(axis=1)
     if qty.any():
         centre.on_order[:] += qty
         buyer = centre.buyer
-        b.book.place(t, slice(buyer, buyer + 1), qty[:, None], discount_rate(b.s, qty)[:, None])
+        discount = discount_rate(b.s, qty)
+        b.book.place(t, slice(buyer, buyer + 1), qty[:, None], discount[:, None])
         r, i = np.nonzero(qty)
-        b.events.add("order", t, r, centre.label, i, qty[r, i], order_id(t, buyer, i, b.n_buyers, b.n_i))
+        oid = order_id(t, buyer, i, b.n_buyers, b.n_i)
+        b.events.add("order", t, r, centre.label, i, qty[r, i], oid)
+        if centre.parts is not None:
+            centre.parts.place(t, by_city, discount)
+            b.on_order[:, :n_c] += by_city
+            r, c, i = np.nonzero(by_city)
+            oid = order_id(t, buyer, i, b.n_buyers, b.n_i)
+            b.events.add("order", t, r, c, i, by_city[r, c, i], oid, counterpart=centre.label)
 
 
 def transfers(b: BatchState, t: int) -> None:
@@ -293,15 +320,20 @@ def record_transfers(b: BatchState, t: int, f: Flows) -> None:
 
 def dispatch(b: BatchState, t: int) -> None:
     """Suppliers ship from the day's capacity, oldest orders first; what the centre pays is
-    booked to the cities by their share."""
-    x, n_c = b.x, b.n_c
-    shipped, days, spend, due = b.book.ship(t, keep=x.record_events)
+    booked to the cities: with ``combined`` ordering each city pays for its part of the
+    shipments, with ``pooled`` by its share of the daily max."""
+    x, n_c, centre = b.x, b.n_c, b.centre
+    shipped, days, spend, due = b.book.ship(t, keep=x.record_events or centre.parts is not None)
     today = b.daily.at(t)
     today.purchase_cost[:] += spend[:, : b.n_l]
     if b.reserve is not None:
         today.purchase_cost[:, :n_c] += spend[:, b.reserve.buyers]
-    today.purchase_cost[:, :n_c] += spend[:, b.centre.buyer, None, :] * b.centre.share
-    if shipped is not None and len(days):
+    if centre.parts is None:
+        today.purchase_cost[:, :n_c] += spend[:, centre.buyer, None, :] * centre.share
+    elif shipped is not None:  # always kept with combined ordering
+        to_centre = shipped[..., centre.buyer, :], due[..., centre.buyer, :]
+        today.purchase_cost[:, :n_c] += centre.parts.ship(days, *to_centre, spend[:, centre.buyer])
+    if x.record_events and shipped is not None and len(days):
         w, r, sup, buyer, i = np.nonzero(shipped)
         when = due[r, sup, buyer, i]
         inside = when < b.s.horizon_days  # shipments still travelling at the end show as on_order

@@ -46,7 +46,7 @@ class Lots(NamedTuple):
 Parcel = Lots  # what travels: lots taken out of one stock, or a delivery, bound for a location
 
 
-def _initial_lots(s: Scenario, pool: str) -> list[tuple[int, int, float, int]]:
+def opening_lots(s: Scenario, pool: str) -> list[tuple[int, int, float, int]]:
     """The opening lots of one pool, (location, item, quantity, expires_day): ``working`` (every
     location's ``stock`` and ``lots``; all of it with ``reserve.pools: single``) or ``reserve``
     (the cities' ``reserve`` and ``reserve_lots``)."""
@@ -80,8 +80,8 @@ class Stock:
     def __init__(self, s: Scenario, replications: int, pool: str = "working"):
         horizon, items = s.horizon_days, s.items
         shelf = np.array([it.shelf_life_days for it in items])
-        initial = _initial_lots(s, pool)
-        every_lot = initial + (_initial_lots(s, "reserve") if pool == "working" else _initial_lots(s, "working"))
+        initial = opening_lots(s, pool)
+        every_lot = initial + (opening_lots(s, "reserve") if pool == "working" else opening_lots(s, "working"))
         rotation = s.reserve.rotate_before_expiry_days if s.reserve.pools == "separate" else None
         limit = horizon + (rotation or 0)  # lots expiring before this day go in buckets
         # Deliveries arrive from day 1 on; expiry days before the limit become bucket keys.

@@ -5,15 +5,17 @@ on order is at or below the reorder point [s = reorder_point_days x daily max], 
 [S = order_up_to_days x daily max], in whole units (s and S within 1e-9 of a whole number are
 that number: ``whole_units``). ``independent``: each city for itself
 (``order_quantity``); ``joint``: the centre (in ``joint.lead_city``) orders for the circle
-(``joint.ordering``: ``pooled_order`` or ``combined_order``), then splits each delivery among
-the cities (``allocation``: ``allocate``). An order is priced on the day it is placed, with the
-volume discount of the deepest tier it reaches (``discount_rate``). The suppliers who fill the
-orders are in ``suppliers``. Axes as in ``stocksim.supply``.
+(``joint.ordering``). ``pooled``: one order on the circle's pooled position
+(``pooled_order``), each delivery split among the cities by the ``allocation`` rule
+(``allocate``) and its cost by their share of the daily max (``city_shares``). ``combined``:
+each city's own [s, S] order, bought as one; ``CityParts`` keeps what each city ordered in every
+cohort, sends and charges each city its part of every shipment. An order is priced on the day
+it is placed, with the volume discount of the deepest tier it reaches (``discount_rate``). The
+suppliers who fill the orders are in ``suppliers``. Axes as in ``stocksim.supply``; W are the
+open cohorts (orders placed on one day), oldest first.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import numpy as np
 
@@ -79,40 +81,101 @@ def order_quantity(position: np.ndarray, reorder_point: np.ndarray, order_up_to:
 
 
 def city_shares(daily: np.ndarray) -> np.ndarray:
-    """Each city's share of the circle's daily max (R, C, I): its part of what the joint centre
-    has on order (``combined_order``) and of what the centre pays."""
+    """Each city's share of the circle's daily max (R, C, I): with ``pooled`` ordering, its part
+    of what the joint centre pays."""
     return daily / np.maximum(daily.sum(axis=1, keepdims=True), NO_SPEND)
 
 
 def pooled_order(
-    position: np.ndarray,
-    centre_on_order: np.ndarray,
-    share: np.ndarray,
-    reorder_point: np.ndarray,
-    order_up_to: np.ndarray,
+    position: np.ndarray, centre_on_order: np.ndarray, reorder_point: np.ndarray, order_up_to: np.ndarray
 ) -> np.ndarray:
     """``pooled``: the circle orders as one (R, I). Its position, the cities' on hand + on order
     (R, C, I) summed plus what the centre has on order (R, I), against the cities' [s, S] (R, C,
-    I) summed. ``share`` is not used: the cities' shares do not matter to a pooled position."""
+    I) summed."""
     pooled = position.sum(axis=1) + centre_on_order
     return order_quantity(pooled, reorder_point.sum(axis=1), order_up_to.sum(axis=1))
 
 
-def combined_order(
-    position: np.ndarray,
-    centre_on_order: np.ndarray,
-    share: np.ndarray,
-    reorder_point: np.ndarray,
-    order_up_to: np.ndarray,
-) -> np.ndarray:
-    """``combined``: the cities' own [s, S] orders, bought as one (R, I). A city's ``share``
-    (R, C, I) of what the centre has on order (R, I) counts towards its position (R, C, I)."""
-    pending = centre_on_order[:, None, :] * share
-    return order_quantity(position + pending, reorder_point, order_up_to).sum(axis=1)
+class CityParts:
+    """``combined`` ordering: each city's part of the joint centre's orders, from the order to
+    the centre's door.
 
+    The centre buys the sum of the cities' own [s, S] orders as one order per item (a cohort of
+    the suppliers' books). Every unit a supplier ships from a cohort to the centre is split
+    among the cities in proportion to what each ordered in that cohort, so a short shipment
+    gives every city the same fraction of its order. Each city's part travels with the shipment
+    to the centre (``road``, by arrival day) and is what the centre sends it on arrival; the city
+    pays the value of its part at its cohort's price. A city's parts count in its ``on_order``
+    from the order until its carriage arrives (the day loop keeps that)."""
 
-JointOrdering = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
-JOINT_ORDERING: dict[str, JointOrdering] = {"pooled": pooled_order, "combined": combined_order}
+    def __init__(self, n_cities: int, horizon: int, price_factor: np.ndarray, unit_cost: np.ndarray):
+        self.n_c, self.horizon = n_cities, horizon
+        self.price_factor = price_factor  # (R, S, H) on the day an order is placed
+        self.unit_cost = unit_cost  # (R, S, I) CNY
+        self.share: dict[int, np.ndarray] = {}  # cohort day -> (R, C, I) each city's share of the centre's order
+        self.discount: dict[int, np.ndarray] = {}  # cohort day -> (R, I) the order's volume discount
+        self.road: dict[int, np.ndarray] = {}  # arrival day at the centre -> (R, C, I) units
+
+    def place(self, day: int, by_city: np.ndarray, discount: np.ndarray) -> None:
+        """The cities' orders (R, C, I) of ``day``, bought as one at volume discount ``discount`` (R, I)."""
+        total = by_city.sum(axis=1, keepdims=True)
+        self.share[day] = np.divide(by_city, total, out=np.zeros_like(by_city), where=total > 0)
+        self.discount[day] = discount
+
+    def ship(self, days: np.ndarray, shipped: np.ndarray, due: np.ndarray, spend: np.ndarray) -> np.ndarray:
+        """Split today's shipments to the centre among the cities; returns what each city pays
+        (R, C, I), CNY. ``shipped`` (W, R, S, I) is what each supplier shipped to the centre from
+        the open cohorts placed on ``days`` (W), ``due`` (R, S, I) each shipment's arrival day
+        and ``spend`` (R, I) what the centre paid for them. City c's part of a cohort w's
+        shipment q is share_c,w x q; it pays spend x (its parts' value) / (all parts' value),
+        a part's value being q x (1 - the cohort's discount) x its day's price factor x unit
+        cost, so that the cities pay exactly what the centre spent (by their parts' units
+        where the parts have no value)."""
+        self._close(days)
+        n_w, n_r, _, n_i = shipped.shape
+        charge = np.zeros((n_r, self.n_c, n_i))
+        if not n_w or not shipped.any():
+            return charge
+        none = np.zeros((n_r, self.n_c, n_i))
+        share = np.stack([self.share.get(int(d), none) for d in days])  # (W, R, C, I)
+        discount = np.stack([self.discount.get(int(d), none[:, 0]) for d in days])  # (W, R, I)
+        price = (1.0 - discount)[:, :, None, :] * np.moveaxis(self.price_factor[:, :, days], -1, 0)[..., None]
+        parts = np.einsum("wrci,wrsi->rsci", share, shipped)  # (R, S, C, I)
+        value = np.einsum("wrci,wrsi->rci", share, shipped * price * self.unit_cost)
+        units = parts.sum(axis=1)
+        total = value.sum(axis=1, keepdims=True)
+        weight = np.where(total > 0, value, units)
+        weights = weight.sum(axis=1, keepdims=True)
+        np.divide(spend[:, None, :] * weight, weights, out=charge, where=weights > 0)
+        self._on_the_road(parts, due, shipped.sum(axis=0) > 0)
+        return charge
+
+    def _on_the_road(self, parts: np.ndarray, due: np.ndarray, moving: np.ndarray) -> None:
+        """Each city's parts (R, S, C, I) by their arrival day ``due`` (R, S, I) where ``moving``;
+        parts that arrive after the horizon are not kept (they stay on order)."""
+        for day in np.unique(due[moving]):
+            if day < self.horizon:
+                on = (moving & (due == day))[:, :, None, :]
+                arriving = (parts * on).sum(axis=1)
+                if int(day) in self.road:
+                    self.road[int(day)] += arriving
+                else:
+                    self.road[int(day)] = arriving
+
+    def _close(self, days: np.ndarray) -> None:
+        """Forget the cohorts the suppliers have filled (no longer among the open ``days``)."""
+        open_days = set(days.tolist())
+        for day in [d for d in self.share if d not in open_days]:
+            del self.share[day], self.discount[day]
+
+    def arrive(self, day: int, quantity: np.ndarray) -> np.ndarray:
+        """The cities' parts (R, C, I) of what reaches the centre on ``day``, ``quantity`` (R, I):
+        the parts carried there, scaled to ``quantity`` (they differ only by rounding)."""
+        parts = self.road.pop(day)
+        total = parts.sum(axis=1, keepdims=True)
+        scale = np.divide(quantity[:, None, :], total, out=np.zeros_like(total), where=total > 0)
+        out: np.ndarray = parts * scale
+        return out
 
 
 def discount_rate(s: Scenario, quantity: np.ndarray) -> np.ndarray:

@@ -82,8 +82,23 @@ def daily_max(s: Scenario, p: BatchParams, levels: LevelSettings | None, peak: P
         per_city = np.broadcast_to(table, shape).copy()
         unknown = np.full(shape, np.nan)  # the commission's figure does not say what it is made of
         return DailyMax.of(per_city, unknown, per_city.sum(axis=1), unknown[:, 0])
+    if mode == "observed":
+        return _observed(s, shape)
     per_city, routine = full_load(s, p, levels)
     return DailyMax.of(per_city, routine, per_city.sum(axis=1), routine.sum(axis=1))
+
+
+def _observed(s: Scenario, shape: tuple[int, int, int]) -> DailyMax:
+    """The ``observed`` reading: the highest trailing-window mean of recorded use, per city and
+    item and for the circle's summed use, filled in when the scenario was loaded
+    (``scenario.observed``); the same in every replication, of unknown make-up (no routine share)."""
+    observed = s.reserve.observed
+    if observed is None or not observed.daily_max:
+        raise ValueError("daily_max 'observed' needs the recorded use read by load_scenario (reserve.observed)")
+    table = np.array([[observed.daily_max[c][i] for i in s.item_ids] for c in s.city_ids], float)
+    circle = np.array([observed.circle[i] for i in s.item_ids], float)
+    unknown = np.full(shape, np.nan)
+    return DailyMax.of(np.broadcast_to(table, shape).copy(), unknown, np.tile(circle, (shape[0], 1)), unknown[:, 0])
 
 
 def full_load_level(s: Scenario) -> str:

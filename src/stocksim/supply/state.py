@@ -9,7 +9,7 @@ import numpy as np
 from stocksim.scenario.schema import Scenario
 from stocksim.supply.inventory import Parcel, Stock
 from stocksim.supply.pools import Agreements, Reserve
-from stocksim.supply.procurement import JOINT_ORDERING, burn_rate, city_shares, order_levels
+from stocksim.supply.procurement import CityParts, burn_rate, city_shares, order_levels
 from stocksim.supply.records import BatchResult, DailyRecord, Events, Inputs
 from stocksim.supply.suppliers import SupplierBook
 from stocksim.supply.transfers import TransferPlanner, travel_days
@@ -30,19 +30,23 @@ class Inbound:
 
 
 class Centre:
-    """The joint procurement centre in the lead city: what it has on order and where it sends."""
+    """The joint procurement centre in the lead city: what it has on order and where it sends;
+    with ``joint.ordering: combined``, each city's part of its orders (``parts``; None when
+    ``pooled``)."""
 
     def __init__(self, s: Scenario, x: Inputs, buyer: int):
         n_c = len(s.cities)
         lead = s.location_ids.index(s.lead_city)
         self.buyer = buyer  # its column in the supplier book
         self.label = len(s.location_ids)  # how events name it: after the locations
-        self.on_order = np.zeros((x.params.size, len(s.items)))  # (R, I)
-        self.share = city_shares(x.daily_max[:, :n_c])  # (R, C, I) of its orders and of what it pays
+        self.on_order = np.zeros((x.params.size, len(s.items)))  # (R, I) open at suppliers or on the way to it
+        self.share = city_shares(x.daily_max[:, :n_c])  # (R, C, I) of what it pays, with pooled ordering
         self.ship_days = travel_days(s, x.km)[lead]  # (L,) by road from the lead city
         self.km = x.km[lead]  # (L,)
         self.population = np.array([c.population for c in s.cities], float)
-        self.ordering = JOINT_ORDERING[s.procurement.joint.ordering]
+        self.parts: CityParts | None = None
+        if s.procurement.joint.ordering == "combined":
+            self.parts = CityParts(n_c, s.horizon_days, x.params.price_factor, x.params.supplier_cost)
 
 
 class BatchState:

@@ -3,14 +3,27 @@
 Suppliers have a capacity per item per day. Open orders are kept as cohorts by the day they were
 placed; each day's capacity fills the oldest cohort first, and the orders of one day share in
 proportion to their size. Buyers other than the circle (``other_buyers_per_day``) place a fresh
-order every day: it competes with the circle's orders of that day and what is not filled is lost
-to them. With joint procurement the supplier may serve the pooled order first
-(``joint_first``) or hold a share of its capacity for it (``reserved_share``; what the circle
-does not use goes back to the market); ``fcfs`` treats it like any order. Each day's shipment
-travels for a lead time drawn per shipment, multiplied in a disruption window, at least one day.
-An order is priced on the day it is placed (price factor, volume discount), paid as it ships.
-An item carried by several suppliers is ordered from each in proportion to their capacity.
-Axes as in ``stocksim.supply``.
+order every day: it competes with the circle's orders of that day; what is not filled is lost to
+them, or, with ``other_buyers_backlog``, stays on order and competes again the next days as an
+open order of its day (oldest first, like any order).
+
+A day's capacity goes out in passes, each taking what the one before left:
+  1. framework agreements (``suppliers[].agreements``, 框架协议): capacity held for one buyer
+     (the joint centre, or a city's working stock and reserve), shipped at the agreed unit cost;
+     what the buyer does not take goes on to the next pass;
+  2. ``serves: own_city_first``: a local producer fills the open orders of its own city (working
+     stock and reserve) first;
+  3. the supplier priority of joint procurement: ``joint_first`` serves the centre's orders before
+     anyone; ``reserved_share`` holds that share of what is left for the centre (what the centre
+     does not use goes back); ``fcfs`` treats them like any order;
+  4. everyone, oldest cohort first.
+A supplier with ``serves: circle`` turns the other buyers away: they place no orders with it.
+Each day's shipment travels for a lead time drawn per shipment, multiplied in a disruption
+window, at least one day. An order is priced on the day it is placed (price factor, volume
+discount, and for the centre's orders ``procurement.joint.discount``), paid as it ships; units
+shipped under a framework agreement pay the agreed unit cost and nothing else. An item carried by
+several suppliers is ordered from each in proportion to their capacity. Axes as in
+``stocksim.supply``.
 """
 
 from __future__ import annotations
@@ -21,11 +34,12 @@ import numpy as np
 from numba import njit
 
 from stocksim.draws.params import BatchParams
-from stocksim.scenario.schema import Scenario
+from stocksim.scenario.schema import JOINT_BUYER, Scenario
 from stocksim.supply.procurement import review_days
 
 SETTLED = 1e-9  # units: what a pro-rata fill leaves of an order below this is rounding, not an open order
 MIN_LEAD_DAYS = 1  # a shipment arrives the day after it leaves at the earliest
+LISTED_PRICE = -1.0  # a pass at the listed price (price factor, discounts); a fixed price is >= 0
 
 
 class Orders(NamedTuple):
@@ -42,14 +56,33 @@ class Prices(NamedTuple):
     discount: np.ndarray  # (slots, R, B, I) volume discount of each order
     price_factor: np.ndarray  # (R, S, H) multiplier of the unit cost on each day
     unit_cost: np.ndarray  # (R, S, I) CNY
+    buyer_discount: np.ndarray  # (B,) share off each buyer's price after the volume discount (the centre's)
 
 
-class Buyers(NamedTuple):
-    """The buyers one fill serves, ``first`` .. ``last`` - 1, and the one whose share is lost."""
+class Claim(NamedTuple):
+    """Whom one pass serves at each supplier and at what price, and the buyer whose share is lost
+    to the circle (``serving`` builds one)."""
 
-    first: int
-    last: int
+    members: np.ndarray  # (S, B) int, the buyers served by each supplier in buyer order, then padding
+    n_members: np.ndarray  # (S,) int, how many of them
+    fixed_price: np.ndarray  # (S, I) CNY a unit, or LISTED_PRICE: the listed price
     lost: int  # the other buyers: what they get leaves the circle's books
+
+
+def serving(served: np.ndarray, fixed_price: np.ndarray, lost: int) -> Claim:
+    """The pass serving buyers ``served`` (S, B) bool at ``fixed_price`` (S, I)."""
+    members = np.argsort(~served, axis=1, kind="stable")  # each supplier's served buyers first, in order
+    return Claim(members, served.sum(axis=1), fixed_price, lost)
+
+
+class Held(NamedTuple):
+    """One framework agreement: the pass that serves its buyer at its price, its supplier and
+    item, and the units a day it holds."""
+
+    claim: Claim
+    supplier: int
+    item: int
+    capacity: float
 
 
 class Shipment(NamedTuple):
@@ -57,6 +90,14 @@ class Shipment(NamedTuple):
 
     total: np.ndarray
     spend: np.ndarray
+
+
+class Log(NamedTuple):
+    """What is kept of a day's fills for the event records: the units shipped (W', R, S, B, I) of
+    the cohorts with ``row[w]`` >= 0 (the circle's, when kept; -1: not kept)."""
+
+    shipped: np.ndarray
+    row: np.ndarray  # (W,) int
 
 
 class LeadTimes(NamedTuple):
@@ -75,50 +116,47 @@ class Road(NamedTuple):
 
 
 @njit(cache=True)
-def _fill(
-    orders: Orders,
-    capacity: np.ndarray,
-    buyers: Buyers,
-    prices: Prices,
-    out: Shipment,
-    shipped: np.ndarray | None,
-) -> np.ndarray:
-    """Ship from ``capacity`` (R, S, I) to the open orders of ``buyers``, for each replication,
-    supplier and item the oldest cohort first: a cohort wanting ``wanted`` units gets filled =
-    min(capacity left, wanted), and each of its orders the same fraction filled / wanted of
-    itself (a rest below SETTLED is rounding). What ships, q, leaves ``orders.open`` and, for
-    every buyer but ``buyers.lost``, goes to ``out.total`` and q x (1 - discount) x price factor
-    x unit cost to ``out.spend`` (and, when given, to ``shipped`` (W, R, S, B, I)). Returns the
-    capacity left (R, S, I)."""
+def _fill(orders: Orders, capacity: np.ndarray, claim: Claim, prices: Prices, out: Shipment, log: Log) -> np.ndarray:
+    """One pass: ship ``capacity`` (R, S, I) to the open orders of the buyers ``claim.members``,
+    for each replication, supplier s and item, the oldest cohort first: a cohort wanting
+    ``wanted`` units gets filled = min(capacity left, wanted), and each of its orders the same
+    fraction filled / wanted of itself (a rest below SETTLED is rounding). What ships, q, leaves
+    ``orders.open`` and, for every buyer b but ``claim.lost``, goes to ``out.total`` and to
+    ``out.spend`` at q x the claim's fixed price or, at the listed price (``LISTED_PRICE``), q x
+    (1 - discount) x (1 - buyer discount of b) x price factor x unit cost; and to ``log``.
+    Returns the capacity left (R, S, I)."""
     book, slots, days = orders
-    discount, price_factor, unit_cost = prices
-    first, last, lost = buyers
+    discount, price_factor, unit_cost, buyer_discount = prices
     total, spend = out
+    members, n_members, fixed_price, lost = claim
     left = capacity.copy()
     for r, s, i in np.ndindex(left.shape):
         cap = float(left[r, s, i])
+        fixed = fixed_price[s, i]
         for w in range(len(slots)):
             if cap <= 0.0:
                 break
             m = slots[w]
             wanted = 0.0
-            for b in range(first, last):
-                wanted += book[m, r, s, b, i]
+            for j in range(n_members[s]):
+                wanted += book[m, r, s, members[s, j], i]
             if wanted <= 0.0:
                 continue
             filled = min(cap, wanted)
             cap -= filled
             fraction = filled / wanted
             unit_price = price_factor[r, s, days[w]] * unit_cost[r, s, i]
-            for b in range(first, last):
+            for j in range(n_members[s]):
+                b = members[s, j]
                 q = book[m, r, s, b, i] * fraction
                 rest = book[m, r, s, b, i] - q
                 book[m, r, s, b, i] = rest if rest >= SETTLED else 0.0
                 if q > 0.0 and b != lost:
                     total[r, s, b, i] += q
-                    spend[r, b, i] += q * (1.0 - discount[m, r, b, i]) * unit_price
-                    if shipped is not None:
-                        shipped[w, r, s, b, i] += q
+                    listed = q * (1.0 - discount[m, r, b, i]) * (1.0 - buyer_discount[b]) * unit_price
+                    spend[r, b, i] += q * fixed if fixed >= 0.0 else listed
+                    if log.row[w] >= 0:
+                        log.shipped[log.row[w], r, s, b, i] += q
         left[r, s, i] = cap
     return left
 
@@ -169,19 +207,30 @@ class SupplierBook:
         n_r, n_s, n_i, horizon = p.size, len(s.suppliers), len(s.items), s.horizon_days
         self.other, self.centre, self.reserves = n_locations, n_locations + 1, n_locations + 2
         self.n_buyers = n_locations + 2 + extra_buyers  # the locations, the other buyers, the joint centre, ...
-        self._other_buyers = np.ascontiguousarray(np.moveaxis(p.other_buyers, -1, 0)) if p.other_buyers.any() else None
+        self._other_buyers = _other_buyers(s, p)
         # Cohorts: the review days, and every day when other buyers order every day.
         order_days = np.arange(horizon) if self._other_buyers is not None else review_days(s)
         self._slot = np.full(horizon, -1)
         self._slot[order_days] = np.arange(len(order_days))
         self.open = np.zeros((max(len(order_days), 1), n_r, n_s, self.n_buyers, n_i))
         self.discount = np.zeros(self.open.shape[:2] + self.open.shape[3:])
+        self._circle_open = np.zeros(len(self.open), bool)  # per slot: the circle has orders open in it
         total = p.capacity.sum(axis=1, keepdims=True)
         share = np.divide(p.capacity, total, out=np.zeros_like(p.capacity), where=total > 0)
         # An item nobody can currently make still goes to its suppliers in equal parts.
         self.share = np.where(total > 0, share, 1.0 / max(n_s, 1))
         self.priority = s.procurement.joint.supplier_priority
         self.reserved = s.procurement.joint.reserved_share
+        self._buyer_discount = np.zeros(self.n_buyers)
+        self._buyer_discount[self.centre] = s.procurement.joint.discount
+        self._backlog = np.array([sup.other_buyers_backlog for sup in s.suppliers], bool)
+        listed = np.full((n_s, n_i), LISTED_PRICE)
+        self._everyone = serving(np.ones((n_s, self.n_buyers), bool), listed, self.other)
+        centre = np.zeros((n_s, self.n_buyers), bool)
+        centre[:, self.centre] = True
+        self._centre_first = serving(centre, listed, self.other)
+        self._own_city = self._own_city_claim(s, extra_buyers, listed)
+        self._held = self._agreements(s, extra_buyers)
         self._params = p
         self._lead_times = lead_times  # (H, R, S, C, I): a day is a block
         longest = np.rint(lead_times.max(initial=1.0) * p.lead_time_factor.max(initial=1.0))
@@ -189,11 +238,49 @@ class SupplierBook:
         self._city_of_buyer = np.asarray(city_of_buyer, dtype=np.int64)
         self._order_days: list[int] = []  # days on which orders were placed and may be open, oldest first
 
+    def _city_buyers(self, city: int, extra_buyers: int) -> np.ndarray:
+        """The columns (B,) of one city's own orders: its working stock and, with the reserve
+        apart, its reserve."""
+        columns = np.zeros(self.n_buyers, bool)
+        columns[city] = True
+        if extra_buyers:
+            columns[self.reserves + city] = True
+        return columns
+
+    def _own_city_claim(self, s: Scenario, extra_buyers: int, listed: np.ndarray) -> Claim | None:
+        """The pass of the local producers with ``serves: own_city_first``: each serves its own
+        city's orders first, at the listed price; None when no supplier does."""
+        first = [k for k, sup in enumerate(s.suppliers) if sup.serves == "own_city_first" and sup.city is not None]
+        if not first:
+            return None
+        served = np.zeros((len(s.suppliers), self.n_buyers), bool)
+        for k in first:
+            served[k] = self._city_buyers(s.city_ids.index(str(s.suppliers[k].city)), extra_buyers)
+        return serving(served, listed, self.other)
+
+    def _agreements(self, s: Scenario, extra_buyers: int) -> list[Held]:
+        """The framework agreements of all suppliers, in the order listed: each serves its buyer
+        (the centre, or a city's working stock and reserve) at its fixed price."""
+        held = []
+        for k, sup in enumerate(s.suppliers):
+            for a in sup.agreements:
+                i = s.item_ids.index(a.item)
+                served = np.zeros((len(s.suppliers), self.n_buyers), bool)
+                if a.buyer == JOINT_BUYER:
+                    served[k, self.centre] = True
+                else:
+                    served[k] = self._city_buyers(s.city_ids.index(a.buyer), extra_buyers)
+                price = np.full((len(s.suppliers), len(s.items)), LISTED_PRICE)
+                price[k, i] = a.unit_cost_cny
+                held.append(Held(serving(served, price, self.other), k, i, a.capacity_per_day))
+        return held
+
     def place(self, day: int, buyers: slice, quantity: np.ndarray, discount: np.ndarray) -> None:
         """Orders (R, B, I) of the buyers in ``buyers``, placed on ``day`` (a review day)."""
         m = self._slot[day]
         self.open[m][:, :, buyers, :] = quantity[:, None] * self.share[:, :, None, :]
         self.discount[m][:, buyers, :] = discount
+        self._circle_open[m] = True
         if not self._order_days or self._order_days[-1] != day:
             self._order_days.append(day)
 
@@ -218,9 +305,10 @@ class SupplierBook:
 
     def ship(self, day: int, keep: bool = False) -> tuple[np.ndarray | None, np.ndarray, np.ndarray, np.ndarray]:
         """Fill open orders from the day's capacity and put what leaves on the road. Returns the
-        shipped units (W, R, S, B, I) of the cohorts placed on ``days`` (W of them, oldest first;
-        other buyers' column zero) if ``keep``, those days, the spend (R, B, I) in CNY, and each
-        shipment's arrival day (R, S, B, I; a day at or after the horizon: still on the road)."""
+        shipped units (W, R, S, B, I) of the circle's cohorts open today, placed on ``days`` (W of
+        them, oldest first; other buyers' column zero) if ``keep``, those days, the spend (R, B,
+        I) in CNY, and each shipment's arrival day (R, S, B, I; a day at or after the horizon:
+        still on the road)."""
         p = self._params
         while self._order_days and not self.open[self._slot[self._order_days[0]]].any():
             self._order_days.pop(0)
@@ -231,30 +319,71 @@ class SupplierBook:
         days = np.array(self._order_days, dtype=np.int64)
         n_r, n_s, n_b, n_i = self.open.shape[1:]
         out = Shipment(np.zeros((n_r, n_s, n_b, n_i)), np.zeros((n_r, n_b, n_i)))
-        shipped = np.zeros((len(days), n_r, n_s, n_b, n_i)) if keep else None
+        kept = self._circle_open[self._slot[days]]
+        logged = kept & keep
+        log = Log(np.zeros((int(logged.sum()), n_r, n_s, n_b, n_i)), np.where(logged, np.cumsum(logged) - 1, -1))
         due = np.zeros((n_r, n_s, n_b, n_i), dtype=np.int64)
         if not len(days):
-            return shipped, days, out.spend, due
-        self._fill_today(day, Orders(self.open, self._slot[days], days), out, shipped)
-        if self._other_buyers is not None:
-            self.open[self._slot[day]][:, :, self.other, :] = 0.0  # what other buyers did not get is lost to them
+            return log.shipped if keep else None, days, out.spend, due
+        self._fill_today(day, Orders(self.open, self._slot[days], days), out, log)
+        if self._other_buyers is not None:  # what other buyers did not get is lost to them, unless kept on order
+            self.open[self._slot[day]][:, ~self._backlog, self.other, :] = 0.0
+        self._settle(days[kept])
         lead = LeadTimes(self._lead_times[day], p.lead_time_factor, self._city_of_buyer)
         _send(out.total, day, lead, Road(self._on_road, due))
-        return shipped, days, out.spend, due
+        return log.shipped if keep else None, days[kept], out.spend, due
 
-    def _fill_today(self, day: int, orders: Orders, out: Shipment, shipped: np.ndarray | None) -> None:
-        """The day's capacity to the open orders under the supplier priority: ``fcfs`` treats the
-        centre's orders like any other; ``joint_first`` serves them first; ``reserved_share``
-        holds a share of capacity for them and gives back what they do not use."""
+    def _settle(self, days: np.ndarray) -> None:
+        """Cohorts of ``days`` in which the circle has no order left open are no longer the circle's."""
+        for m in self._slot[days]:
+            cohort = self.open[m]
+            if not (cohort[:, :, : self.other].any() or cohort[:, :, self.other + 1 :].any()):
+                self._circle_open[m] = False
+
+    def _fill_today(self, day: int, orders: Orders, out: Shipment, log: Log) -> None:
+        """The day's capacity to the open orders, pass after pass: framework agreements, a local
+        producer's own city, then the supplier priority: ``fcfs`` treats the centre's orders like
+        any other; ``joint_first`` serves them first; ``reserved_share`` holds a share of what is
+        left for them and gives back what they do not use."""
         p = self._params
         capacity = p.capacity * p.capacity_factor[:, :, day, None]
-        prices = Prices(self.discount, p.price_factor, p.supplier_cost)
-        everyone = Buyers(0, orders.open.shape[3], self.other)
+        prices = Prices(self.discount, p.price_factor, p.supplier_cost, self._buyer_discount)
+        for held in self._held:
+            capacity = _fill_held(held, orders, capacity, prices, out, log)
+        if self._own_city is not None:
+            capacity = _fill(orders, capacity, self._own_city, prices, out, log)
         if self.priority == "fcfs":
-            _fill(orders, capacity, everyone, prices, out, shipped)
+            _fill(orders, capacity, self._everyone, prices, out, log)
             return
         first = capacity if self.priority == "joint_first" else capacity * self.reserved
-        rest = _fill(orders, first, Buyers(self.centre, self.centre + 1, self.other), prices, out, shipped)
+        rest = _fill(orders, first, self._centre_first, prices, out, log)
         if self.priority == "reserved_share":
             rest = capacity - first + rest
-        _fill(orders, rest, everyone, prices, out, shipped)
+        _fill(orders, rest, self._everyone, prices, out, log)
+
+
+def _fill_held(held: Held, orders: Orders, capacity: np.ndarray, prices: Prices, out: Shipment, log: Log) -> np.ndarray:
+    """A framework agreement's pass: it holds min(its capacity, what its supplier has left of the
+    item) (R,) for its buyer's open orders at its price; what the buyer does not take stays in
+    the capacity returned (R, S, I)."""
+    k, i = held.supplier, held.item
+    hold = np.zeros_like(capacity)
+    hold[:, k, i] = np.minimum(held.capacity, capacity[:, k, i])
+    unused = _fill(orders, hold, held.claim, prices, out, log)
+    left = capacity.copy()
+    left[:, k, i] -= hold[:, k, i] - unused[:, k, i]
+    return left
+
+
+def _other_buyers(s: Scenario, p: BatchParams) -> np.ndarray | None:
+    """What the other buyers ask of each supplier each day (H, R, S, I), or None if nobody outside
+    the circle asks anything; a supplier with ``serves: circle`` turns them away (zero)."""
+    if not p.other_buyers.any():
+        return None
+    asked = np.ascontiguousarray(np.moveaxis(p.other_buyers, -1, 0))
+    circle_only = [k for k, sup in enumerate(s.suppliers) if sup.serves == "circle"]
+    if circle_only:
+        asked[:, :, circle_only] = 0.0
+        if not asked.any():
+            return None
+    return asked
