@@ -196,3 +196,15 @@ def test_the_ramp_moves_one_step_a_day_within_its_bounds(days, n):
             assert share[t] == 1.0
         if not window.any():
             assert share[t] == 0.0
+
+
+def test_an_order_is_split_by_the_capacity_each_supplier_has_on_the_day_it_is_placed():
+    """One order on day 10, when the producer has ramped up to 3 x base and the market has its
+    base: S = 20 days x 10 = 200 against a position of 0 (the 100 units used up by day 9, day 10
+    unmet), so the producer gets 3/4 = 150 and the market 1/4 = 50, both shipped that day. By
+    base capacity the split would be 100 / 100."""
+    d = _scenario(_producer("p", city="a", surge=SURGE), _producer("q"))
+    d["procurement"].update(first_review_day=10, review_every_days=100, reorder_point_days=20, order_up_to_days=20)
+    shipped = _shipped(d)
+    assert shipped.loc[10, "p"] == pytest.approx(150.0) and shipped.loc[10, "q"] == pytest.approx(50.0)
+    assert shipped.drop(index=10).to_numpy().sum() == 0.0  # the one order, filled on the day it was placed

@@ -22,7 +22,8 @@ Each day's shipment travels for a lead time drawn per shipment, multiplied in a 
 window, at least one day. An order is priced on the day it is placed (price factor, volume
 discount, and for the centre's orders ``procurement.joint.discount``), paid as it ships; units
 shipped under a framework agreement pay the agreed unit cost and nothing else. An item carried by
-several suppliers is ordered from each in proportion to their capacity. Axes as in
+several suppliers is ordered from each in proportion to their capacity on the day the order is
+placed (``share_on``). Axes as in
 ``stocksim.supply``.
 """
 
@@ -278,11 +279,24 @@ class SupplierBook:
     def place(self, day: int, buyers: slice, quantity: np.ndarray, discount: np.ndarray) -> None:
         """Orders (R, B, I) of the buyers in ``buyers``, placed on ``day`` (a review day)."""
         m = self._slot[day]
-        self.open[m][:, :, buyers, :] = quantity[:, None] * self.share[:, :, None, :]
+        self.open[m][:, :, buyers, :] = quantity[:, None] * self.share_on(day)[:, :, None, :]
         self.discount[m][:, buyers, :] = discount
         self._circle_open[m] = True
         if not self._order_days or self._order_days[-1] != day:
             self._order_days.append(day)
+
+    def share_on(self, day: int) -> np.ndarray:
+        """Each supplier's share (R, S, I) of an order placed on ``day``: its part of the capacity
+        it has that day (base x disruption x surge), so a producer that has ramped up, or a
+        market cut by a disruption, takes its part of new orders; an item nobody can make that
+        day is shared as by base capacity (``share``)."""
+        p = self._params
+        today = p.capacity * p.capacity_factor[:, :, day, None]
+        total = today.sum(axis=1, keepdims=True)
+        out: np.ndarray = np.where(
+            total > 0, np.divide(today, total, out=np.zeros_like(today), where=total > 0), self.share
+        )
+        return out
 
     def unload(self, day: int) -> np.ndarray:
         """What arrives on ``day`` (R, B, I), taken off the road."""
