@@ -3,8 +3,9 @@
     python benchmarks/bench_core.py [--reps 400] [--repeats 5] [--config configs/jinan-circle.yaml]
 
 Prints milliseconds per replication (median over repeats) for
-- simulate: sampling, the epidemic, demand, the SimPy model and the event records (what every run does);
-- run: the same plus the tidy daily, events and per-replication tables and the summary;
+- simulate --events full / none: sampling, the epidemic, demand, the SimPy model and the event
+  records, every event (the default of ``stocksim run``) or none;
+- run --events full / none: the same plus the tidy daily, events and per-replication tables and the summary;
 - epidemic: the epidemic driver alone (deterministic as configured, and stochastic), i.e. the
   time an SEIR outbreak adds to each replication;
 and the ratio of each to ``benchmarks/floor.py --days H --cities C --items I`` run in this same
@@ -29,6 +30,7 @@ from stocksim.experiment.run import run
 from stocksim.experiment.tasks import DEFAULT_BATCH, batches
 from stocksim.scenario import load_scenario
 from stocksim.supply.batch import Simulator
+from stocksim.supply.events import EVENT_MODES
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOOR_CANDIDATES = [ROOT / "benchmarks" / "floor.py"]
@@ -63,14 +65,22 @@ def main() -> None:
     s = loaded.scenario
     sim = Simulator(loaded)
 
-    def simulate_all() -> None:
+    def simulate_all(events: str) -> None:
         for idx in batches(a.reps, a.batch):
-            sim.batch(s.seed, idx)
+            sim.batch(s.seed, idx, events)
 
-    sim.batch(s.seed, np.arange(5))  # warm-up
-    sim = median_ms(simulate_all, a.reps, a.repeats)
-    full = median_ms(lambda: run(loaded, replications=a.reps, batch_size=a.batch), a.reps, max(1, a.repeats // 2))
-    rows = [("simulate", sim), ("run (with tables)", full)]
+    for events in EVENT_MODES:  # warm-up (and the compiled kernels loaded) for every mode
+        sim.batch(s.seed, np.arange(5), events)
+    rows = []
+    for events in ("full", "none"):
+        rows.append((f"simulate --events {events}", median_ms(lambda e=events: simulate_all(e), a.reps, a.repeats)))
+    for events in ("full", "none"):
+        table = median_ms(
+            lambda e=events: run(loaded, replications=a.reps, batch_size=a.batch, events=e),
+            a.reps,
+            max(1, a.repeats // 2),
+        )
+        rows.append((f"run --events {events}", table))
     if s.epidemic.model == "seir":
         stochastic = load_scenario(a.config)
         stochastic = stochastic.model_copy(
@@ -85,8 +95,8 @@ def main() -> None:
     print(f"scenario={s.name} {size} reps={a.reps} batch={a.batch}")
     for label, ms in rows:
         ratio = f"  ratio_to_floor={ms / fl:.1f}x" if fl else ""
-        print(f"{label:<20} ms_per_rep={ms:.3f}{ratio}")
-    print(f"{'floor':<20} ms_per_rep={fl:.4f}" if fl else "floor: floor.py not found")
+        print(f"{label:<24} ms_per_rep={ms:.3f}{ratio}")
+    print(f"{'floor':<24} ms_per_rep={fl:.4f}" if fl else "floor: floor.py not found")
 
 
 if __name__ == "__main__":

@@ -98,10 +98,10 @@ def scaled(base: LoadedScenario, days: int, city_copies: int, item_copies: int) 
 
 def ms_per_rep(loaded: LoadedScenario, reps: int) -> float:
     sim = Simulator(loaded)
-    sim.batch(1, np.arange(3), events=False, days=False)  # warm-up
+    sim.batch(1, np.arange(3), events="none", days=False)  # warm-up
     t0 = time.perf_counter()
     for idx in batches(reps, batch_cap(loaded.scenario)):
-        sim.batch(1, idx, events=False, days=False)
+        sim.batch(1, idx, events="none", days=False)
     return 1e3 * (time.perf_counter() - t0) / reps
 
 
@@ -114,7 +114,7 @@ def engine_ms(loaded: LoadedScenario, reps: int, repeats: int, tmp: Path) -> tup
         for workers, times in ((1, one), (2, two)):
             t0 = time.perf_counter()
             out = tmp / f"w{workers}-{k}"
-            run_to_dir(loaded, out, replications=reps, backend=Backend(workers=workers), daily="none", events=False)
+            run_to_dir(loaded, out, replications=reps, backend=Backend(workers=workers), daily="none", events="none")
             times.append(time.perf_counter() - t0)
     speed_up = statistics.median(a / b for a, b in zip(one, two, strict=True))
     return 1e3 * statistics.median(one) / reps, 1e3 * statistics.median(two) / reps, speed_up
@@ -132,7 +132,7 @@ def main() -> None:
     base = load_scenario(DEFAULT)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        run_to_dir(base, tmp / "warm-up", replications=20, backend=Backend(workers=1), daily="none", events=False)
+        run_to_dir(base, tmp / "warm-up", replications=20, backend=Backend(workers=1), daily="none", events="none")
         one, two, speed_up = engine_ms(base, a.reps, a.repeats, tmp)
         print(
             f"{a.reps} replications, 1 worker, --daily none --events none, in process: {one:.2f} ms/rep = "

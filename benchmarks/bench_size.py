@@ -56,7 +56,7 @@ def point_ms(config: str, repeats: int) -> tuple[float, float]:
         draws.per_replication(s)
         kept.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        sim.batch(s.seed, np.arange(n), events=False, days=False)
+        sim.batch(s.seed, np.arange(n), events="none", days=False)
         fresh.append(time.perf_counter() - t0)
     return 1e3 * statistics.median(kept) / n, 1e3 * statistics.median(fresh) / n
 

@@ -91,8 +91,18 @@ def check_invariants(result: RunResult, initial: dict[tuple[str, str], float] | 
         prev[first] = opening[first]
     else:
         prev[first] = [initial[(c, i)] for c, i in zip(df["city"][first], df["item"][first], strict=True)]
-    balance = prev + df["received"] + df["transfer_in"] - df["served"] - df["transfer_out"] - df["expired"]
+    used = stock_used(df)
+    balance = prev + df["received"] + df["transfer_in"] - used - df["transfer_out"] - df["expired"]
     assert np.all(np.abs(balance.to_numpy() - df["on_hand"].to_numpy()) <= tol + 1e-6)
+
+
+def stock_used(df: pd.DataFrame) -> pd.Series:
+    """Units that left each row's stock for use: served, less what substitutes served for the item,
+    plus what the item gave as a substitute (docs/outputs.md; the columns exist with ``substitutes``)."""
+    if "served_by_substitute" not in df.columns:
+        return df["served"]
+    assert (df["served_by_substitute"] <= df["served"] + 1e-9).all() and (df["used_as_substitute"] >= 0).all()
+    return df["served"] - df["served_by_substitute"] + df["used_as_substitute"]
 
 
 # ---- epidemics ------------------------------------------------------------------------------
@@ -170,7 +180,7 @@ def check_pool_balances(r, d) -> None:
                 + df["transfer_in"]
                 - df["transfer_out"]
                 + df["rotated"]
-                - (df["served"] - df["released"])
+                - (stock_used(df) - df["released"])
                 - (df["expired"] - df["reserve_expired"])
             )
         np.testing.assert_allclose(prev + flow, df[pool], atol=1e-6 + 1e-9 * df[pool].abs().max())

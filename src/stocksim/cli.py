@@ -4,6 +4,7 @@ and ``validate``. No model logic here."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import signal
 import sys
@@ -15,13 +16,13 @@ import pandas as pd
 
 from stocksim import __version__
 from stocksim.experiment.backends import Backend, BatchFailed, default_workers, parse_dask
-from stocksim.experiment.campaign import run_campaign
+from stocksim.experiment.campaign import check_folder, run_campaign
 from stocksim.experiment.compare import AT, compare, policy_scenario
 from stocksim.experiment.run import run_epidemic, run_to_dir
 from stocksim.experiment.search import equal_cost_table
 from stocksim.experiment.sensitivity import DEFAULT_METRICS, SOBOL_N, SOBOL_REPLICATIONS, TORNADO_REPLICATIONS
 from stocksim.experiment.sizing import LEVERS, parse_lever, parse_target, size, size_table
-from stocksim.experiment.sweep import derived_configs, parse_value, sweep_points
+from stocksim.experiment.sweep import derive_configs, parse_value, sweep_points, write_configs
 from stocksim.experiment.tasks import DAILY_MODES
 from stocksim.present.i18n import LANGUAGES
 from stocksim.present.plan import PLAN_TEXT, PLAN_WORKBOOK, plan_lines, plan_terminal, plan_title, plan_workbook
@@ -37,7 +38,9 @@ from stocksim.present.terminal import (
 from stocksim.present.verdict import VERDICT, verdict_lines
 from stocksim.results.plan import lots_table, plan_table
 from stocksim.results.stats import epidemic_peaks
-from stocksim.scenario import ConfigError, load_scenario
+from stocksim.scenario import ConfigError, LoadedScenario, load_scenario
+from stocksim.scenario.limits import MAX_REPLICATIONS, MAX_SEED, MAX_WORK, work_problem
+from stocksim.store.lock import OutputProblem, WriteFailed, clean, output_lock
 from stocksim.store.rundir import (
     FORMATS,
     MANIFEST,
@@ -47,6 +50,7 @@ from stocksim.store.rundir import (
     manifest,
     write_outputs,
 )
+from stocksim.supply.events import EVENT_MODES
 from stocksim.supply.plan import purchase_plan
 
 EXIT_BAD_INPUT = 2
@@ -67,9 +71,36 @@ def _seed(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_SEED} (2**63 - 1), got {value}")
     return value
+
+
+def _replications(text: str) -> int:
+    value = _positive_int(text)
+    if value > MAX_REPLICATIONS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_REPLICATIONS:,}, got {value:,}")
+    return value
+
+
+def _max_work(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 1e11, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text!r}")
+    return value
+
+
+def _add_max_work(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--max-work",
+        type=_max_work,
+        default=MAX_WORK,
+        metavar="N",
+        help=f"refuse to start above N = replications x days x locations x items (default {MAX_WORK:.0e})",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -104,12 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("epidemic", help="run only the epidemic driver and write the census per city and day")
     e.add_argument("config", help="scenario YAML file")
-    e.add_argument("--replications", type=_positive_int, help="override the scenario's replications")
+    e.add_argument("--replications", type=_replications, help="override the scenario's replications")
     e.add_argument("--seed", type=_seed, help="override the scenario's seed")
     e.add_argument("--out", type=Path, help="output directory (default: runs/NAME-epidemic-TIMESTAMP)")
     e.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default parquet)")
     e.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     e.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_max_work(e)
 
     c = sub.add_parser("compare", help="run several policies on common random numbers and compare them")
     c.add_argument("config", help="scenario YAML file")
@@ -119,11 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated policies, the first is the baseline (default: independent,joint,joint+transfers); "
         "modes none, independent, joint, joint-pooled, joint-combined; modifiers +transfers, +nodepots",
     )
-    c.add_argument("--replications", type=_positive_int, help="override the scenario's replications")
+    c.add_argument("--replications", type=_replications, help="override the scenario's replications")
     c.add_argument("--seed", type=_seed, help="override the scenario's seed")
     c.add_argument("--out", type=Path, help="output directory (default: runs/NAME-compare-TIMESTAMP)")
     c.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     c.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_max_work(c)
     c.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the verdict (terminal and verdict.txt)")
     c.add_argument(
         "--at",
@@ -147,9 +180,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_inventory_parser(sub)
 
+    _add_validate_and_clean(sub)
+    return ap
+
+
+def _add_validate_and_clean(sub: argparse._SubParsersAction) -> None:
     v = sub.add_parser("validate", help="check a scenario and its data files without running it")
     v.add_argument("config", help="scenario YAML file")
-    return ap
+    cl = sub.add_parser(
+        "clean", help="remove what runs that died left under DIR (staging folders, lock files); never a finished run"
+    )
+    cl.add_argument("dir", type=Path, help="a folder of runs, e.g. runs")
 
 
 def _add_plan_parser(sub: argparse._SubParsersAction) -> None:
@@ -187,7 +228,7 @@ def _add_sensitivity(sub: argparse._SubParsersAction) -> None:
     )
     se.add_argument(
         "--replications",
-        type=_positive_int,
+        type=_replications,
         help=f"replications per point (default: tornado {TORNADO_REPLICATIONS}, "
         f"sobol {SOBOL_REPLICATIONS} per model run)",
     )
@@ -199,6 +240,7 @@ def _add_sensitivity(sub: argparse._SubParsersAction) -> None:
     se.add_argument("--out", type=Path, help="output directory (default: runs/NAME-sensitivity-TIMESTAMP)")
     se.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     se.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_max_work(se)
     se.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the sentences, tables and chart")
 
 
@@ -230,22 +272,24 @@ def _add_size_parser(sub: argparse._SubParsersAction) -> None:
         help=f"what is sized: {' or '.join(LEVERS)} (every city's opening reserve and target, in days of the daily "
         "max or as a scale on the given reserves), or KIND@CITY for one city (default coverage_days)",
     )
-    sz.add_argument("--replications", type=_positive_int, help="override the scenario's replications")
+    sz.add_argument("--replications", type=_replications, help="override the scenario's replications")
     sz.add_argument("--seed", type=_seed, help="override the scenario's seed")
     sz.add_argument("--workers", type=_positive_int, help="local worker processes, one policy each (default: cores)")
     sz.add_argument("--out", type=Path, help="output directory (default: runs/NAME-size-TIMESTAMP)")
     sz.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     sz.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_max_work(sz)
     sz.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the sentences (terminal, size.txt)")
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     """What run, campaign and sweep share: overrides, table format, where and how to run."""
-    p.add_argument("--replications", type=_positive_int, help="override the scenario's replications")
+    p.add_argument("--replications", type=_replications, help="override the scenario's replications")
     p.add_argument("--seed", type=_seed, help="override the scenario's seed (a sweep's Latin hypercube too)")
     p.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default parquet)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--workers", type=_positive_int, help="local worker processes (default: all cores)")
+    _add_max_work(p)
     p.add_argument(
         "--dask", metavar="ADDRESS", help="tcp://HOST:PORT of a dask scheduler, or local:N for a LocalCluster"
     )
@@ -257,31 +301,53 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--events",
-        choices=("full", "none"),
+        choices=tuple(EVENT_MODES),
         default="full",
-        help="event log: full, or none (only response levels and write-offs; faster for large runs)",
+        help="event log: full (every event); orders (orders, agreement calls, write-offs and response-level "
+        "changes: no deliveries, allocations, carriage or transfers); levels (response-level changes only); "
+        "none (no events, an empty table). Less is faster",
     )
 
 
 def _backend(args: argparse.Namespace) -> Backend:
     if args.dask:
-        parse_dask(args.dask)
+        where, n = parse_dask(args.dask)
+        if where == "local" and n is not None:  # a LocalCluster's processes are this machine's, as --workers
+            return Backend(dask=f"local:{_workers(n, '--dask local:')}")
         return Backend(dask=args.dask)
-    return Backend(workers=args.workers or default_workers())
+    return Backend(workers=_workers(args.workers))
+
+
+def _workers(requested: int | None, flag: str = "--workers ") -> int:
+    """Worker processes: all cores by default; more than the cores is capped, with a warning."""
+    cores = default_workers()
+    if requested is not None and requested > cores:
+        logging.getLogger(__name__).warning(
+            "%s%d is more than the %d cores available; using %d", flag, requested, cores, cores
+        )
+    return min(requested or cores, cores)
+
+
+def _check_work(args: argparse.Namespace, loaded: LoadedScenario, replications: int, runs: int = 1) -> None:
+    """Refuse a command larger than --max-work before anything is allocated."""
+    problem = work_problem(loaded.scenario, replications, args.max_work, runs)
+    if problem:
+        raise ConfigError(loaded.source, "--replications" if args.replications else "replications", problem)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.config)
     s = loaded.scenario
+    _check_work(args, loaded, args.replications or s.replications)
     out = args.out or default_out_dir(s.name)
-    check_target(out, args.overwrite)
+    _claim(args, out)
     backend = _backend(args)
     n = args.replications or s.replications
     progress = Progress(n, s.name, args.quiet)
     try:
         result = run_to_dir(
             loaded, out, replications=args.replications, seed=args.seed, fmt=args.format,
-            overwrite=args.overwrite, backend=backend, daily=args.daily, events=args.events == "full",
+            overwrite=args.overwrite, backend=backend, daily=args.daily, events=args.events,
             on_batch=progress,
         )  # fmt: skip
     finally:
@@ -308,12 +374,16 @@ def _campaign(args: argparse.Namespace, configs: list[Path], out: Path, extra: d
         if not args.quiet:
             print(f"{config}: {status}", flush=True)
 
-    total = sum(args.replications or load_scenario(c).scenario.replications for c in configs)
+    total = 0
+    for config in configs:  # every config within --max-work before anything runs
+        loaded = load_scenario(config)
+        _check_work(args, loaded, args.replications or loaded.scenario.replications)
+        total += args.replications or loaded.scenario.replications
     progress = Progress(total, "campaign", args.quiet)
     try:
         index = run_campaign(
         configs, out, replications=args.replications, seed=args.seed, fmt=args.format, backend=backend,
-            daily=args.daily, events=args.events == "full", extra_columns=extra, on_run=on_run, on_batch=progress,
+            daily=args.daily, events=args.events, extra_columns=extra, on_run=on_run, on_batch=progress,
         )  # fmt: skip
     finally:
         progress.close()
@@ -326,6 +396,7 @@ def _campaign(args: argparse.Namespace, configs: list[Path], out: Path, extra: d
 def cmd_sweep(args: argparse.Namespace) -> int:
     base = Path(args.config)
     loaded = load_scenario(base)
+    _check_work(args, loaded, args.replications or loaded.scenario.replications)
     sets = []
     for spec in args.set:
         path, sep, values = spec.partition("=")
@@ -346,7 +417,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise ConfigError("sweep", "", "give at least one --set or --range")
     seed = loaded.scenario.seed if args.seed is None else args.seed
     points = sweep_points(sets, ranges, args.lhs, seed)
-    derived = derived_configs(base, points, args.out / "configs")
+    configs = derive_configs(base, points, args.out / "configs")  # all validated before anything is written
+    check_folder(args.out)
+    args.held.enter_context(output_lock(args.out))  # the campaign below takes the same lock
+    derived = write_configs(configs)
     extra = {str(path): dict(point) for path, point in derived}
     if not args.quiet:
         print(f"{len(derived)} scenarios derived from {base} in {args.out / 'configs'}")
@@ -358,8 +432,9 @@ def cmd_epidemic(args: argparse.Namespace) -> int:
     s = loaded.scenario
     if s.epidemic.model == "none":
         raise ConfigError(loaded.source, "epidemic.model", "the scenario has no epidemic to run", "none")
+    _check_work(args, loaded, args.replications or s.replications)
     out = args.out or default_out_dir(f"{s.name}-epidemic")
-    check_target(out, args.overwrite)
+    _claim(args, out)
     census, wall = run_epidemic(loaded, replications=args.replications, seed=args.seed)
     seed = s.seed if args.seed is None else args.seed
     n = s.replications if args.replications is None else args.replications
@@ -380,8 +455,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     policies = [p.strip() for p in args.policies.split(",") if p.strip()]
     for p in policies:
         policy_scenario(s, p)  # a misspelt policy fails before anything runs
+    _check_work(args, loaded, args.replications or s.replications, runs=len(policies))
     out = args.out or default_out_dir(f"{s.name}-compare")
-    check_target(out, args.overwrite)
+    _claim(args, out)
     cmp = compare(loaded, policies, replications=args.replications, seed=args.seed, at=args.at)
     first = cmp.results[policies[0]]
     info = manifest(loaded, first.seed, first.replications, cmp.wall_seconds, "csv") | {"policies": policies}
@@ -411,11 +487,12 @@ def cmd_size(args: argparse.Namespace) -> int:
     if not policies or len(set(policies)) < len(policies):
         raise ConfigError("--policies", "", "name at least one policy, each once", args.policies)
     scenarios = {p: policy_scenario(s, p) for p in policies}  # a misspelt policy fails before anything runs
+    _check_work(args, loaded, args.replications or s.replications, runs=len(policies))
     out = args.out or default_out_dir(f"{s.name}-size")
-    check_target(out, args.overwrite)
+    _claim(args, out)
     seed = s.seed if args.seed is None else args.seed
     n = args.replications or s.replications
-    backend = Backend(workers=min(args.workers or default_workers(), len(policies)))
+    backend = Backend(workers=min(_workers(args.workers), len(policies)))
     start = time.perf_counter()
     sizes = size(loaded, scenarios, target, lever, seed, n, backend)
     wall = time.perf_counter() - start
@@ -453,7 +530,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.config)
     s = loaded.scenario
     out = args.out or default_out_dir(f"{s.name}-plan")
-    check_target(out, args.overwrite)
+    _claim(args, out)
     start = time.perf_counter()
     plan = purchase_plan(loaded, args.day)
     table, lots = plan_table(s, plan), lots_table(s, plan)
@@ -472,7 +549,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     from stocksim.experiment.inputs import find_inputs
-    from stocksim.experiment.sensitivity import check_inputs, parse_metrics
+    from stocksim.experiment.sensitivity import check_inputs, parse_metrics, sobol_runs
     from stocksim.present.sensitivity import SENSITIVITY_TEXT
 
     loaded = load_scenario(args.config)
@@ -480,8 +557,13 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     metrics = parse_metrics(args.metric, s)
     inputs = find_inputs(s, args.vary)
     check_inputs(inputs, loaded.source)
+    if args.method == "tornado":
+        runs, reps = 2 * len(inputs) + 1, args.replications or TORNADO_REPLICATIONS
+    else:
+        runs, reps = sobol_runs(args.n, len(inputs)), args.replications or SOBOL_REPLICATIONS
+    _check_work(args, loaded, reps, runs=runs)
     out = args.out or default_out_dir(f"{s.name}-sensitivity")
-    check_target(out, args.overwrite)
+    _claim(args, out)
     seed = s.seed if args.seed is None else args.seed
     method = _tornado if args.method == "tornado" else _sobol
     result, lines, tables, files, extra = method(args, loaded, inputs, metrics, seed)
@@ -511,7 +593,7 @@ def _tornado(args: argparse.Namespace, loaded, inputs, metrics, seed: int) -> tu
     s, reps = loaded.scenario, args.replications or TORNADO_REPLICATIONS
     progress = Progress((2 * len(inputs) + 1) * reps, f"{s.name} tornado", args.quiet)
     try:
-        backend = Backend(args.workers or default_workers())
+        backend = Backend(_workers(args.workers))
         result = tornado(loaded, inputs, metrics, reps, seed, backend, progress)
     finally:
         progress.close()
@@ -529,7 +611,7 @@ def _sobol(args: argparse.Namespace, loaded, inputs, metrics, seed: int) -> tupl
     s, reps = loaded.scenario, args.replications or SOBOL_REPLICATIONS
     progress = Progress(sobol_runs(args.n, len(inputs)) * reps, f"{s.name} sobol", args.quiet)
     try:
-        backend = Backend(args.workers or default_workers())
+        backend = Backend(_workers(args.workers))
         result = sobol(loaded, inputs, metrics, args.n, reps, seed, backend, progress)
     finally:
         progress.close()
@@ -582,15 +664,56 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _terminate(signum, frame):  # SIGTERM: stop like Ctrl-C, so partial output is cleaned up
-    raise KeyboardInterrupt
+def cmd_clean(args: argparse.Namespace) -> int:
+    if not args.dir.is_dir():
+        raise ConfigError(args.dir, "", "not a folder", str(args.dir))
+    done = clean(args.dir)
+    for path in done.removed:
+        print(f"removed {path}")
+    for path in done.restored:
+        print(f"put back {path} (set aside by an --overwrite that did not finish)")
+    for place in done.busy:
+        print(f"left alone {place}")
+    if not done.removed and not done.restored:
+        print(f"{args.dir}: nothing to clean")
+    return 0
+
+
+def _claim(args: argparse.Namespace, out: Path) -> None:
+    """Lock ``out`` for the rest of the command (a second writer is refused with our pid), then
+    check it may be written."""
+    if getattr(args, "held", None) is not None:
+        args.held.enter_context(output_lock(out))
+    check_target(out, args.overwrite)
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM (or SIGINT): unwinds like Ctrl-C, so the run in progress is removed; exit 128 + signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum, frame):
+    # Once stopping, a second signal must not interrupt the clean-up half-way.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise Stopped(signum)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _terminate)
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
     logging.basicConfig(level=logging.WARNING, format="stocksim: %(message)s")
+    with contextlib.ExitStack() as held:  # the output locks a command takes (_claim), released last
+        args.held = held
+        return _dispatch(args)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         commands = {
             "run": cmd_run,
@@ -605,17 +728,21 @@ def main(argv: list[str] | None = None) -> int:
             "plan": cmd_plan,
             "validate": cmd_validate,
             "inventory": cmd_inventory,
+            "clean": cmd_clean,
         }
         return commands[args.command](args)
-    except (ConfigError, OutputExists) as exc:
+    except (ConfigError, OutputProblem) as exc:
         print(f"stocksim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except WriteFailed as exc:
+        print(f"stocksim: error: {exc}", file=sys.stderr)
+        return 1
     except BatchFailed as exc:
         print(f"stocksim: a batch failed: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("stocksim: interrupted; the run in progress was not written", file=sys.stderr)
-        return 130
+        return 128 + (exc.signum if isinstance(exc, Stopped) else signal.SIGINT)
     except BrokenPipeError:  # output piped into a program that stopped reading (head, less)
         sys.stderr.close()
         return 0

@@ -53,7 +53,23 @@ def test_batch_writes_an_index_and_skips_finished_runs_when_rerun(tmp_path):
     configs[2].write_text(text)
     seen.clear()
     run_campaign(configs, out, on_run=lambda c, status: seen.append(status))
-    assert seen[2] == "done" and all(s.startswith("skipped") for s in seen[:2])
+    assert all(s.startswith("skipped") for s in seen[:2])
+    assert seen[2].startswith("running again: finished with other settings (config_hash ") and seen[3] == "done"
+
+
+def test_a_changed_format_or_event_log_runs_again_and_replaces_the_run(tmp_path):
+    configs = _small_configs(tmp_path, 2)
+    out = tmp_path / "c"
+    run_campaign(configs, out, backend=Backend(workers=1))
+    seen: list[str] = []
+    run_campaign(configs, out, fmt="csv", events="orders", on_run=lambda c, status: seen.append(status))
+    changed = "format parquet -> csv, events full -> orders (order, agreement_call, expiry, response_level)"
+    assert seen == [f"running again: finished with other settings ({changed})", "done"] * 2
+    assert (out / "s0" / "events.csv").is_file() and not (out / "s0" / "events.parquet").exists()
+    seen.clear()
+    run_campaign(configs, out, fmt="csv", events="orders", on_run=lambda c, status: seen.append(status))
+    assert seen == ["skipped: finished with the same config hash"] * 2
+    assert sorted(p.name for p in out.iterdir()) == ["index.csv", "s0", "s1"]  # no lock, staging or set-aside run
 
 
 def test_an_interrupted_batch_rerun_completes_every_run_once(tmp_path):

@@ -36,3 +36,14 @@ def test_sweep_refuses_a_path_that_is_not_in_the_scenario(tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert "reserve.coverage_dayz" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sweep_with_one_bad_point_writes_nothing(tmp_path, capsys):
+    """The third value is refused by the schema: no config of the first two is written, no folder made."""
+    out = tmp_path / "s"
+    code = main(["sweep", str(DEFAULT), "--set", "reserve.coverage_days=20,30,-5", "--out", str(out), "--quiet"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "reserve.coverage_days" in err and "-5" in err and "jinan-circle.yaml" in err
+    assert list(tmp_path.iterdir()) == []

@@ -50,7 +50,7 @@ def test_chinese_sentences(planned):
     ls, table, lots, draws = planned
     lines = plan_lines(table, lots, ls, draws, "zh")
     assert "乙市需采购物资乙200副（正常价格2,400 元，危机价格9,600 元），才能储备30天满负荷用量" in lines
-    assert "要使每个城市达标，都市圈共需采购2,775 元（正常价格；危机价格1.1 万元）" in lines
+    assert "要使每个城市达标，经济圈共需采购2,775 元（正常价格；危机价格1.1 万元）" in lines
     assert plan_title(ls.scenario, 0, "zh").startswith("第0天采购计划：储备要求 = 30天")
 
 
@@ -66,7 +66,7 @@ def test_workbook_one_sheet_per_city_and_the_circle(planned):
     ls, table, lots, draws = planned
     for lang, sheets, head in (
         ("en", ["A", "B", "Circle (all)"], "To buy (units)"),
-        ("zh", ["甲市", "乙市", "全都市圈"], "需采购"),
+        ("zh", ["甲市", "乙市", "全经济圈"], "需采购"),
     ):
         book = load_workbook(io.BytesIO(plan_workbook(table, lots, ls, draws, lang)))
         assert book.sheetnames == sheets

@@ -124,3 +124,49 @@ def test_a_bad_agreement_is_refused_naming_it(agreements, pools, path, needle):
 def test_min_physical_share_above_one_is_refused():
     with pytest.raises(ConfigError, match="min_physical_share"):
         parse_scenario(base_dict(reserve={"pools": "separate", "min_physical_share": 1.5}), "<test>")
+
+
+# ---- crisis practice: use factors and substitutes -------------------------------------------------
+
+
+def _crisis(substitutes=None, use_factor=None) -> dict:
+    """Items x and y, levels IV and I declared by schedule; the given substitutes and use factors at I."""
+    d = _with_schedule({"level": "I", "from_day": 0})
+    d["items"].append({"id": "y", "name": "Y", "shelf_life_days": 100})
+    d["response"]["levels"][1]["use_factor"] = use_factor or {}
+    d["substitutes"] = substitutes or []
+    return d
+
+
+@pytest.mark.parametrize(
+    ("substitutes", "use_factor", "path", "needle", "value"),
+    [
+        ([{"item": "kn95", "by": "y", "from_level": "I"}], None, "substitutes[0].item", "unknown item", "kn95"),
+        ([{"item": "x", "by": "kn95", "from_level": "I"}], None, "substitutes[0].by", "unknown item", "kn95"),
+        ([{"item": "x", "by": "x", "from_level": "I"}], None, "substitutes[0].by", "itself", "x"),
+        ([{"item": "x", "by": "y", "ratio": 0, "from_level": "I"}], None, "substitutes[0].ratio", "greater than 0", 0),
+        ([{"item": "x", "by": "y", "ratio": -1, "from_level": "I"}], None, "substitutes[0].ratio", "greater than", -1),
+        ([{"item": "x", "by": "y", "from_level": "II"}], None, "substitutes[0].from_level", "not a level", "II"),
+        ([{"item": "x", "by": "y", "from_level": "V"}], None, "substitutes[0].from_level", "'IV', 'III'", "V"),
+        (
+            [{"item": "x", "by": "y", "from_level": "I"}, {"item": "x", "by": "y", "ratio": 2, "from_level": "IV"}],
+            None,
+            "substitutes[1]",
+            "already stands in for x",
+            None,
+        ),
+        ([], {"kn95": 0.5}, "response.levels[1].use_factor.kn95", "unknown item", "kn95"),
+        ([], {"x": 0}, "response.levels[1].use_factor.x", "greater than 0", 0),
+    ],
+)
+def test_bad_crisis_practice_is_refused_naming_path_and_value(substitutes, use_factor, path, needle, value):
+    with pytest.raises(ConfigError) as err:
+        parse_scenario(_crisis(substitutes, use_factor), "<test>")
+    assert err.value.path == path and needle in str(err.value)
+    if value is not None:
+        assert err.value.value == value and f"(value: {value!r})" in str(err.value)
+
+
+def test_good_crisis_practice_passes():
+    s = parse_scenario(_crisis([{"item": "x", "by": "y", "ratio": 1.5, "from_level": "IV"}], {"x": 0.5}), "<t>")
+    assert s.substitutes[0].ratio == 1.5 and s.response.levels[1].use_factor == {"x": 0.5}

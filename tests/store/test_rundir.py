@@ -15,6 +15,7 @@ from stocksim.cli import main
 from stocksim.experiment.backends import Backend
 from stocksim.experiment.run import run_to_dir
 from stocksim.scenario import load_scenario
+from stocksim.store.lock import WriteFailed
 from stocksim.store.rundir import write_outputs
 
 
@@ -77,7 +78,7 @@ def test_overwrite_refuses_a_directory_that_is_not_a_run(tmp_path, capsys):
     assert (precious / "chapter1.txt").read_text() == "years of work"
 
 
-def test_a_failure_while_writing_leaves_nothing(tmp_path, monkeypatch):
+def test_a_failure_while_writing_leaves_nothing(tmp_path, monkeypatch, capsys):
     cfg = tmp_path / "s.yaml"
     cfg.write_text(yaml.safe_dump(base_dict()))
     out = tmp_path / "r"
@@ -86,8 +87,8 @@ def test_a_failure_while_writing_leaves_nothing(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", boom)
-    with pytest.raises(OSError):
-        main(["run", str(cfg), "--out", str(out), "--quiet"])
+    assert main(["run", str(cfg), "--out", str(out), "--quiet"]) == 1  # a disk failure mid-run: exit 1
+    assert f"{out}: writing the results failed: disk full; nothing was written" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == [cfg]
 
 
@@ -100,7 +101,7 @@ def test_text_files_are_written_with_the_tables_or_not_at_all(tmp_path, monkeypa
         raise OSError("disk full")
 
     monkeypatch.setattr(Path, "write_text", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteFailed, match="writing the results failed: disk full"):
         write_outputs(tmp_path / "s", {}, table, {"x": 1}, "csv", texts={"verdict.txt": "v"})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import base_dict, check_invariants, check_pool_balances, simulate
+import yaml
+from conftest import ROOT, base_dict, check_invariants, check_pool_balances, simulate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -150,6 +151,18 @@ def small_scenarios(draw):
                 "levels": [{"level": "IV", "enter_at": 1, "exit_below": 0.5}],
                 "schedule": [{"level": "IV", "from_day": level_from}],
             }
+    if n_items == 2 and draw(st.booleans()):  # crisis practice: a use factor and substitutes, one way or both
+        if "response" not in d:
+            level_from = draw(st.integers(0, horizon))
+            d["response"] = {
+                "levels": [{"level": "IV", "enter_at": 1, "exit_below": 0.5}],
+                "schedule": [{"level": "IV", "from_day": level_from}],
+            }
+        d["response"]["levels"][0]["use_factor"] = {"i0": draw(st.floats(0.1, 2))}
+        pairs = [("i0", "i1"), ("i1", "i0")][: draw(st.integers(1, 2))]
+        d["substitutes"] = [
+            {"item": a, "by": b, "ratio": draw(st.floats(0.1, 3)), "from_level": "IV"} for a, b in pairs
+        ]
     return d
 
 
@@ -191,3 +204,24 @@ def test_invariants_hold_on_random_small_scenarios(d):
     assert sorted(r.per_replication["replication"].unique()) == list(range(n))
     assert sorted(r.daily["replication"].unique()) == list(range(n))
     assert len(r.daily) == n * d["horizon_days"] * len(d["cities"]) * len(d["items"])
+
+
+def test_stock_balance_on_every_row_of_the_crisis_practice_scenario():
+    """The shipped shortage scenario without its use factors, so that KN95 stands in for N95 often:
+    both pools balance with substitution, and on every city and day the KN95 used is the N95 covered
+    (ratio 1), the gowns used the coveralls covered."""
+    path = ROOT / "configs" / "crisis-practice.yaml"
+    loaded = load_scenario(path)
+    s = loaded.scenario
+    levels = [lv.model_copy(update={"use_factor": {}}) for lv in s.response.levels]
+    s = s.model_copy(update={"response": s.response.model_copy(update={"levels": levels})})
+    r = run(loaded.model_copy(update={"scenario": s}), replications=3)
+    check_invariants(r)
+    check_pool_balances(r, yaml.safe_load(path.read_text()))
+    df = r.daily.set_index(["replication", "day", "city"])
+    n95, kn95 = (df[df["item"] == i] for i in ("n95_respirator", "kn95_respirator"))
+    assert n95["served_by_substitute"].sum() > 1e5 and (n95["unmet"] > 0).any()
+    np.testing.assert_allclose(kn95["used_as_substitute"], n95["served_by_substitute"])
+    coverall, gown = (df[df["item"] == i] for i in ("protective_coverall_or_gown", "isolation_gown"))
+    np.testing.assert_allclose(gown["used_as_substitute"], coverall["served_by_substitute"])
+    assert (kn95["served"] == 0).all() and (df.loc[df["item"] == "gloves_exam", "used_as_substitute"] == 0).all()

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import base_dict, deep_update, loaded, series, simulate
+from conftest import base_dict, deep_update, loaded, seir_dict, series, simulate
 from numpy.polynomial.hermite_e import hermeval
 from scipy.special import ndtri
 from scipy.stats import multivariate_normal, nbinom, norm
@@ -115,3 +115,70 @@ def test_correlated_demand_does_not_depend_on_batch_size_or_workers():
     assert not np.array_equal(
         one["demand"], run(loaded(_two_cities(0.0, horizon_days=40)), replications=5).daily["demand"]
     )
+
+
+# ---- crisis practice: use factors (response.levels[].use_factor) --------------------------------
+
+
+def _factored(use_factor: dict, schedule: list, noise: str = "none") -> dict:
+    """Items x (10 a day: 100 workers x 0.1) and y (20 a day), levels II and I as scheduled."""
+    d = base_dict(
+        items=[*base_dict()["items"], {"id": "y", "name": "Y", "shelf_life_days": 10_000, "unit_cost_cny": 1.0}],
+        response={
+            "levels": [
+                {"level": "II", "enter_at": 1, "exit_below": 0.5, "use_factor": use_factor.get("II", {})},
+                {"level": "I", "enter_at": 2, "exit_below": 1, "use_factor": use_factor.get("I", {})},
+            ],
+            "schedule": schedule,
+        },
+    )
+    d["demand"] = {"noise": noise, "routine_per_health_worker_day": {"x": 0.1, "y": 0.2}}
+    return d
+
+
+def test_a_use_factor_scales_the_items_demand_exactly_from_the_day_after_its_level_is_declared():
+    # Level II declared to take effect at 24:00 on day 4 (in force from day 5, as Shandong's Level II of
+    # 8 March 2020 was declared for 24:00 on 7 March), Level I from day 10 to 14, II again from day 15:
+    # x's 10 a day becomes 10 x 0.5 = 5 on days 5-9 and 15-29, 10 x 0.2 = 2 on days 10-14; y untouched.
+    schedule = [
+        {"level": "II", "from_day": 5, "to_day": 9},
+        {"level": "I", "from_day": 10, "to_day": 14},
+        {"level": "II", "from_day": 15},
+    ]
+    r = simulate(_factored({"II": {"x": 0.5}, "I": {"x": 0.2}}, schedule))
+    np.testing.assert_allclose(series(r, "demand"), [10] * 5 + [5] * 5 + [2] * 5 + [5] * 15)
+    np.testing.assert_allclose(series(r, "demand", item="y"), [20] * 30)
+    assert list(series(r, "response_level")[4:6]) == ["none", "II"]
+
+
+def test_use_factors_follow_levels_declared_on_thresholds_from_the_next_day_noise_scaled_with_the_mean():
+    # SEIR: a level declared at the end of day t (new cases reached enter_at) is in force from t + 1;
+    # demand of x with the factor is the same draw as without it, x 0.5 on exactly the days level IV is in force.
+    d = seir_dict(r0=2.5)
+    d["horizon_days"] = 80
+    d["demand"] = {"noise": "negative_binomial", "dispersion": 5, "routine_per_health_worker_day": {"x": 0.1}}
+    d["response"] = {"levels": [{"level": "IV", "enter_at": 1.0, "exit_below": 0.5}]}
+    without = simulate(d)
+    d["response"]["levels"][0]["use_factor"] = {"x": 0.5}
+    r = simulate(d)
+    level = series(r, "response_level")
+    first = int(np.argmax(level == "IV"))
+    cases = r.census.set_index("day")["new_cases"] / 1_000_000 * 1e5
+    assert cases[first - 1] >= 1.0 > cases[first - 2] and (level[:first] == "none").all()
+    factor = np.where(level == "IV", 0.5, 1.0)
+    assert (factor == 0.5).sum() > 10 and (series(without, "demand")[factor == 0.5] > 0).sum() > 10
+    np.testing.assert_array_equal(series(r, "demand"), series(without, "demand") * factor)
+
+
+def test_the_burn_rate_before_any_day_is_seen_counts_the_day_0_factor():
+    # Level II in force from day 0 with x at 0.5: day 0's expected use, the opening burn rate of
+    # working stock's [s, S], is 5, as is every day's burn rate.
+    d = _factored({"II": {"x": 0.5}}, [{"level": "II", "from_day": 0}])
+    r = simulate(deep_update(d, {"reserve": {"pools": "separate"}}))  # the 100 units are working stock
+    np.testing.assert_allclose(series(r, "burn_rate"), 5.0)
+    assert r.per_replication.set_index(["city", "item"]).loc[("a", "x"), "initial_working_days_of_cover"] == 20.0
+
+
+def test_without_use_factors_the_demand_is_unchanged():
+    schedule = [{"level": "I", "from_day": 3}]
+    np.testing.assert_array_equal(series(simulate(_factored({}, schedule)), "demand"), [10.0] * 30)

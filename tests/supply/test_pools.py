@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from conftest import base_dict, check_invariants, series, simulate
 
-from stocksim.supply.procurement import burn_rate, nearest_units
+from stocksim.supply.procurement import burn_rates, nearest_units
 
 SUPPLIER = {"id": "s", "lead_time_days": 3, "capacity_per_day": {"x": 1000}}
 
@@ -112,9 +112,22 @@ def test_days_to_units_at_the_float_edges():
 def test_burn_rate_is_the_trailing_mean_of_realised_demand():
     demand = np.arange(10, dtype=float).reshape(1, 10, 1, 1)  # day t asks for t
     expected = np.full((1, 1, 1), 4.5)
-    assert burn_rate(demand, expected, 0, 7)[0, 0, 0] == 4.5
-    assert burn_rate(demand, expected, 3, 7)[0, 0, 0] == 1.0  # days 0-2
-    assert burn_rate(demand, expected, 9, 7)[0, 0, 0] == 5.0  # days 2-8
+    rate = burn_rates(demand, expected, 7)[:, 0, 0, 0]
+    assert rate[0] == 4.5
+    assert rate[3] == 1.0  # days 0-2
+    assert rate[9] == 5.0  # days 2-8
+
+
+def test_every_days_burn_rate_is_numpys_mean_to_the_last_bit():
+    """Worked out once for the batch, each day's figure is the mean numpy takes over the window,
+    bit for bit, on fractional demand too (crisis practice's use factors make it fractional)."""
+    demand = np.random.default_rng(5).gamma(2.0, 7.3, size=(3, 40, 2, 2)) * 0.7
+    expected = np.full((3, 2, 2), 1.25)
+    for window in (1, 7, 9, 60):
+        rates = burn_rates(demand, expected, window)
+        for t in range(1, 40):
+            np.testing.assert_array_equal(rates[t], demand[:, max(0, t - window) : t].mean(axis=1))
+        np.testing.assert_array_equal(rates[0], expected)
 
 
 def test_the_depot_ships_only_while_the_city_may_release_its_reserve_and_keeps_its_days():

@@ -17,7 +17,7 @@ from stocksim.draws.params import draw_lead_times, sample_batch
 from stocksim.experiment.run import run
 from stocksim.results.tables import CENTRE
 from stocksim.scenario import ConfigError, LoadedScenario, parse_scenario
-from stocksim.supply.suppliers import SupplierBook
+from stocksim.supply.suppliers import SupplierBook, _due_within
 
 CITY = base_dict()["cities"][0]
 
@@ -111,10 +111,10 @@ def test_the_other_buyers_get_what_the_agreement_and_the_circle_leave():
     they get 12 (100 - a's 58 - b's 30) and wait for 28."""
     book = _book(_agreement_case(other_buyers_backlog=True))
     book.place(0, slice(0, 2), np.full((1, 2, 1), 100.0), np.zeros((1, 2, 1)))
-    shipped, days, spend, _ = book.ship(0, keep=True)
-    assert shipped is not None and list(days) == [0]
-    np.testing.assert_allclose(shipped[0, 0, 0, :2, 0], [58, 30])
-    np.testing.assert_allclose(spend[0, :2, 0], [138, 30])
+    shipped = book.ship(0, keep=True)
+    assert list(shipped.days) == [0]
+    np.testing.assert_allclose([shipped.to_buyer(c, 1, 1, 1)[0, 0, 0, 0] for c in (0, 1)], [58, 30])
+    np.testing.assert_allclose(shipped.spend[0, :2, 0], [138, 30])
     assert book.open[0, 0, 0, book.other, 0] == pytest.approx(40 - 12)
 
 
@@ -168,9 +168,9 @@ def test_own_city_first_covers_the_citys_reserve_orders():
     quantity = np.zeros((1, book.n_buyers, 1))
     quantity[0, 0, 0] = quantity[0, book.reserves + 1, 0] = 100.0
     book.place(0, slice(0, book.n_buyers), quantity, np.zeros((1, book.n_buyers, 1)))
-    shipped, _, _, _ = book.ship(0, keep=True)
-    assert shipped is not None
-    assert shipped[0, 0, 0, 0, 0] == 0.0 and shipped[0, 0, 0, book.reserves + 1, 0] == pytest.approx(100)
+    shipped = book.ship(0, keep=True)
+    assert shipped.to_buyer(0, 1, 1, 1)[0, 0, 0, 0] == 0.0
+    assert shipped.to_buyer(book.reserves + 1, 1, 1, 1)[0, 0, 0, 0] == pytest.approx(100)
 
 
 @pytest.mark.parametrize(("serves", "a_day0"), [("market", 100 * 100 / 160), ("circle", 100.0)])
@@ -390,3 +390,18 @@ def test_the_example_of_configs_readme_validates_in_the_default_scenario_and_run
     assert s.procurement.joint.discount == 0.05
     r = run(LoadedScenario.read(s, DEFAULT, DEFAULT.parent), replications=1)
     check_invariants(r)
+
+
+def test_what_is_due_within_some_days_is_numpys_sum_over_the_ring_to_the_last_bit():
+    """The units arriving on days day + 1 .. day + days, a location's own plus (for a city) its
+    reserve's, as numpy sums the ring's days (in day order), on random fractional units."""
+    rng = np.random.default_rng(1)
+    other, reserves, n_i = 4, 6, 2
+    on_road = rng.gamma(1.3, 11.7, size=(9, 3, reserves + 3, n_i)) * (rng.random((9, 3, reserves + 3, n_i)) < 0.5)
+    for day in (0, 5, 8):
+        for days in (0, 1, 3, 8, 100):
+            ahead = (day + np.arange(1, min(days, 8) + 1)) % 9
+            coming = on_road[ahead].sum(axis=0)
+            expected = coming[:, :other].copy()
+            expected[:, :3] += coming[:, reserves:]
+            np.testing.assert_array_equal(_due_within(on_road, day, days, other, reserves), expected)

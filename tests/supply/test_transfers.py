@@ -240,3 +240,39 @@ def test_thresholds_that_would_make_donors_ask_back_are_refused():
         parse_scenario(d, "<test>")
     assert err.value.path == "transfers.donor_keeps_days" and err.value.value == 15
     assert "request_up_to_days (20)" in str(err.value)
+
+
+def _locked_reserve_case(transfers_on: bool) -> dict:
+    # a: 100 in working stock and a full reserve of 1,000 that no declared level releases; b: 5,000 in
+    # working stock; both use 10 a day, 65 km apart (1 day on the road), no procurement, no noise.
+    return base_dict(
+        horizon_days=30,
+        reserve={"pools": "separate", "release": {"at_level": "IV", "when_working_out": False}},
+        cities=[
+            {**CITY, "id": "a", "stock": {"x": 100}, "reserve": {"x": 1_000}, "lat": 36.6702, "lon": 117.0207},
+            {
+                **CITY,
+                "id": "b",
+                "name": "B",
+                "stock": {"x": 5_000},
+                "reserve": {"x": 0},
+                "lat": 36.2004,
+                "lon": 117.0870,
+            },
+        ],
+        distances={"road_factor": 1.25},
+        transfers={"enabled": transfers_on},
+    )
+
+
+def test_a_city_whose_reserve_is_locked_asks_on_its_working_stock():
+    """With no level declared, a's reserve may not serve its demand, so it does not count towards
+    a's cover: a asks on its working stock alone. Day 0: 100 - 10 = 90 < 10 days x 10, so a asks
+    for 20 x 10 - 90 = 110, which b gives (5,000 - 10 - 25 x 10 is to spare). Alone, a runs out
+    on day 10 and loses 10 a day on days 10..29 while its reserve of 1,000 stays untouched."""
+    without, with_tr = simulate(_locked_reserve_case(False)), simulate(_locked_reserve_case(True))
+    assert series(without, "unmet", "a").sum() == 200
+    assert series(with_tr, "transfer_out", "b")[0] == 110
+    assert series(with_tr, "unmet", "a").sum() == 0
+    np.testing.assert_allclose(series(with_tr, "reserve_on_hand", "a"), 1_000)  # the reserve is kept whole
+    check_invariants(with_tr)

@@ -171,7 +171,8 @@ def test_every_config_through_a_report_in_both_languages(config, tmp_path, capsy
     for path, lang in ((out / "report.html"), "en"), ((tmp_path / "zh.html"), "zh"):
         text = path.read_text(encoding="utf-8")
         assert text.startswith(f"<!doctype html><html lang='{lang}'>") and text.rstrip().endswith("</html>")
-        assert f"<title>{s.name}</title>" in text and f"2 × {s.horizon_days} d" in text
+        days = "天" if lang == "zh" else "d"
+        assert f"<title>{s.name}</title>" in text and f"2 × {s.horizon_days} {days}" in text
         assert text.count("<img src='data:image/png;base64,") >= 2  # the matrix and the transfers, embedded
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", text)  # nothing fetched from elsewhere
     assert "济南" in (tmp_path / "zh.html").read_text(encoding="utf-8")

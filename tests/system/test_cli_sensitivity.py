@@ -66,7 +66,7 @@ def test_sobol_in_chinese(tmp_path, capsys):
     assert list(table.columns) == list(SOBOL_COLUMNS) and set(table["runs"]) == {16}
     text = (out / "sensitivity.txt").read_text(encoding="utf-8")
     assert "N = 4，共16次模型运行，每次1次重复" in text
-    assert "全都市圈的未满足需求的方差中医务人员人均每日常规用量（口罩）解释最多" in text
+    assert "全经济圈的未满足需求的方差中医务人员人均每日常规用量（口罩）解释最多" in text
 
 
 @pytest.mark.parametrize(

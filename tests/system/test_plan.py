@@ -34,7 +34,7 @@ def test_plan_prints_the_table_and_sentences_in_chinese(tmp_path, capsys):
     assert printed.startswith("第35天采购计划")
     assert "甲市需采购物资甲100件" in printed  # day 35: the rotated lot no longer counts
     s = load_scenario(TWO_CITIES).scenario
-    assert load_workbook(out / "plan.xlsx").sheetnames == [name(c, "zh") for c in s.cities] + ["全都市圈"]
+    assert load_workbook(out / "plan.xlsx").sheetnames == [name(c, "zh") for c in s.cities] + ["全经济圈"]
     assert pd.read_csv(out / "plan.csv")["day"].eq(35).all()
 
 

@@ -7,14 +7,27 @@ the results do not depend on where or in what order batches run.
 - ``--dask tcp://HOST:PORT``: a running ``dask.distributed`` scheduler (``dask scheduler`` and
   ``dask worker``); ``--dask local:N`` starts a LocalCluster of N single-threaded worker
   processes on this machine.
+
+Local workers die with the run that started them. Each worker, as it starts, asks the Linux
+kernel to kill it when its parent dies (``prctl(PR_SET_PDEATHSIG, SIGKILL)``; elsewhere a thread
+in the worker watches for a change of parent), so ``kill -9`` of a run leaves no worker behind.
+When the run is interrupted (Ctrl-C, SIGTERM) or a batch fails, the parent kills its workers and
+waits for them before the run's staging folder is removed, so nothing is written after that.
+Workers ignore Ctrl-C, which the terminal sends to the whole process group: the parent decides.
+(The kernel's signal follows the thread that started the pool, which is the thread waiting for
+its results: a pool lives within one ``Backend.run``.)
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
+import signal
 import sys
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Generator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
@@ -46,7 +59,7 @@ class Backend:
             return f"dask {self.dask}"
         return "1 process" if self.workers == 1 else f"{self.workers} worker processes"
 
-    def run(self, fn: Callable, tasks: list, label: Callable[[Any], str]) -> Iterator[tuple[int, Any]]:
+    def run(self, fn: Callable, tasks: list, label: Callable[[Any], str]) -> Generator[tuple[int, Any], None, None]:
         """Yield (task index, result) as tasks finish, in any order; at most a few tasks per
         worker are in flight, so results never pile up in memory."""
         if self.dask:
@@ -62,11 +75,46 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def worker_start(parent: int) -> None:
+    """A local worker's first act: leave Ctrl-C to the parent, die of SIGTERM, and die with the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+            if os.getppid() != parent:  # the parent died before the request took effect
+                os._exit(1)
+            return
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
+
+
+def _watch_parent(parent: int, every: float = 0.5) -> None:
+    """Where prctl is unavailable: exit as soon as the parent is gone (the worker is re-parented)."""
+    while os.getppid() == parent:
+        threading.Event().wait(every)
+    os._exit(1)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's worker processes at once and wait for them (a batch half-way through is
+    of no use to an interrupted run, and must not go on writing into its staging folder)."""
+    processes = dict(getattr(pool, "_processes", None) or {})  # pid -> Process; no public API before 3.14
+    for process in processes.values():
+        process.kill()
+    for process in processes.values():
+        process.join(timeout=5)
+
+
 def _run_processes(workers: int, fn, tasks, label):
     in_flight = 2 * workers
     # Forked workers start with this process's imports (numpy, pandas, numba, the model) done.
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)
+    )
     pending: dict = {}
     queue = iter(enumerate(tasks))
     try:
@@ -83,9 +131,10 @@ def _run_processes(workers: int, fn, tasks, label):
                 if nxt is not None:
                     pending[pool.submit(call_batch, fn, nxt[1], label(nxt[1]))] = nxt[0]
     except BaseException:
-        for fut in pending:
-            fut.cancel()
-        pool.shutdown(wait=False, cancel_futures=True)
+        # No fut.cancel(): the pool, broken by the kill, fails every pending future itself (and in
+        # Python 3.11 raises InvalidStateError in its manager thread on one already cancelled).
+        _kill_workers(pool)
+        pool.shutdown(wait=False)
         raise
     # All done: the workers exit in the background while the caller writes the summary.
     pool.shutdown(wait=False)

@@ -2,10 +2,13 @@
 
 A campaign writes one run directory per config and ``index.csv`` (config, name, hash, status,
 replications, wall time, headline metrics). Rerunning the same command skips the runs whose
-directory holds a manifest with the same config hash, seed and replications, and redoes the
-others; a run is written to a staging directory and renamed into place when complete, so an
-interruption (Ctrl-C, SIGTERM, a killed worker) never leaves a directory that looks complete.
+directory holds a manifest with the same config hash, seed, replications, daily mode, table
+format and event log, and redoes the others (a changed option redoes the run: the old run is
+replaced once the new one is complete, and the campaign says why); a run is written to a staging
+directory and renamed into place when complete, so an interruption (Ctrl-C, SIGTERM, a killed
+worker) never leaves a directory that looks complete.
 A config whose run fails is reported in the index with the error, and the campaign goes on.
+One campaign at a time per folder: the folder is locked (``store/lock.py``) while it runs.
 """
 
 from __future__ import annotations
@@ -14,15 +17,17 @@ import json
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from stocksim.experiment.backends import Backend, BatchFailed
-from stocksim.experiment.run import run_to_dir
+from stocksim.experiment.run import events_label, run_to_dir
 from stocksim.results.tables import CIRCLE
 from stocksim.scenario.errors import ConfigError
-from stocksim.scenario.loader import load_scenario
+from stocksim.scenario.loader import LoadedScenario, load_scenario
+from stocksim.store.lock import INDEX_TMP, OutputUnusable, output_lock, unusable
 from stocksim.store.rundir import MANIFEST
 
 
@@ -40,26 +45,54 @@ def headline(summary: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def _finished(run_dir: Path, config_hash: str, seed: int, replications: int, daily: str) -> bool:
+RESUME_KEYS = ("config_hash", "seed", "replications", "daily", "format", "events")
+OLD_DEFAULTS = {"daily": "full", "format": "parquet"}  # manifests written before these were recorded
+
+
+def _finished(run_dir: Path, wanted: dict) -> tuple[bool, str]:
+    """Whether ``run_dir`` holds a finished run made with the ``wanted`` settings (RESUME_KEYS),
+    and if it holds one made otherwise, what differs (for the message)."""
     m = run_dir / MANIFEST
     if not m.is_file():
-        return False
+        return False, ""
     try:
         info = json.loads(m.read_text())
     except (OSError, ValueError):
-        return False
-    return (
-        info.get("config_hash") == config_hash
-        and info.get("seed") == seed
-        and info.get("replications") == replications
-        and info.get("daily", "full") == daily
-    )
+        return False, ""
+    changed = [
+        f"{key} {info.get(key, OLD_DEFAULTS.get(key))} -> {wanted[key]}"
+        for key in RESUME_KEYS
+        if info.get(key, OLD_DEFAULTS.get(key)) != wanted[key]
+    ]
+    return not changed, ", ".join(changed)
+
+
+def check_folder(out: Path) -> None:
+    """A campaign's --out must be a folder (or not exist yet)."""
+    if out.exists() and not out.is_dir():
+        raise OutputUnusable(
+            f"{out}: is a file, not a folder; a campaign writes a folder of runs: choose another --out"
+        )
 
 
 def _write_index(path: Path, rows: list[dict]) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     pd.DataFrame(rows).to_csv(tmp, index=False)
     tmp.replace(path)
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """What every run of a campaign shares."""
+
+    replications: int | None
+    seed: int | None
+    fmt: str
+    backend: Backend | None
+    daily: str
+    events: str
+    on_run: Callable[[str, str], None]
+    on_batch: Callable[[int], None] | None
 
 
 def run_campaign(
@@ -71,7 +104,7 @@ def run_campaign(
     fmt: str = "parquet",
     backend: Backend | None = None,
     daily: str = "full",
-    events: bool = True,
+    events: str = "full",
     extra_columns: dict[str, dict] | None = None,
     on_run: Callable[[str, str], None] | None = None,
     on_batch: Callable[[int], None] | None = None,
@@ -82,38 +115,51 @@ def run_campaign(
     if dupes:
         raise ConfigError(str(out), "", "two configs share a file name; run directories are named after it", dupes[0])
     loaded = [load_scenario(c) for c in configs]  # every config is checked before anything runs
-    out.mkdir(parents=True, exist_ok=True)
-    rows: list[dict] = []
-    for path, ls in zip(configs, loaded, strict=True):
-        s = ls.scenario
-        n = s.replications if replications is None else replications
-        sd = s.seed if seed is None else seed
-        run_dir = out / Path(path).stem
-        row = {"config": str(path), "name": s.name, "hash": ls.config_hash(), "run_dir": run_dir.name}
-        row |= (extra_columns or {}).get(str(path), {})
-        row |= {"replications": n, "seed": sd}
-        start = time.perf_counter()
-        if _finished(run_dir, row["hash"], sd, n, daily):
-            summary = pd.read_csv(run_dir / "summary.csv")
-            info = json.loads((run_dir / MANIFEST).read_text())
-            row |= {"status": "done", "wall_seconds": info.get("wall_seconds")} | headline(summary)
-            if on_run:
-                on_run(str(path), "skipped: finished with the same config hash")
-            if on_batch:
-                on_batch(n)
-        else:
-            try:
-                result = run_to_dir(
-                    ls, run_dir, replications=n, seed=sd, fmt=fmt, overwrite=run_dir.exists(),
-                    backend=backend, daily=daily, events=events, on_batch=on_batch,
-                )  # fmt: skip
-                row |= {"status": "done", "wall_seconds": round(result.wall_seconds, 3)} | headline(result.summary)
-                if on_run:
-                    on_run(str(path), "done")
-            except (BatchFailed, ConfigError) as exc:
-                row |= {"status": f"failed: {exc}", "wall_seconds": round(time.perf_counter() - start, 3)}
-                if on_run:
-                    on_run(str(path), row["status"])
-        rows.append(row)
-        _write_index(out / "index.csv", rows)
+    settings = _Settings(replications, seed, fmt, backend, daily, events, on_run or (lambda c, s: None), on_batch)
+    check_folder(out)
+    with output_lock(out):
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise unusable(out, exc) from None
+        for leftover in out.iterdir():  # an index being replaced when a campaign died
+            if INDEX_TMP.match(leftover.name):
+                leftover.unlink(missing_ok=True)
+        rows: list[dict] = []
+        for path, ls in zip(configs, loaded, strict=True):
+            rows.append(_one_run(Path(path), ls, out, settings, (extra_columns or {}).get(str(path), {})))
+            _write_index(out / "index.csv", rows)
     return pd.DataFrame(rows)
+
+
+def _one_run(path: Path, ls: LoadedScenario, out: Path, settings: _Settings, extra: dict) -> dict:
+    """Run one config into ``out/<stem>/`` unless it is finished with the same settings; its index row."""
+    s = ls.scenario
+    n = s.replications if settings.replications is None else settings.replications
+    sd = s.seed if settings.seed is None else settings.seed
+    run_dir = out / path.stem
+    row = {"config": str(path), "name": s.name, "hash": ls.config_hash(), "run_dir": run_dir.name}
+    row |= extra | {"replications": n, "seed": sd}
+    start = time.perf_counter()
+    wanted = {"config_hash": row["hash"], "seed": sd, "replications": n, "daily": settings.daily}
+    finished, changed = _finished(run_dir, wanted | {"format": settings.fmt, "events": events_label(settings.events)})
+    if finished:
+        info = json.loads((run_dir / MANIFEST).read_text())
+        row |= {"status": "done", "wall_seconds": info.get("wall_seconds")}
+        row |= headline(pd.read_csv(run_dir / "summary.csv"))
+        settings.on_run(str(path), "skipped: finished with the same config hash")
+        if settings.on_batch:
+            settings.on_batch(n)
+        return row
+    if changed:
+        settings.on_run(str(path), f"running again: finished with other settings ({changed})")
+    try:
+        result = run_to_dir(
+            ls, run_dir, replications=n, seed=sd, fmt=settings.fmt, overwrite=run_dir.exists(),
+            backend=settings.backend, daily=settings.daily, events=settings.events, on_batch=settings.on_batch,
+        )  # fmt: skip
+        row |= {"status": "done", "wall_seconds": round(result.wall_seconds, 3)} | headline(result.summary)
+    except (BatchFailed, ConfigError) as exc:
+        row |= {"status": f"failed: {exc}", "wall_seconds": round(time.perf_counter() - start, 3)}
+    settings.on_run(str(path), row["status"])
+    return row

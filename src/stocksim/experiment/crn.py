@@ -65,7 +65,7 @@ class CommonDraws:
             size = batch_cap(s)
             drawn = []
             for start in range(0, len(self.replications), size):
-                d = sim.draw(self.seed, self.replications[start : start + size], events=False, days=False)
+                d = sim.draw(self.seed, self.replications[start : start + size], events="none", days=False)
                 drawn.append(_read_only(d))
             self._kept[key] = (sim, drawn)
         return self._kept[key]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,8 @@ from stocksim.results.stats import SUMMARY_INPUTS, summary_table
 from stocksim.results.tables import census_columns, census_frame, concat_columns, daily_frame, with_date
 from stocksim.scenario.loader import LoadedScenario
 from stocksim.scenario.schema import Scenario
-from stocksim.store.rundir import RunWriter, manifest, write_part, write_values
+from stocksim.store.rundir import RunWriter, manifest, write_failures, write_part, write_values
+from stocksim.supply.events import describe
 
 
 @dataclass
@@ -54,15 +56,17 @@ def run(
     keep_daily: bool = True,
     backend: Backend | None = None,
     on_batch: Callable[[int], None] | None = None,
+    events: str = "full",
 ) -> RunResult:
     """Run a scenario's replications and return its tables in memory (for large runs use
-    ``run_to_dir``, which streams them to disk)."""
+    ``run_to_dir``, which streams them to disk); ``events``: what the event log keeps
+    (``supply.events.EVENT_MODES``)."""
     s = loaded.scenario
     n = s.replications if replications is None else replications
     seed = s.seed if seed is None else seed
     start = time.perf_counter()
     size = batch_size or batch_cap(s)
-    tasks = make_tasks(loaded, n, seed, size, "full" if keep_daily else "none", census=True)
+    tasks = make_tasks(loaded, n, seed, size, "full" if keep_daily else "none", events, census=True)
     outputs: dict[int, BatchOutput] = {}
     for k, out in (backend or Backend()).run(run_batch_task, tasks, BatchTask.label):
         outputs[k] = out
@@ -131,7 +135,7 @@ def run_to_dir(
     backend: Backend | None = None,
     daily: str = "full",
     batch_size: int | None = None,
-    events: bool = True,
+    events: str = "full",
     on_batch: Callable[[int], None] | None = None,
 ) -> RunSummary:
     s = loaded.scenario
@@ -146,18 +150,22 @@ def run_to_dir(
         # The summary needs only a few columns of the per-replication table: they come back with
         # each finished batch (a few kB per replication), the rest stays on disk.
         inputs: dict[int, pd.DataFrame] = {}
+        # closing(): an interruption stops the backend's workers before the staging folder goes.
         if backend.dask:  # workers may be other machines: results come back here to be written
-            for k, o in backend.run(run_batch_task, tasks, lambda t: t.label()):
-                write_batch(writer.staging, fmt, k, o, s)
-                inputs[k] = o.per_replication[list(SUMMARY_INPUTS)]
-                if on_batch:
-                    on_batch(len(tasks[k].replications))
+            with closing(backend.run(run_batch_task, tasks, lambda t: t.label())) as done:
+                for k, o in done:
+                    with write_failures(out):
+                        write_batch(writer.staging, fmt, k, o, s)
+                    inputs[k] = o.per_replication[list(SUMMARY_INPUTS)]
+                    if on_batch:
+                        on_batch(len(tasks[k].replications))
         else:  # local workers write their own parts
             jobs = [WriteJob(task, k, str(writer.staging), fmt) for k, task in enumerate(tasks)]
-            for k, summary_inputs in backend.run(run_and_write, jobs, lambda j: j.task.label()):
-                inputs[k] = summary_inputs
-                if on_batch:
-                    on_batch(len(tasks[k].replications))
+            with closing(backend.run(run_and_write, jobs, lambda j: j.task.label())) as written:
+                for k, summary_inputs in written:
+                    inputs[k] = summary_inputs
+                    if on_batch:
+                        on_batch(len(tasks[k].replications))
         summary = summary_table(pd.concat([inputs.pop(k) for k in sorted(inputs)], ignore_index=True))
         tables = {}
         if daily == "quantiles":
@@ -165,7 +173,7 @@ def run_to_dir(
         wall = time.perf_counter() - start
         info = manifest(loaded, seed, n, wall, fmt) | {
             "daily": daily,
-            "events": "full" if events else "response levels, write-offs, orders and transfers",
+            "events": events_label(events),
             "batch_size": size,
             "backend": backend.describe(),
         }
@@ -174,6 +182,11 @@ def run_to_dir(
         writer.abort()
         raise
     return RunSummary(out, summary, n, seed, wall)
+
+
+def events_label(events: str) -> str:
+    """What a run's event log holds, in its manifest (a campaign resumes only a run with the same)."""
+    return describe(events)
 
 
 def write_batch(staging: Path, fmt: str, k: int, o: BatchOutput, s) -> None:

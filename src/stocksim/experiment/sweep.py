@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import yaml
 
 from stocksim.scenario.errors import ConfigError
+from stocksim.scenario.limits import MAX_SWEEP_POINTS
 from stocksim.scenario.loader import parse_scenario
+from stocksim.scenario.yamltext import read_yaml, read_yaml_file
+from stocksim.store.lock import unusable
 
 
 def path_parts(path: str) -> list:
@@ -48,8 +53,8 @@ def set_path(data: dict, path: str, value, source: str = "--set") -> None:
 def parse_value(text: str):
     """A swept value: a number if it reads as one, else YAML (true, a mapping, a word)."""
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
+        return read_yaml(text, "--set")  # the scenario's own reading: 1e6 is a number
+    except ConfigError:
         return text
 
 
@@ -57,7 +62,12 @@ def sweep_points(
     sets: list[tuple[str, list]], ranges: list[tuple[str, float, float]], lhs: int | None, seed: int
 ) -> list[dict]:
     """The grid: every combination of the --set values, crossed with a Latin hypercube of
-    ``lhs`` points over the --range intervals (scipy.stats.qmc, seeded)."""
+    ``lhs`` points over the --range intervals (scipy.stats.qmc, seeded); at most ``MAX_SWEEP_POINTS``."""
+    count = math.prod(len(values) for _, values in sets) * ((lhs or 1) if ranges else 1)
+    if count > MAX_SWEEP_POINTS:
+        raise ConfigError(
+            "--set/--lhs", "", f"{count:,} scenarios, more than the limit of {MAX_SWEEP_POINTS:,} for one sweep", count
+        )
     grid = [dict(zip([p for p, _ in sets], combo, strict=True)) for combo in itertools.product(*[v for _, v in sets])]
     if ranges:
         from scipy.stats import qmc
@@ -76,27 +86,44 @@ def sweep_points(
 DATA_KEYS = (("epidemic", "file"), ("distances", "file"), ("inventory", "file"))
 
 
-def derived_configs(base: Path, points: list[dict], folder: Path) -> list[tuple[Path, dict]]:
-    """Write one config per point into ``folder``, each validated; data file paths are rewritten
-    relative to the new place."""
-    data = yaml.safe_load(base.read_text(encoding="utf-8"))
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
+@dataclass(frozen=True)
+class Derived:
+    path: Path  # where the config is to be written
+    text: str
+    point: dict  # the swept values
+
+
+def derive_configs(base: Path, points: list[dict], folder: Path) -> list[Derived]:
+    """One config per point, each validated, none written yet (a bad --set or --range, a path the
+    schema does not have or a value it refuses, is found before anything is written); data file
+    paths are rewritten relative to ``folder``."""
+    data = read_yaml_file(base)
+    derived = []
     for k, point in enumerate(points):
         d = json.loads(json.dumps(data, default=str))  # YAML dates (start_date: 2020-01-24) as ISO text
         for path, value in point.items():
             set_path(d, path, value)
         d["name"] = f"{d.get('name', base.stem)}-{k:03d}"
         _rebase_files(d, base.parent, folder)
-        target = folder / f"{d['name']}.yaml"
-        parse_scenario(d, f"{target} (from {base}, {point})")
+        parse_scenario(d, f"{base} with {point}")
         text = f"# derived from {base.name} by stocksim sweep: {json.dumps(point)}\n" + yaml.safe_dump(
             d, sort_keys=False, allow_unicode=True
         )
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            target.write_text(text, encoding="utf-8")
-        written.append((target, point))
-    return written
+        derived.append(Derived(folder / f"{d['name']}.yaml", text, point))
+    return derived
+
+
+def write_configs(derived: list[Derived]) -> list[tuple[Path, dict]]:
+    """Write the derived configs (a config already there with the same text is left as it is, so
+    that a resumed sweep finds its runs finished)."""
+    for c in derived:
+        try:
+            c.path.parent.mkdir(parents=True, exist_ok=True)
+            if not c.path.exists() or c.path.read_text(encoding="utf-8") != c.text:
+                c.path.write_text(c.text, encoding="utf-8")
+        except OSError as exc:
+            raise unusable(c.path.parent, exc) from None
+    return [(c.path, c.point) for c in derived]
 
 
 def _rebase_files(d: dict, old: Path, new: Path) -> None:

@@ -47,7 +47,7 @@ class BatchTask:
     seed: int
     replications: np.ndarray
     daily: str = "full"
-    events: bool = True
+    events: str = "full"  # what the event log keeps (``supply.events.EVENT_MODES``)
     census: bool | None = None  # the day-by-day census table; by default with the full daily table
     key: str = ""  # the scenario's hash: a worker reads a scenario's data files once, not per batch
 
@@ -107,7 +107,7 @@ def run_batch_task(task: BatchTask) -> BatchOutput:
 
 
 def make_tasks(
-    loaded: LoadedScenario, n: int, seed: int, batch_size: int, daily: str, events: bool = True, census=None
+    loaded: LoadedScenario, n: int, seed: int, batch_size: int, daily: str, events: str = "full", census=None
 ) -> list[BatchTask]:
     key = loaded.config_hash()
     return [BatchTask(loaded, seed, idx, daily, events, census, key) for idx in batches(n, batch_size)]

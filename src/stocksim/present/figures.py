@@ -133,26 +133,6 @@ def stock_figure(bands: pd.DataFrame, summary: pd.DataFrame, s: Scenario, city: 
     return fig
 
 
-def consumption_figure(bands: pd.DataFrame, s: Scenario, city: str, item: str, cumulative: bool, lang: str = "en"):
-    """Mean daily (or cumulative) demand and unmet demand of one city and item."""
-    cities, items = names(s, lang)
-    sel = (bands["city"].astype(str) == city) & (bands["item"].astype(str) == item)
-    demand = bands[sel & (bands["metric"] == "demand")].set_index("day")["mean"]
-    unmet = bands[sel & (bands["metric"] == "unmet")].set_index("day")["mean"]
-    if cumulative:
-        demand, unmet = demand.cumsum(), unmet.cumsum()
-    fig, ax = _figure((8, 3))
-    ax.plot(demand.index, demand, label=t("consumption", lang), color="#3182bd")
-    ax.fill_between(unmet.index, 0, unmet, color=RED, alpha=0.5, label=t("unmet", lang))
-    title = t("cumulative", lang) if cumulative else t("consumption", lang)
-    ax.set_title(f"{title}: {cities[city]} · {items[item]}", fontsize=10)
-    ax.set_xlabel(day_label(s, lang))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, lang)))
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    return fig
-
-
 def transfers_figure(events: pd.DataFrame, s: Scenario, replications: int, lang: str = "en"):
     """Cities at their coordinates; arrows for transfers, width by units moved per replication."""
     cities, _ = names(s, lang)

@@ -7,7 +7,10 @@ import math
 LANGUAGES = ("en", "zh")
 
 LABELS: dict[str, tuple[str, str]] = {
-    "title": ("stocksim: protective-supply reserves of the Jinan circle", "stocksim：济南都市圈防护物资储备"),
+    "title": (
+        "stocksim: protective-supply reserves of the provincial-capital economic circle",
+        "stocksim：省会经济圈防护物资储备",
+    ),
     "language": ("Language", "语言"),
     "scenario": ("Scenario", "情景"),
     "preset": ("Preset scenario", "预设情景"),
@@ -69,7 +72,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "download_excel": ("Summary and daily quantiles (Excel)", "汇总与逐日分位数（Excel）"),
     "download_report": ("Report (HTML)", "报告（HTML）"),
     "run_first": ("Run the scenario to see results", "请先运行情景"),
-    "ALL": ("Circle (all)", "全都市圈"),
+    "ALL": ("Circle (all)", "全经济圈"),
     "compliance": ("compliant", "达标"),
     "date": ("Date", "日期"),
     # The inventory template (present.inventory_template): sheet names, lists, help.
@@ -124,7 +127,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "policy_none": ("no procurement", "不采购"),
     "policy_independent": ("independent procurement", "各市独立采购"),
     "policy_joint": ("joint procurement", "联合采购"),
-    "policy_joint-pooled": ("joint procurement (ordering on the circle's summed s, S)", "联合采购（按都市圈合计订货）"),
+    "policy_joint-pooled": ("joint procurement (ordering on the circle's summed s, S)", "联合采购（按经济圈合计订货）"),
     "policy_joint-combined": ("joint procurement (cities' orders combined)", "联合采购（汇总各市订单）"),
     "policy_+transfers": ("with transfers between cities", "城市间调拨"),
     "policy_+nodepots": ("without the provincial depots", "不含省级储备"),
@@ -166,7 +169,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "size_metric_p_stockout": ("the chance that some city runs out", "任一城市断供的概率"),
     "size_metric_p_stockout_city": ("the chance that {city} runs out", "{city}断供的概率"),
-    "size_metric_fill_rate": ("the circle's fill rate", "都市圈需求满足率"),
+    "size_metric_fill_rate": ("the circle's fill rate", "经济圈需求满足率"),
     "size_metric_fill_rate_city": ("{city}'s fill rate", "{city}需求满足率"),
     "size_op_<=": ("at or below", "不高于"),
     "size_op_>=": ("at or above", "不低于"),
@@ -203,7 +206,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "size_needs_more": ("needs {diff} more = {cost} more", "多需要{diff}，合 {cost}"),
     "size_same": ("needs the same", "所需相同"),
     "size_no_difference": (
-        "{base} and {other} cannot be set side by side: {which} meets the target with no reserve up to the limit",
+        "{base} and {other} cannot be set side by side: "
+        "{which} does not meet the target with any reserve up to the limit",
         "{base}与{other}无法比较：{which}在上限以内的任何储备下都达不到目标",
     ),
     "size_varies": (
@@ -271,7 +275,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "metric_purchase_cost": ("purchase cost", "采购成本"),
     "metric_compliance_share": ("share of days compliant", "达标天数占比"),
     "metric_of": ("{noun} of {where}", "{where}{item}的{noun}"),
-    "metric_circle": ("the circle", "全都市圈"),
+    "metric_circle": ("the circle", "全经济圈"),
     "sens_days": ("days", "天"),
     "sens_at_low_p": ("at its 5th percentile ({x})", "取第5百分位数（{x}）时"),
     "sens_at_high_p": ("at its 95th ({x})", "取第95百分位数（{x}）时"),
@@ -362,16 +366,16 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "plan_circle_buy": (
         "For every city to comply, the circle must buy {cost} at normal prices ({crisis} at crisis prices)",
-        "要使每个城市达标，都市圈共需采购{cost}（正常价格；危机价格{crisis}）",
+        "要使每个城市达标，经济圈共需采购{cost}（正常价格；危机价格{crisis}）",
     ),
     "plan_circle_none": ("Every city complies on day {day}: nothing to buy", "第{day}天每个城市均已达标，无需采购"),
     "plan_circle_pooled_short": (
         "Counted as one reserve (depots included), the circle is short of {items}",
-        "若合为一个储备（含储备库），都市圈仍缺：{items}",
+        "若合为一个储备（含储备库），经济圈仍缺：{items}",
     ),
     "plan_circle_pooled_ok": (
         "Counted as one reserve (depots included), the circle holds enough of every item",
-        "若合为一个储备（含储备库），都市圈各类物资均已储足",
+        "若合为一个储备（含储备库），经济圈各类物资均已储足",
     ),
     "plan_lot_rotates": (
         "{city}: {units} {unit} of {item} ({value}) leave the reserve on day {day} by rotation (they expire on day "
@@ -427,7 +431,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "plan_spread": (
         "The daily max differs between the {n} parameter draws of the run (circle, {item}: {low} to {high} a day); "
         "the plan uses their mean",
-        "日均消耗上限随运行的{n}次参数抽样而变（全都市圈{item}：每天{low}至{high}）；计划采用其均值",
+        "日均消耗上限随运行的{n}次参数抽样而变（全经济圈{item}：每天{low}至{high}）；计划采用其均值",
     ),
     "plan_short_required_reserve": ("required", "储备要求"),
     "plan_short_counted": ("counted", "计入合计"),
@@ -479,6 +483,426 @@ LABELS: dict[str, tuple[str, str]] = {
     "plan_col_leaves_day": ("Leaves on day", "离开日"),
     "plan_col_units": ("Units", "数量"),
     "plan_col_value_cny": ("Value (CNY)", "价值（元）"),
+    # The browser app (app/), the dashboard (present.dashboard, present.charts) and the report.
+    "size": ("Size the reserve", "储备规模测算"),
+    "sensitivity": ("Sensitivity", "敏感性分析"),
+    "preset_jinan-circle": ("Outbreak over the circle (default)", "经济圈疫情（默认）"),
+    "preset_peacetime": ("Peacetime: no outbreak", "平时：无疫情"),
+    "preset_jinan-census": ("Census of patients from a file", "按文件中的患者人数"),
+    "preset_one-city-outbreak": ("A wave in Jinan alone", "仅济南出现疫情高峰"),
+    "preset_crisis-practice": ("Shortage with crisis practice", "短缺下的应急使用方案"),
+    "run_help": ("Run the scenario's replications with its seed", "按情景的随机种子运行全部重复"),
+    "run_disabled": ("Fix the problems shown in the Scenario tab first", "请先修正情景页中标出的问题"),
+    "fix_first": (
+        "{n} problem(s) in the scenario: fix them in the Scenario tab, then Run",
+        "情景中有 {n} 处问题：请在情景页修正后再运行",
+    ),
+    "out_of_date": (
+        "Out of date: the inputs changed since the last run. Press Run.",
+        "结果已过期：输入在上次运行后有改动，请点击运行。",
+    ),
+    "out_of_date_analysis": (
+        "Out of date: the inputs changed since this was run. Run it again.",
+        "结果已过期：输入已有改动，请重新运行。",
+    ),
+    "out_of_date_downloads": (
+        "The downloads below are of the last run, not of the inputs as they are now: press Run.",
+        "以下下载内容对应上次运行，而非当前输入：请点击运行。",
+    ),
+    "up_to_date": (
+        "Results of the inputs shown: {n} replications, seed {seed}, scenario {hash}, {sec:.1f} s",
+        "结果与当前输入一致：{n} 次重复，随机种子 {seed}，情景编号 {hash}，用时 {sec:.1f} 秒",
+    ),
+    "internal_error": (
+        "Something went wrong while drawing this page; it was logged on the server. The last good scenario is back "
+        "in place.",
+        "页面生成时出错，已记录在服务器日志中；已恢复上一个有效情景。",
+    ),
+    "pasted": ("pasted YAML", "粘贴的 YAML"),
+    "upload_or_paste": ("Upload or paste a scenario", "上传或粘贴情景"),
+    "value": ("value", "数值"),
+    "check_value": ("not accepted: check the value", "未通过校验：请检查数值"),
+    "clamped": (
+        "The scenario gives {given}; this field holds at most {shown}, which is what will run.",
+        "情景给出 {given}；此处最多可填 {shown}，将按此运行。",
+    ),
+    "scenario_line": (
+        "{name}: {cities} cities, {items} items, {days} days; outbreak: {model}",
+        "{name}：{cities} 个城市，{items} 种物资，{days} 天；疫情：{model}",
+    ),
+    "epidemic_none": ("none", "无"),
+    "epidemic_census": ("patient census from a file", "按文件中的患者人数"),
+    "epidemic_seir": ("SEIR model with travel between the cities", "含城市间出行的传播模型"),
+    "sec_reserve": ("Reserve rule and the reserve held apart", "储备规则与单独存放的储备"),
+    "sec_procurement": ("Procurement of working stock", "周转库存采购"),
+    "sec_transfers": ("Transfers between cities", "城市间调拨"),
+    "sec_outbreak": ("Outbreak, supply and the run", "疫情、供应与运行"),
+    "set_coverage_days": ("Reserve: coverage days", "储备天数"),
+    "help_coverage_days": (
+        "Days of the daily maximum each city must hold in its reserve (the 2020 guidance: no less than one month = "
+        "30). Unit: days.",
+        "各城市储备须达到的日均消耗上限天数（2020年指导意见：不少于1个月，即30天）。单位：天。",
+    ),
+    "set_daily_max": ("Reading of the daily maximum", "日均消耗上限口径"),
+    "help_daily_max": (
+        "Which daily use the rule multiplies: full load (every designated bed occupied, staff in full protection), "
+        "the peak of the expected use, a declared figure, or recorded use.",
+        "储备要求所乘的日用量：满负荷（定点床位全部占用、医务人员全防护）、预期用量峰值、申报数值或实际记录用量。",
+    ),
+    "opt_daily_max_full_load": ("full load", "满负荷"),
+    "opt_daily_max_peak": ("peak of expected use", "预期用量峰值"),
+    "opt_daily_max_declared": ("declared by the commission", "卫健委申报"),
+    "opt_daily_max_observed": ("recorded use", "实际记录用量"),
+    "set_target_days": ("Reserve kept up to (days)", "储备补足至（天）"),
+    "help_target_days": (
+        "After a release the reserve is replenished up to this many days of the daily maximum; empty: the coverage "
+        "days. Unit: days.",
+        "动用后储备补足至日均消耗上限的天数；空白为储备天数。单位：天。",
+    ),
+    "set_release_level": ("Reserve released from response level", "储备动用的响应级别"),
+    "help_release_level": (
+        "The reserve serves daily use from this response level (IV lowest, I highest); before it only working stock "
+        "is used.",
+        "自该响应级别起动用储备（IV级最低，I级最高）；此前只使用周转库存。",
+    ),
+    "opt_release_level_IV": ("Level IV", "IV级"),
+    "opt_release_level_III": ("Level III", "III级"),
+    "opt_release_level_II": ("Level II", "II级"),
+    "opt_release_level_I": ("Level I", "I级"),
+    "set_rotate_days": ("Rotate reserve lots before expiry (days)", "储备批次到期前轮换（天）"),
+    "help_rotate_days": (
+        "A reserve lot moves into working stock this many days before it expires, so it is used rather than written "
+        "off; empty: no rotation. Unit: days.",
+        "储备批次在到期前若干天转入周转库存使用，避免报废；空白为不轮换。单位：天。",
+    ),
+    "set_procurement_mode": ("Procurement", "采购方式"),
+    "help_procurement_mode": (
+        "Who orders working stock: no one, each city on its own, or the circle jointly (one centre buys for all).",
+        "由谁采购周转库存：不采购、各市独立采购，或经济圈联合采购（由一个中心统一采购）。",
+    ),
+    "opt_procurement_mode_none": ("no procurement", "不采购"),
+    "opt_procurement_mode_independent": ("each city on its own", "各市独立采购"),
+    "opt_procurement_mode_joint": ("joint procurement", "联合采购"),
+    "set_reorder_point_days": ("Reorder point s (days)", "再订货点 s（天）"),
+    "help_reorder_point_days": (
+        "Working stock is ordered when on hand plus on order falls to this many days of use (of the recent burn rate "
+        "or the daily max, as the scenario's basis says). Unit: days.",
+        "现有加在途库存降至若干天用量（按近期消耗速率或日均消耗上限，依情景设定）时订货。单位：天。",
+    ),
+    "set_order_up_to_days": ("Order up to S (days)", "订货上限 S（天）"),
+    "help_order_up_to_days": (
+        "An order brings on hand plus on order up to this many days of use; S is at least s. Unit: days.",
+        "每次订货使现有加在途库存达到若干天用量；S 不小于 s。单位：天。",
+    ),
+    "set_review_every_days": ("Review every (days)", "盘点周期（天）"),
+    "help_review_every_days": (
+        "Days between two reviews of working stock. Unit: days.",
+        "两次盘点周转库存之间的天数。单位：天。",
+    ),
+    "set_transfers": ("Transfers between cities on", "开启城市间调拨"),
+    "help_transfers": (
+        "Mutual aid (联供): a city low on an item asks the others, who give what they hold above their own needs.",
+        "联供互助：某物资不足的城市向其他城市申请，对方在保留自身所需后调出。",
+    ),
+    "set_request_below_days": ("A city asks below (days)", "低于多少天时申请（天）"),
+    "help_request_below_days": (
+        "A city asks for a transfer when its working stock covers fewer days of its current use than this. Unit: days.",
+        "周转库存可用天数低于此值时申请调拨。单位：天。",
+    ),
+    "set_request_up_to_days": ("It asks for enough for (days)", "申请补足至（天）"),
+    "help_request_up_to_days": (
+        "The transfer asked for brings it up to this many days of use. Unit: days.",
+        "申请的调拨量使其达到若干天用量。单位：天。",
+    ),
+    "set_donor_keeps_days": ("A donor keeps (days)", "调出城市保留（天）"),
+    "help_donor_keeps_days": (
+        "A giving city keeps this many days of its own use in working stock. Unit: days.",
+        "调出城市在周转库存中保留的自身用量天数。单位：天。",
+    ),
+    "set_r0": ("R0 of the outbreak (mode)", "疫情基本再生数 R0（众数）"),
+    "help_r0": (
+        "Basic reproduction number: infections caused by one case in a susceptible population. An uncertain R0 keeps "
+        "its spread around this mode.",
+        "基本再生数：易感人群中一个病例引起的感染数。不确定的 R0 围绕此众数保持原有分布范围。",
+    ),
+    "set_disruption_capacity": ("Supply in a disruption (share of normal)", "供应中断期间产能（正常的比例）"),
+    "help_disruption_capacity": (
+        "The suppliers' capacity during each supply disruption as a share of normal (0.6 = 60 %); an uncertain "
+        "factor keeps its spread around this mode.",
+        "每次供应中断期间供应商产能占正常的比例（0.6即60%）；不确定的系数围绕此众数保持原有范围。",
+    ),
+    "set_horizon_days": ("Horizon (days)", "模拟天数"),
+    "help_horizon_days": ("Days simulated from day 0. Unit: days.", "从第0天起模拟的天数。单位：天。"),
+    "set_replications": ("Replications", "重复次数"),
+    "help_replications": (
+        "Runs of the scenario with different random draws; intervals narrow as they grow.",
+        "以不同随机抽样运行情景的次数；次数越多区间越窄。",
+    ),
+    "set_seed": ("Seed", "随机种子"),
+    "help_seed": (
+        "The same seed gives the same numbers, here and with stocksim run.",
+        "相同的随机种子得到相同的结果，与命令行运行一致。",
+    ),
+    "table_counts": ("Cities: population, designated beds, health workers", "城市：人口、定点床位、医务人员"),
+    "table_help_counts": (
+        "A count given as a distribution in the scenario is shown as its mean and cannot be edited here.",
+        "情景中以分布给出的数量显示其均值，此处不可编辑。",
+    ),
+    "table_reserve": ("Reserve held apart on day 0 (储备)", "第0天单独存放的储备"),
+    "table_help_reserve": (
+        "Units of each item each city holds in its reserve on day 0: what the rule is checked on.",
+        "第0天各城市储备中各物资的数量：储备规则据此检查。",
+    ),
+    "table_stock": ("Working stock on day 0 (周转)", "第0天周转库存"),
+    "table_help_stock": (
+        "Units in daily use on day 0 (with one pool: all stock).",
+        "第0天日常使用的数量（不分储备与周转时为全部库存）。",
+    ),
+    "col_population": ("Population", "人口"),
+    "help_population": ("Residents. Unit: people.", "常住人口。单位：人。"),
+    "col_designated_beds": ("Designated beds", "定点床位"),
+    "help_designated_beds": (
+        "Beds for infectious-disease patients (full load assumes every one occupied). Unit: beds.",
+        "传染病定点收治床位（满负荷假定全部占用）。单位：张。",
+    ),
+    "col_health_workers": ("Health workers", "医务人员"),
+    "help_health_workers": (
+        "Health workers who use protective items every shift. Unit: people.",
+        "每班使用防护物资的医务人员。单位：人。",
+    ),
+    "answer": ("The reserve rule's answer", "储备规则的结论"),
+    "answer_head": (
+        "{ok} of {n} cities hold {days:g} days of every item on day 0",
+        "{n} 个城市中有 {ok} 个在第0天各类物资均达到 {days:g} 天",
+    ),
+    "answer_short": ("{city} is short of {item} by {units} {unit} ({cost})", "{city}缺{item} {units} {unit}（{cost}）"),
+    "answer_more": ("and {n} more city-items (see the purchase plan)", "另有 {n} 项城市-物资缺口（见采购计划）"),
+    "ci95": ("95 % interval: [{low}, {high}]", "95% 区间：[{low}, {high}]"),
+    "head_stockout": ("Chance that some city runs out", "任一城市断供的概率"),
+    "head_help_stockout": (
+        "Share of replications in which at least one city lacks at least one item on at least one day (the circle "
+        "row of Compare); Wilson 95 % interval.",
+        "至少一个城市在至少一天缺少至少一种物资的重复所占比例（与政策比较中经济圈一行相同）；Wilson 95% 区间。",
+    ),
+    "head_fill_rate": ("Fill rate of the circle", "经济圈需求满足率"),
+    "head_help_fill_rate": (
+        "Use served over use asked for, all items and cities, mean over replications; Student t 95 % interval.",
+        "已满足用量占需求用量的比例（全部物资与城市），各次重复的均值；t 分布 95% 区间。",
+    ),
+    "head_unmet": ("Unmet use (units)", "未满足用量（件）"),
+    "head_help_unmet": (
+        "Units asked for and not served over the horizon, all items summed, mean per replication; Student t 95 % "
+        "interval.",
+        "模拟期内未能满足的数量（全部物资合计），每次重复的均值；t 分布 95% 区间。",
+    ),
+    "head_net_cost": ("Net cost of the circle", "经济圈净成本"),
+    "head_help_net_cost": (
+        "Purchases + transport + holding - (closing - opening stock value), CNY per replication, mean; Student t 95 "
+        "% interval.",
+        "采购 + 运输 + 持有 -（期末 - 期初库存价值），每次重复的均值（元）；t 分布 95% 区间。",
+    ),
+    "matrix_reserve": (": the reserve held apart", "：单独存放的储备"),
+    "working_matrix": ("Working stock: days of cover on day 0", "周转库存：第0天可用天数"),
+    "working_matrix_help": (
+        "Working stock on day 0 over the expected use of day 0.",
+        "第0天周转库存除以第0天预期用量。",
+    ),
+    "days_unit": ("d", "天"),
+    "plan": ("Purchase plan", "采购计划"),
+    "first_short_help": (
+        "City-items that ran out in any replication, earliest median first day first; chance with its Wilson 95 % "
+        "interval.",
+        "在任一次重复中断供的城市-物资，按首次断供日中位数由早到晚排列；概率附 Wilson 95% 区间。",
+    ),
+    "col_unmet": ("Unmet (mean)", "未满足（均值）"),
+    "col_units": ("Units", "数量"),
+    "col_quantity": ("Quantity", "数量"),
+    "col_required": ("Required reserve (units)", "储备要求（件）"),
+    "col_cover": ("Days of cover on day 0", "第0天可用天数"),
+    "col_working_cover": ("Working stock's days on day 0", "第0天周转库存天数"),
+    "col_compliance": ("Share of days compliant", "达标天数占比"),
+    "col_p_stockout": ("Chance of running out", "断供概率"),
+    "col_fill_rate": ("Fill rate", "需求满足率"),
+    "col_net_cost": ("Net cost (CNY)", "净成本（元）"),
+    "col_total_cost": ("Total cost (CNY)", "总成本（元）"),
+    "col_metric": ("Quantity shown", "指标"),
+    "col_p5": ("5th percentile", "第5百分位数"),
+    "col_p50": ("Median", "中位数"),
+    "col_p95": ("95th percentile", "第95百分位数"),
+    "band_on_hand": ("stock on hand", "现有库存"),
+    "band_reserve_on_hand": ("reserve on hand", "现有储备"),
+    "band_working_on_hand": ("working stock on hand", "现有周转库存"),
+    "band_demand": ("use asked for", "需求用量"),
+    "band_unmet": ("unmet use", "未满足用量"),
+    "chart_outbreak": ("Patients in care, response level and supply disruptions", "在院患者、响应级别与供应中断"),
+    "chart_patients": ("Patients (median)", "患者（人，中位数）"),
+    "chart_level": ("Level {level} in force (median)", "{level}级响应（中位数）"),
+    "chart_disruption": ("supply disruption", "供应中断"),
+    "chart_reserve": ("reserve", "储备"),
+    "chart_working": ("working stock", "周转库存"),
+    "chart_stock": ("stock", "库存"),
+    "chart_mean": ("mean", "均值"),
+    "chart_per_day": (" a day", "/天"),
+    "chart_paired_title": (
+        "Difference to {baseline} on the same replications, with 95 % intervals (grey: no clear difference)",
+        "与{baseline}在相同重复上的差值及95%区间（灰色：无明显差别）",
+    ),
+    "chart_d_stockout": ("Chance that some city runs out (percentage points)", "任一城市断供的概率（百分点）"),
+    "chart_d_fill_rate": ("Fill rate of the circle (percentage points)", "经济圈需求满足率（百分点）"),
+    "chart_d_unmet": ("Unmet use (units, all items)", "未满足用量（件，全部物资）"),
+    "chart_d_net_cost": ("Net cost (million CNY)", "净成本（万元）"),
+    "moves": ("Transfers and depot shipments (replication 1)", "调拨与储备库发货（第1次重复）"),
+    "moves_help": (
+        "Each shipment of one path through the horizon, in the item's own unit.",
+        "模拟期内一条路径上的每次发货，按物资自身单位计。",
+    ),
+    "move_kind": ("Kind", "类型"),
+    "move_from": ("From", "调出"),
+    "move_to": ("To", "调入"),
+    "move_depot": ("depot shipment", "储备库发货"),
+    "move_transfer": ("transfer between cities", "城市间调拨"),
+    "events_help": (
+        "The events of the first replication: one path through the horizon.",
+        "第1次重复的事件：模拟期内的一条路径。",
+    ),
+    "centre": ("joint procurement centre", "联合采购中心"),
+    "kind_order": ("order", "订货"),
+    "kind_delivery": ("delivery", "到货"),
+    "kind_allocation": ("allocation by the centre", "中心分配"),
+    "kind_carriage": ("carriage from the centre", "中心配送"),
+    "kind_transfer_out": ("shipment out", "调出"),
+    "kind_transfer_in": ("shipment in", "调入"),
+    "kind_expiry": ("write-off at expiry", "过期报废"),
+    "kind_response_level": ("response level changes", "响应级别变化"),
+    "kind_agreement_call": ("agreement reserve called", "调用协议储备"),
+    "level_none": ("no response", "无响应"),
+    "level_IV": ("Level IV", "IV级"),
+    "level_III": ("Level III", "III级"),
+    "level_II": ("Level II", "II级"),
+    "level_I": ("Level I", "I级"),
+    "compare_help": (
+        "Policies run on the same replications and seed (common random numbers); each is measured against the first.",
+        "各政策在相同的重复和随机种子上运行（公共随机数）；均与第一项政策对比。",
+    ),
+    "policies_help": (
+        "The first policy is the baseline. Every policy keeps the scenario's depots unless it says otherwise; "
+        "transfers only where named.",
+        "第一项为基准。除注明外各政策均保留情景中的储备库；仅注明时开启调拨。",
+    ),
+    "compare_at": ("Compare", "比较方式"),
+    "compare_at_help": (
+        "As given: each policy as the scenario sets it up. At equal cost: each policy's s and S scaled until its net "
+        "cost matches the baseline's.",
+        "按原设定：各政策按情景设定运行。等成本：按比例调整各政策的 s 和 S，直至其净成本与基准相同。",
+    ),
+    "at_as-given": ("as given", "按原设定"),
+    "at_equal-cost": ("at equal net cost", "等净成本"),
+    "pick_two": ("Pick at least two policies", "请至少选择两项政策"),
+    "comparing": ("Running {n} policies x {reps} replications", "正在运行 {n} 项政策 × {reps} 次重复"),
+    "verdict": ("Verdict", "结论"),
+    "verdict_help": (
+        "Paired 95 % intervals; a part whose interval includes 0 says no clear difference.",
+        "配对 95% 区间；区间包含0的部分标注为无明显差别。",
+    ),
+    "compare_cities": (
+        "Chance of running out of any item, by city (difference to the baseline, percentage points, 95 % interval)",
+        "各城市任一物资断供的概率（与基准之差，百分点，95%区间）",
+    ),
+    "compare_circle": (
+        "The circle: service and cost per replication (difference to the baseline, 95 % interval)",
+        "经济圈：每次重复的供应与成本（与基准之差，95%区间）",
+    ),
+    "cmp_stockout": ("Chance that some city runs out", "任一城市断供的概率"),
+    "cmp_fill_rate": ("Fill rate", "需求满足率"),
+    "cmp_unmet": ("Unmet use (units, all items)", "未满足用量（件，全部物资）"),
+    "cmp_stockout_days": ("Days with unmet use", "断供天数"),
+    "cmp_net_cost": ("Net cost", "净成本"),
+    "cmp_total_cost": ("Total cost (purchases, transport, write-offs)", "总成本（采购、运输、报废）"),
+    "size_help": (
+        "The smallest reserve, per policy, that meets a target; found by bisection on common random numbers and "
+        "checked on fresh replications.",
+        "各政策满足目标的最小储备；在公共随机数上二分查找，并用新的重复复核。",
+    ),
+    "size_metric": ("Target", "目标"),
+    "size_value": ("Target value (share, 0-1)", "目标值（比例，0-1）"),
+    "size_value_help": (
+        "0.05: a 5 % chance that some city runs out; 0.99: a fill rate of 99 %.",
+        "0.05：任一城市断供的概率为5%；0.99：需求满足率99%。",
+    ),
+    "size_by": ("Sized by", "测算方式"),
+    "by_coverage_days": ("days of the daily max in every city's reserve", "每个城市储备的日均消耗上限天数"),
+    "by_reserve_scale": ("a scale on the given reserves", "现有储备的倍数"),
+    "size_reps": ("Replications of the search", "搜索所用重复次数"),
+    "size_reps_help": (
+        "The search runs this many replications at each point, and as many fresh ones to check the answer.",
+        "搜索在每个点运行此数量的重复，并另用同样数量的新重复复核。",
+    ),
+    "run_size": ("Find the smallest reserve", "测算最小储备"),
+    "sizing": ("Searching", "正在搜索"),
+    "size_result": ("Smallest reserve per policy", "各政策的最小储备"),
+    "sens_help": (
+        "Each uncertain input of the scenario at its 5th and 95th percentile, the others at their median, all on the "
+        "same replications (a tornado).",
+        "情景中每个不确定输入分别取第5和第95百分位数、其余取中位数，均在相同重复上运行（龙卷风图）。",
+    ),
+    "sens_no_inputs": (
+        "This scenario holds no uncertain input: nothing to vary.",
+        "本情景没有不确定输入，无可分析项。",
+    ),
+    "sens_metrics": ("Results", "结果指标"),
+    "sens_metric_p_stockout": ("chance that some city runs out", "任一城市断供的概率"),
+    "sens_metric_fill_rate": ("fill rate", "需求满足率"),
+    "sens_metric_unmet": ("unmet use", "未满足用量"),
+    "sens_metric_net_cost": ("net cost", "净成本"),
+    "sens_reps": ("Replications per point", "每个点的重复次数"),
+    "sens_reps_help": (
+        "Every point runs the same replications; more give narrower intervals.",
+        "每个点运行相同的重复；次数越多区间越窄。",
+    ),
+    "sens_plan": (
+        "{inputs} uncertain inputs: {runs} runs of {reps} replications",
+        "{inputs} 个不确定输入：共 {runs} 次运行，每次 {reps} 次重复",
+    ),
+    "run_sens": ("Run the sensitivity analysis", "运行敏感性分析"),
+    "sens_result": ("What moves the results most", "影响结果最大的因素"),
+    "downloads_help": (
+        "Every file is in the language chosen above; downloading does not change the page.",
+        "所有文件均使用上方所选语言；下载不会改变页面。",
+    ),
+    "download_plan": ("Purchase plan (Excel)", "采购计划（Excel）"),
+    "report_help": (
+        "One page to hand in: the answer, the plan, charts, the comparison run in the Compare tab, and the inputs "
+        "with their sources; print it from the browser for a PDF (A4).",
+        "可直接提交的报告：结论、采购计划、图表、政策比较页的比较结果以及输入及其来源；在浏览器中打印可得 PDF（A4）。",
+    ),
+    "csv_help": (
+        "The CSV tables keep the command line's column names and ids, as docs/outputs.md documents them.",
+        "CSV 表保留与命令行一致的列名和编号，说明见 docs/outputs.md。",
+    ),
+    "sheet_summary": ("summary", "汇总"),
+    "sheet_first_short": ("first to run short", "最先断供"),
+    "sheet_bands": ("daily quantiles", "逐日分位数"),
+    "summary": ("Summary by city and item", "按城市和物资汇总"),
+    "hash": ("scenario", "情景编号"),
+    "illustrative_note": (
+        "The stock figures of this scenario are illustrative, not the cities' recorded stock: read the results as an "
+        "example of the method.",
+        "本情景的库存数字仅为示意，并非各城市的实际库存：结果仅用于说明方法。",
+    ),
+    "inputs": ("Inputs and assumptions", "输入与假设"),
+    "inputs_help": (
+        "Each setting of the scenario file with its source: [S] sourced, [D] derived from sourced figures, [E] an "
+        "estimate.",
+        "情景文件中各项设定及其来源：[S] 有出处，[D] 由有出处的数字推算，[E] 估计值。",
+    ),
+    "col_setting": ("Setting", "设定"),
+    "col_tags": ("Source", "来源"),
+    "col_comment": ("Note in the scenario", "情景中的说明"),
+    "report_chart": (
+        "Patients in care, response levels, disruptions and stock of a city and item that runs short (median and "
+        "5-95 % band)",
+        "断供城市-物资的在院患者、响应级别、供应中断与库存（中位数及5%-95%区间）",
+    ),
 }
 
 

@@ -9,6 +9,7 @@ between policies, e.g.
 from __future__ import annotations
 
 import math
+import re
 
 from stocksim.experiment.compare import Comparison
 from stocksim.experiment.search import FACTOR_RANGE, TOLERANCE
@@ -31,15 +32,16 @@ def money(x: float, lang: str) -> str:
 # ---- equal cost ------------------------------------------------------------------------------
 
 
-def equal_cost_lines(cmp: Comparison, s: Scenario, lang: str = "en") -> list[str]:
-    """One line per policy brought to the baseline's net cost: the factor, s and S, the costs."""
+def equal_cost_lines(cmp: Comparison, s: Scenario, lang: str = "en", codes: bool = True) -> list[str]:
+    """One line per policy brought to the baseline's net cost: the factor, s and S, the costs (the
+    policy by its code, or without ``codes`` in words)."""
     basis = t(f"basis_{s.procurement.basis}", lang)
     lines = []
     for policy, e in cmp.equal_cost.items():
         key = "equal_cost_found" if e.matched else "equal_cost_missed"
         lines.append(
             t(key, lang).format(
-                policy=policy,
+                policy=policy if codes else policy_words(policy, lang),
                 factor=e.factor,
                 s=e.reorder_point_days,
                 S=e.order_up_to_days,
@@ -118,7 +120,9 @@ def sizing_sentence(z: Sizing, s: Scenario, lang: str = "en") -> str:
 def difference_sentence(base: Sizing, other: Sizing, lang: str = "en") -> str:
     """What ``other`` needs against ``base``: days (or scale) and CNY saved, or needed more."""
     if base.value is None or other.value is None:
-        which = base.policy if base.value is None else other.policy
+        neither = base.value is None and other.value is None
+        both = ("、" if lang == "zh" else " and ").join((base.policy, other.policy))
+        which = both if neither else base.policy if base.value is None else other.policy
         return t("size_no_difference", lang).format(base=base.policy, other=other.policy, which=which)
     diff, cost = base.value - other.value, base.cost - other.cost
     if abs(diff) < 1e-9 and abs(cost) < 0.5:
@@ -133,12 +137,19 @@ def difference_sentence(base: Sizing, other: Sizing, lang: str = "en") -> str:
     )  # fmt: skip
 
 
-def size_lines(sizes: list[Sizing], s: Scenario, lang: str = "en") -> list[str]:
-    """One sentence per policy, then each policy after the first against the first."""
+def size_lines(sizes: list[Sizing], s: Scenario, lang: str = "en", codes: bool = True) -> list[str]:
+    """One sentence per policy, then each policy after the first against the first. Without
+    ``codes`` (the app) a policy is named in words only, never by its code."""
     lines = [sizing_sentence(z, s, lang) for z in sizes]
     lines += [difference_sentence(sizes[0], z, lang) for z in sizes[1:]]
     if any(z.daily_max_varies for z in sizes) and sizes[0].lever.kind == "coverage_days":
         lines.append(t("size_varies", lang))
+    if not codes:
+        for z in sizes:
+            words = policy_words(z.policy, lang)
+            lines = [line.replace(f"{words} ({z.policy})", words).replace(f"{words}（{z.policy}）", words)
+                     for line in lines]  # fmt: skip
+            lines = [re.sub(rf"(?<![\w+-]){re.escape(z.policy)}(?![\w+-])", words, line) for line in lines]
     return lines
 
 

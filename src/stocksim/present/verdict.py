@@ -36,12 +36,15 @@ def policy_words(policy: str, lang: str) -> str:
     return " ".join(words[:2]) + "".join(f" and {w}" for w in words[2:])
 
 
-def baseline_line(policy: str, setup: Setup | None, lang: str) -> str:
-    """What the other policies are measured against: the first policy, its depots, transfers on or off."""
+def baseline_line(policy: str, setup: Setup | None, lang: str, depot_names: dict[str, str] | None = None) -> str:
+    """What the other policies are measured against: the first policy, its depots, transfers on or
+    off. With ``depot_names`` (the app) depots by name and the policy in words only, no codes."""
     sep, colon, left, right = ("；", "：", "（", "）") if lang == "zh" else ("; ", ": ", " (", ")")
-    parts = [f"{t('verdict_baseline', lang)}{colon}{policy_words(policy, lang)}{left}{policy}{right}"]
+    code = f"{left}{policy}{right}" if depot_names is None else ""
+    parts = [f"{t('verdict_baseline', lang)}{colon}{policy_words(policy, lang)}{code}"]
     if setup is not None:
-        depots = ", ".join(setup.depots) if setup.depots else t("verdict_no_depots", lang)
+        shown = [(depot_names or {}).get(d, d) for d in setup.depots]
+        depots = ", ".join(shown) if setup.depots else t("verdict_no_depots", lang)
         kept = f"{left}{t('verdict_depots_kept', lang)}{right}" if setup.depots else ""
         parts.append(f"{t('verdict_depots', lang)}{colon}{depots}{kept}")
         parts.append(
@@ -64,10 +67,11 @@ def verdict_sentence(table: pd.DataFrame, policy: str, baseline: str, lang: str)
     return f"{policy_words(policy, lang)}: " + ", ".join(parts)
 
 
-def verdict_lines(cmp: Comparison, lang: str = "en") -> list[str]:
-    """The baseline line, then one sentence per policy after the first."""
+def verdict_lines(cmp: Comparison, lang: str = "en", depot_names: dict[str, str] | None = None) -> list[str]:
+    """The baseline line, then one sentence per policy after the first (``depot_names``: see
+    ``baseline_line``)."""
     base = cmp.policies[0]
-    lines = [baseline_line(base, cmp.setups.get(base), lang)]
+    lines = [baseline_line(base, cmp.setups.get(base), lang, depot_names)]
     return lines + [verdict_sentence(cmp.table, p, base, lang) for p in cmp.policies[1:]]
 
 

@@ -20,11 +20,14 @@ import pandas as pd
 from stocksim.epidemic.outcome import COMPARTMENTS, EpidemicBatch
 from stocksim.scenario.dates import calendar
 from stocksim.scenario.schema import LEVEL_NAMES, SEVERITIES, Scenario
-from stocksim.supply.records import EVENT_KINDS, BatchResult
+from stocksim.supply.events import EVENT_KINDS
+from stocksim.supply.records import BatchResult
 from stocksim.supply.reserve import compliant, days_of_cover
 from stocksim.supply.tally import SUMMED, DayTotals
 
 CIRCLE = "ALL"
+# Crisis practice's columns (daily and replications), present when the scenario has ``substitutes``.
+SUBSTITUTION = ("served_by_substitute", "used_as_substitute")
 CENTRE = "centre"  # the joint procurement centre, in events
 
 
@@ -104,6 +107,8 @@ def daily_columns(s: Scenario, b: BatchResult) -> dict[str, np.ndarray]:
         "working_days_of_cover": days_of_cover(working, b.daily["burn_rate"]).ravel(),
         "agreements_available": b.daily["agreements_available"].ravel(),
     }
+    if s.substitutes:  # only with substitutes: the tables of other scenarios keep their columns
+        cols |= {k: b.daily[k].ravel() for k in SUBSTITUTION}
     return cols
 
 
@@ -207,6 +212,9 @@ def replication_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
     out["routine_share"] = _routine_share(b)  # after the columns above, so that none of them moves
     for k, v in _stockout_days(d).items():  # after the columns above, so that none of them moves
         out[k] = v
+    if s.substitutes:  # only with substitutes, last: the circle adds its locations
+        for k in SUBSTITUTION:
+            out[k] = np.concatenate([total[k], total[k].sum(axis=1)[:, None, :]], axis=1).ravel()
     return out
 
 

@@ -2,8 +2,8 @@
 tables that must be complete, ranges that depend on other fields. Each failure names the path
 and the value.
 
-The sections run in the order of ``_SECTIONS`` and stop at the first problem, which is the one
-reported; within a section, checks run in the order the fields are listed.
+The sections run in the order of ``_SECTIONS``; each stops at its first problem, and the problems
+of all sections are reported together; within a section, checks run in the order the fields are listed.
 """
 
 from __future__ import annotations
@@ -76,10 +76,17 @@ class _Checks:
 
 
 def check_references(s: Scenario, source: str | Path) -> None:
-    """Checks across fields: ids that must exist, tables that must be complete, ranges."""
+    """Checks across fields: ids that must exist, tables that must be complete, ranges. Each
+    section stops at its first problem; the problems of all sections are listed together."""
     checks = _Checks(s, source)
+    problems = []
     for section in _SECTIONS:
-        section(checks)
+        try:
+            section(checks)
+        except ConfigError as exc:
+            problems.append((exc.path, exc.message, exc.value))
+    if problems:
+        raise ConfigError.listing(source, problems)
 
 
 def _check_ids(c: _Checks) -> None:
@@ -239,8 +246,11 @@ def _check_depots(c: _Checks) -> None:
         c.known_city(f"depots[{k}].city", depot.city)
         c.known_items(f"depots[{k}].stock", depot.stock)
         c.known_lots(f"depots[{k}].lots", depot.lots)
-    if len({depot.id for depot in depots}) < len(depots):
-        c.fail("depots", "a depot id is used twice")
+    seen: set[str] = set()
+    for k, depot in enumerate(depots):
+        if depot.id in seen:
+            c.fail(f"depots[{k}].id", "id used twice", depot.id)
+        seen.add(depot.id)
 
 
 def _check_transfers(c: _Checks) -> None:
@@ -469,9 +479,30 @@ def _check_schedule_overlaps(c: _Checks) -> None:
                 )
 
 
+def _check_crisis_practice(c: _Checks) -> None:
+    """Use factors name known items; a substitute is another known item, from a level the scenario
+    defines, and each (item, by) pair is given once."""
+    for k, lv in enumerate(c.s.response.levels):
+        c.known_items(f"response.levels[{k}].use_factor", lv.use_factor)
+    defined = [lv.level for lv in c.s.response.levels]
+    seen: set[tuple[str, str]] = set()
+    for k, sub in enumerate(c.s.substitutes):
+        path = f"substitutes[{k}]"
+        c.known_item(f"{path}.item", sub.item)
+        c.known_item(f"{path}.by", sub.by)
+        if sub.by == sub.item:
+            c.fail(f"{path}.by", "an item cannot stand in for itself", sub.by)
+        if sub.from_level not in defined:
+            listed = ", ".join(defined) or "none"
+            c.fail(f"{path}.from_level", f"not a level of response.levels (defined: {listed})", sub.from_level)
+        if (sub.item, sub.by) in seen:
+            c.fail(path, f"{sub.by} already stands in for {sub.item} (one entry per pair)", sub.model_dump())
+        seen.add((sub.item, sub.by))
+
+
 _Section = Callable[[_Checks], None]
 
-# The order in which problems are looked for: the first one found is the one reported.
+# The order in which problems are looked for and listed (one per section at most).
 _SECTIONS: tuple[_Section, ...] = (
     _check_ids,
     _check_items,
@@ -487,6 +518,7 @@ _SECTIONS: tuple[_Section, ...] = (
     _check_epidemic,
     _check_response,
     _check_schedule,
+    _check_crisis_practice,
 )
 _SEIR_SECTIONS: tuple[_Section, ...] = (
     _check_seir_rates,

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from stocksim.scenario.errors import ConfigError
+from stocksim.scenario.limits import MAX_DAY, MAX_KM, MAX_POPULATION
 from stocksim.scenario.schema import SEVERITIES, Scenario
 
 CENSUS_COLUMNS = (*SEVERITIES, "swabs")  # patients in care per severity, then swabs taken
@@ -32,25 +33,51 @@ def great_circle_km(s: Scenario) -> np.ndarray:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def read_city_matrix(s: Scenario, base_dir: Path, source: str, rel_path: str, field: str) -> np.ndarray:
-    """A square city x city table from CSV, in the scenario's city order; ids match case-insensitively."""
+def read_city_matrix(
+    s: Scenario, base_dir: Path, source: str, rel_path: str, field: str, bound: float = MAX_KM, unit: str = "km"
+) -> np.ndarray:
+    """A square city x city table from CSV, in the scenario's city order; ids match case-insensitively.
+    Cities the scenario does not have may appear (a reference matrix serves many scenarios); a city
+    given twice (row or column) is an error, as is a cell that is not a finite number in [0, bound]."""
     path = base_dir / rel_path
     if not path.is_file():
         raise ConfigError(source, field, "file not found", str(path))
-    df = _read_csv(path, "CSV", index_col=0)
-    df.index = [str(x).lower() for x in df.index]
-    df.columns = [str(x).lower() for x in df.columns]
+    raw = _read_csv(path, "CSV", header=None, dtype=str, keep_default_na=False)
+    if raw.shape[0] < 2 or raw.shape[1] < 2:
+        raise ConfigError(path, "", "needs a header row of city ids, then one row per city")
+    header = [str(x).strip().lower() for x in raw.iloc[0, 1:]]
+    rows = [str(x).strip().lower() for x in raw.iloc[1:, 0]]
+    twice = [(f"header, column {k + 2}", "city given twice (a second column)", x) for k, x in _repeated(header)]
+    twice += [(_line(k), "city given twice (a second row)", x) for k, x in _repeated(rows)]
+    if twice:
+        raise ConfigError.listing(path, twice)
     ids = [c.lower() for c in s.city_ids]
-    for where, labels in (("first column", df.index), ("header", df.columns)):
+    for where, labels in (("first column", rows), ("header", header)):
         missing = [c for c in ids if c not in labels]
         if missing:
             raise ConfigError(path, where, f"no entry for scenario city {missing[0]!r}", missing[0])
-    values = df.loc[ids, ids].apply(pd.to_numeric, errors="coerce").to_numpy(float)
-    bad = ~np.isfinite(values) | (values < 0)
-    if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise ConfigError(path, f"row {ids[r]}, column {ids[c]}", "must be a number >= 0", df.loc[ids[r], ids[c]])
+    cells = raw.iloc[1:, 1:].set_axis(rows, axis=0).set_axis(header, axis=1).loc[ids, ids]
+    values = cells.apply(pd.to_numeric, errors="coerce").to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(values) | (values < 0) | (values > bound)
+    problems = [
+        (f"row {ids[r]}, column {ids[c]}", f"must be a number >= 0 and at most {bound:,.0f} {unit}", cells.iat[r, c])
+        for r, c in np.argwhere(bad)
+    ]
+    if problems:
+        raise ConfigError.listing(path, problems)
     return values
+
+
+def _repeated(labels: list[str]) -> list[tuple[int, str]]:
+    """(position, label) of each label already seen before it."""
+    seen: set[str] = set()
+    out = []
+    for k, label in enumerate(labels):
+        if label in seen:
+            out.append((k, label))
+        seen.add(label)
+    return out
 
 
 def road_km(s: Scenario, base_dir: Path, source: str) -> np.ndarray:
@@ -75,6 +102,7 @@ def load_census(s: Scenario, base_dir: Path, source: str) -> np.ndarray:
     _check_census_header(df, path)
     _census_numbers(df, path)
     _check_census_cities(df, path, s.city_ids)
+    _check_census_population(df, path, {c.id: c.population for c in s.cities})
     _check_census_once(df, path)
     return _census_array(s, df)
 
@@ -90,23 +118,40 @@ def _check_census_header(df: pd.DataFrame, path: Path) -> None:
 
 
 def _census_numbers(df: pd.DataFrame, path: Path) -> None:
-    """Day and counts as numbers >= 0 (days whole), in place; city ids as text."""
+    """Day and counts as finite numbers >= 0 (days whole, at most MAX_DAY; counts at most
+    MAX_POPULATION), in place; city ids as text. The first bad cell of each column is listed."""
+    problems = []
     for col in ("day", *CENSUS_COLUMNS):
         values = pd.to_numeric(df[col], errors="coerce")
-        bad = values.isna() | (values < 0)
+        bound = MAX_DAY if col == "day" else MAX_POPULATION
+        bad = values.isna() | ~np.isfinite(values) | (values < 0) | (values > bound)
         if col == "day":
             bad |= values.notna() & (values != values.round())
         if bad.any():
             row = _first_row(bad)
-            raise ConfigError(
-                path,
-                f"{_line(row)}, column {col}",
-                "must be a number >= 0" + (" (whole days)" if col == "day" else ""),
-                df[col].iloc[row],
-            )
-        df[col] = values
+            what = "a whole day number" if col == "day" else "a number"
+            message = f"must be {what} >= 0 and at most {bound:,}"
+            problems.append((f"{_line(row)}, column {col}", message, df[col].iloc[row]))
+        else:
+            df[col] = values
+    if problems:
+        raise ConfigError.listing(path, problems)
     df["day"] = df["day"].astype(int)
     df["city"] = df["city"].astype(str)
+
+
+def _check_census_population(df: pd.DataFrame, path: Path, population: dict[str, int]) -> None:
+    """Patients in care and swabs in a day are at most the city's population."""
+    people = df["city"].map(population).to_numpy(float)
+    problems = []
+    for col in CENSUS_COLUMNS:
+        over = df[col].to_numpy(float) > people
+        if over.any():
+            row = int(np.flatnonzero(over)[0])
+            message = f"more than the population of {df['city'].iloc[row]} ({int(people[row]):,})"
+            problems.append((f"{_line(row)}, column {col}", message, df[col].iloc[row]))
+    if problems:
+        raise ConfigError.listing(path, problems)
 
 
 def _check_census_cities(df: pd.DataFrame, path: Path, ids: list[str]) -> None:

@@ -4,22 +4,26 @@ nothing downstream reads a file again."""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+import types
+import typing
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from stocksim.scenario.checks import check_references
 from stocksim.scenario.dates import resolve_dates
 from stocksim.scenario.errors import ConfigError
 from stocksim.scenario.files import load_census, read_city_matrix, road_km
+from stocksim.scenario.limits import MAX_POPULATION, data_file_problem, scenario_problems
 from stocksim.scenario.observed import observed_given, with_observed
 from stocksim.scenario.schema import Scenario
 from stocksim.scenario.stocksheet import read_inventory, with_inventory
+from stocksim.scenario.yamltext import read_yaml, read_yaml_file
 
 
 class LoadedScenario(BaseModel):
@@ -42,6 +46,9 @@ class LoadedScenario(BaseModel):
         An inventory sheet and recorded use become the scenario's own fields (opening stock,
         the observed daily max), so the scenario carries them wherever it goes."""
         source = str(source)
+        for path in data_files(scenario, base_dir):
+            if path.is_file() and (problem := data_file_problem(path)):
+                raise ConfigError(path, "", problem)
         s = _with_sheets(scenario, base_dir, source)
         census = _census(s, base_dir, source) if s.epidemic.model == "census" else None
         trips = _trips(s, base_dir, source) if _reads_trips(s) else None
@@ -86,8 +93,8 @@ def _census(s: Scenario, base_dir: Path, source: str) -> np.ndarray:
     except ConfigError as exc:
         if exc.file == source:
             raise
-        note = f"{exc.message} [the census named by epidemic.file in {source}]"
-        raise ConfigError(exc.file, exc.path, note, exc.value) from None
+        note = f"[the census named by epidemic.file in {source}]"
+        raise ConfigError.listing(exc.file, [(p, f"{m} {note}", v) for p, m, v in exc.problems]) from None
 
 
 def _reads_trips(s: Scenario) -> bool:
@@ -98,7 +105,7 @@ def _reads_trips(s: Scenario) -> bool:
 def _trips(s: Scenario, base_dir: Path, source: str) -> np.ndarray:
     # check_references refuses a matrix mobility without a file; unchecked, "" reads as file not found
     matrix = s.epidemic.mobility.matrix or ""
-    return read_city_matrix(s, base_dir, source, matrix, "epidemic.mobility.matrix")
+    return read_city_matrix(s, base_dir, source, matrix, "epidemic.mobility.matrix", MAX_POPULATION, "people a day")
 
 
 def data_files(s: Scenario, base_dir: Path) -> list[Path]:
@@ -124,26 +131,6 @@ def canonical_json(scenario: Scenario) -> str:
 # ---- loading -------------------------------------------------------------------------------
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """Safe YAML that refuses a key given twice (the second would silently win otherwise)."""
-
-
-def _mapping_no_duplicates(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    seen: dict[Any, Any] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            mark = key_node.start_mark
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice (line {mark.line + 1})", mark
-            )
-        seen[key] = True
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_no_duplicates)
-
-
 def format_loc(loc: tuple[Any, ...]) -> str:
     """('cities', 2, 'stock', 'n95') -> 'cities[2].stock.n95'."""
     out = ""
@@ -156,42 +143,90 @@ def format_loc(loc: tuple[Any, ...]) -> str:
 
 
 def parse_scenario(data: Any, source: str | Path) -> Scenario:
-    """Validate a mapping into a Scenario, raising ConfigError naming the first problem."""
+    """Validate a mapping into a Scenario. Every problem the schema finds is listed (unknown keys
+    first, each with the closest valid key), then every number outside its bound (``limits``);
+    then the checks across fields. Raises ConfigError naming file, path and value."""
     if not isinstance(data, dict):
         raise ConfigError(source, "", "the file must hold a mapping of keys (name, items, ...)")
     data = resolve_dates(data, source)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (misspelt?)"
-        elif err["type"] == "missing":
-            msg = "required key is missing"
-        value = None if err["type"] == "missing" else err.get("input")
-        if isinstance(value, dict | list):
-            value = None if len(repr(value)) > 80 else value
-        more = len(exc.errors()) - 1
-        if more:
-            msg += f" (and {more} more problem{'s' if more > 1 else ''})"
-        raise ConfigError(source, format_loc(err["loc"]), msg, value) from None
+        raise ConfigError.listing(source, schema_problems(exc.errors())) from None
+    bounds = scenario_problems(scenario)
+    if bounds:
+        raise ConfigError.listing(source, bounds)
     check_references(scenario, source)
     return scenario
+
+
+def schema_problems(errors: list[Any]) -> list[tuple[str, str, Any]]:
+    """pydantic's errors as (path, message, value): unknown keys first, with a "did you mean";
+    a missing key that an unknown key beside it is suggested for is left out (the misspelling
+    is the problem)."""
+    unknown, other, suggested = [], [], set()
+    for err in errors:
+        path = format_loc(err["loc"])
+        if err["type"] == "extra_forbidden":
+            parent, key = err["loc"][:-1], str(err["loc"][-1])
+            close = difflib.get_close_matches(key, _keys_at(parent), n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            unknown.append((path, f"unknown key{hint}", _value(err.get("input"))))
+            if close:
+                suggested.add(format_loc((*parent, close[0])))
+        elif err["type"] == "missing":
+            other.append((path, "required key is missing", None))
+        else:
+            other.append((path, err["msg"], _value(err.get("input"))))
+    return unknown + [p for p in other if not (p[1] == "required key is missing" and p[0] in suggested)]
+
+
+def _value(value: Any) -> Any:
+    """A value worth showing: a large table is left out (the path says where it is)."""
+    return None if isinstance(value, dict | list) and len(value) > 6 else value
+
+
+def _keys_at(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the schema accepts in the mapping at ``loc`` (empty if it is not a model)."""
+    tp: Any = Scenario
+    for part in loc:
+        tp = _model_in(tp)
+        if tp is None:
+            return []
+        if isinstance(part, str) and isinstance(tp, type) and issubclass(tp, BaseModel) and part in tp.model_fields:
+            tp = tp.model_fields[part].annotation
+        elif isinstance(part, str) and typing.get_origin(tp) is dict:
+            tp = typing.get_args(tp)[1]
+        elif isinstance(part, int) and typing.get_origin(tp) is list:
+            tp = typing.get_args(tp)[0]
+        else:
+            return []
+    model = _model_in(tp)
+    return list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
+
+
+def _model_in(tp: Any) -> Any:
+    """``tp`` without Optional and Annotated: a model class, a list or dict type, or None."""
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _model_in(args[0]) if len(args) == 1 else None
+    return tp
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:
     """Read, parse and validate a YAML scenario, including the data files it refers to."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(path, "", "no such file")
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(path, where, f"malformed YAML: {problem}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(path, "", "the file is not UTF-8 text") from None
-    return LoadedScenario.read(parse_scenario(data, path), path, path.parent)
+    return load_mapping(read_yaml_file(path), path, path.parent)
+
+
+def load_scenario_text(text: str | bytes, source: str | Path, base_dir: Path) -> LoadedScenario:
+    """``load_scenario`` of YAML text that is not a file (an upload, pasted text); data file paths
+    resolve against ``base_dir``."""
+    return load_mapping(read_yaml(text, source), source, base_dir)
+
+
+def load_mapping(data: Any, source: str | Path, base_dir: Path) -> LoadedScenario:
+    """A scenario mapping (as read from YAML) validated, with its data files read."""
+    return LoadedScenario.read(parse_scenario(data, source), source, base_dir)

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from stocksim.scenario.errors import ConfigError
+from stocksim.scenario.limits import MAX_DAY, MAX_UNITS
 from stocksim.scenario.schema import Observed, Scenario
 from stocksim.scenario.sheets import Names, Problems, calendar_date, number, read_rows, where, whole
 
@@ -69,6 +70,8 @@ def read_use(s: Scenario, path: Path) -> pd.DataFrame:
             problems.add(
                 where(n, found["quantity"]), "must be a number >= 0 (units used that day)", cells.get("quantity")
             )
+        elif qty > MAX_UNITS:
+            problems.add(where(n, found["quantity"]), f"above the limit of {MAX_UNITS:,.0f} units", qty)
         if len(problems.found) == before:
             records.append((n, day, city, item, qty))
     problems.raise_any()
@@ -105,7 +108,14 @@ def _complete(s: Scenario, path: Path, records: list, day_key: str, column: str)
     for row, day, city, item in zip(twice["row"], twice["day"], twice["city"], twice["item"], strict=True):
         problems.add(f"row {row}", f"{city}, {item} on this {day_key} given twice", _shown(int(day), day_key))
     problems.raise_any()
-    days = np.arange(df["day"].min(), df["day"].max() + 1)
+    first, last = int(df["day"].min()), int(df["day"].max())
+    if last - first >= MAX_DAY:
+        where_last = f"row {df['row'].to_numpy()[df['day'].to_numpy().argmax()]}, column {column}"
+        raise ConfigError(
+            path, where_last, f"the records span more than {MAX_DAY:,} days (from {_shown(first, day_key)})",
+            _shown(last, day_key),
+        )  # fmt: skip
+    days = np.arange(first, last + 1)
     wide = df.pivot(index="day", columns=["city", "item"], values="quantity")
     wide = wide.reindex(index=days, columns=pd.MultiIndex.from_product([s.city_ids, s.item_ids]))
     for city, item in itertools.product(s.city_ids, s.item_ids):

@@ -12,14 +12,17 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from stocksim.scenario.limits import MAX_HORIZON_DAYS, MAX_POPULATION, MAX_REPLICATIONS, MAX_SEED
 from stocksim.scenario.uncertain import Uncertain
 
-_FROZEN = ConfigDict(extra="forbid", frozen=True)
+# allow_inf_nan: every number finite (inf and nan refused in every float field, however written)
+_FROZEN = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 SEVERITIES = ("mild", "severe", "icu")
 # Response levels, lowest first; a level's code in the arrays is its index here (0 = no level).
 LEVEL_NAMES = ("none", "IV", "III", "II", "I")
 Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]+$")]
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 
 class Item(BaseModel):
@@ -59,7 +62,7 @@ class City(BaseModel):
     id: Id
     name: str
     name_zh: str = ""
-    population: int = Field(gt=0)
+    population: int = Field(gt=0, le=MAX_POPULATION)
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     beds: int = Field(ge=0)
@@ -233,6 +236,9 @@ class ResponseLevel(BaseModel):
     swab_share_per_day: Uncertain = 0.0
     coverage_days: float | None = Field(default=None, gt=0)
     surge_beds: Uncertain = 0.0
+    # Crisis practice: item -> factor on its demand (units) while the level is in force, extended use and
+    # limited reuse (0.5: each unit worn twice as long); items not named keep 1 (supply/demand.py).
+    use_factor: dict[Id, Positive] = {}
 
 
 class ScheduledLevel(BaseModel):
@@ -413,14 +419,26 @@ class Inventory(BaseModel):
     mode: Literal["replace", "fill"] = "replace"
 
 
+class Substitute(BaseModel):
+    """Crisis practice: from the day a city's level in force is at least ``from_level``, what its stock of
+    ``item`` (working stock, then the released reserve) cannot serve is served by ``by`` (its working
+    stock, then its released reserve), ``ratio`` units of ``by`` per unit of ``item`` (supply/substitution.py)."""
+
+    model_config = _FROZEN
+    item: Id
+    by: Id
+    ratio: Positive = 1.0
+    from_level: Literal["IV", "III", "II", "I"]
+
+
 class Scenario(BaseModel):
     model_config = _FROZEN
     name: Id
     description: str = ""
     start_date: date | None = None  # the calendar date of day 0; None: days only (scenario/dates.py)
-    horizon_days: int = Field(ge=1, le=100_000)
-    replications: int = Field(default=100, ge=1)
-    seed: int = Field(default=0, ge=0)
+    horizon_days: int = Field(ge=1, le=MAX_HORIZON_DAYS)
+    replications: int = Field(default=100, ge=1, le=MAX_REPLICATIONS)
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
     reserve: Reserve = Reserve()
     items: list[Item] = Field(min_length=1)
     cities: list[City] = Field(min_length=1)
@@ -434,6 +452,7 @@ class Scenario(BaseModel):
     depots: list[Depot] = []
     costs: Costs = Costs()
     inventory: Inventory | None = None  # the opening stock from a sheet, applied when loaded
+    substitutes: list[Substitute] = []  # crisis practice: which item stands in for which, from which level
 
     @property
     def item_ids(self) -> list[str]:

@@ -5,7 +5,7 @@ Chinese Excel saves CSV) or an XLSX workbook (its first worksheet, read with ope
 row holds the headers, in English or Chinese; rows are numbered as the spreadsheet shows them
 (the header is row 1) and blank rows are skipped. Cities, depots and items are named by id or by
 English or Chinese name, case-insensitively. Every problem is collected with its row, column and
-value, and the sheet is refused with all of them listed (up to ``MAX_LISTED``).
+value, and the sheet is refused with all of them listed (up to ``limits.MAX_LISTED``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from typing import Any
 
 from stocksim.scenario.errors import ConfigError
 
-MAX_LISTED = 20  # problems listed in one error; the rest are counted
 SHEET_SUFFIXES = (".csv", ".xlsx")
 
 
@@ -41,15 +40,8 @@ class Problems:
         self.found.append((where, message, value))
 
     def raise_any(self) -> None:
-        if not self.found:
-            return
-        if len(self.found) == 1:
-            raise ConfigError(self.file, *self.found[0])
-        shown = [f"{where}: {msg}" + ("" if v is None else f" (value: {v!r})") for where, msg, v in self.found]
-        listed = shown[:MAX_LISTED]
-        more = len(shown) - len(listed)
-        tail = [f"... and {more} more"] if more else []
-        raise ConfigError(self.file, "", f"{len(shown)} problems:\n  " + "\n  ".join(listed + tail))
+        if self.found:
+            raise ConfigError.listing(self.file, self.found)
 
 
 def where(row: int, column: str) -> str:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stocksim.scenario.limits import MAX_DAY, MAX_UNITS
 from stocksim.scenario.schema import City, Depot, Lot, Scenario
 from stocksim.scenario.sheets import Names, Problems, Row, calendar_date, number, read_rows, where, whole
 
@@ -103,9 +104,7 @@ def _lot(
             bad("pool", "must be working / 周转 or reserve / 储备 (empty: working)")
     if place is not None and pool is not None:
         pool = _pool_of(s, place, pool, cells.get("pool") is not None, lambda m: bad("pool", m))
-    quantity = number(cells.get("quantity")) if cells.get("quantity") is not None else None
-    if quantity is None or quantity < 0:
-        bad("quantity", "must be a number >= 0 (units)")
+    quantity = _quantity(cells.get("quantity"), lambda m: bad("quantity", m))
     expires = None
     if cells.get("expiry") is not None:
         expires = _expires_day(s, cells["expiry"], lambda m: bad("expiry", m))
@@ -113,6 +112,18 @@ def _lot(
         return None
     assert place is not None and item is not None and pool is not None and quantity is not None
     return SheetLot(n, place, pool, item, quantity, expires)
+
+
+def _quantity(value: Any, bad: Any) -> float | None:
+    """A lot's quantity: a number >= 0, at most MAX_UNITS."""
+    quantity = number(value) if value is not None else None
+    if quantity is None or quantity < 0:
+        bad("must be a number >= 0 (units)")
+    elif quantity > MAX_UNITS:
+        bad(f"above the limit of {MAX_UNITS:,.0f} units")
+    else:
+        return quantity
+    return None
 
 
 def _pool_of(s: Scenario, place: tuple[str, int], pool: str, given: bool, bad: Any) -> str | None:
@@ -145,6 +156,9 @@ def _expires_day(s: Scenario, value: Any, bad: Any) -> int | None:
         last = day
     if last < 0:
         bad(f"expired before day 0{_on(s)}: the last day of use is before it")
+        return None
+    if last >= MAX_DAY:
+        bad(f"the last day of use must be before day {MAX_DAY:,} (100 years)")
         return None
     return last + 1
 

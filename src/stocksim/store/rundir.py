@@ -1,17 +1,19 @@
 """Writing a run to disk: complete or not at all, and never over a user's results.
 
 Files are written into a hidden staging directory beside the target and moved into place with
-one rename; a run that fails or is interrupted leaves no directory that looks complete.
+one rename; a run that fails or is interrupted leaves no directory that looks complete. One
+writer at a time per place (``store/lock.py``): a second is refused, and what a dead writer left
+behind is removed by the next one.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +23,20 @@ import pandas as pd
 from stocksim import __version__
 from stocksim.results.stats import BAND_COLUMNS, BAND_QUANTILES
 from stocksim.scenario.loader import LoadedScenario
+from stocksim.store.lock import (
+    MANIFEST,
+    OutputProblem,
+    WriteFailed,
+    output_lock,
+    set_aside_path,
+    staging_path,
+    unusable,
+)
 
 FORMATS = ("parquet", "csv")
-MANIFEST = "manifest.json"
 
 
-class OutputExists(Exception):
+class OutputExists(OutputProblem):
     pass
 
 
@@ -48,20 +58,33 @@ def check_target(out: Path, overwrite: bool) -> None:
 
 
 def new_staging(out: Path) -> Path:
-    """An empty hidden directory beside ``out`` in which a run is written before it is moved in."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
+    """An empty hidden directory beside ``out`` in which a run is written before it is moved in
+    (with ``out``'s lock held: any older staging folder for ``out`` is gone)."""
+    staging = staging_path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
+    except OSError as exc:
+        raise unusable(out, exc) from None
     return staging
+
+
+@contextmanager
+def write_failures(out: Path) -> Iterator[None]:
+    """An OSError while a run is written (a full disk) as one message naming the place."""
+    try:
+        yield
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        reason = exc.strerror or str(exc)
+        raise WriteFailed(f"{out}: writing the results failed: {reason}{where}; nothing was written") from exc
 
 
 def swap_into_place(staging: Path, out: Path) -> None:
     """Move a complete ``staging`` directory to ``out`` with one rename; an existing ``out``
     (``--overwrite``) is renamed aside first and removed only once the new one is in place."""
     if out.exists():
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        old = set_aside_path(out)
         out.rename(old)
         staging.rename(out)
         shutil.rmtree(old)
@@ -129,13 +152,15 @@ def write_outputs(
 ) -> Path:
     """Write ``tables`` in ``fmt``, ``csv_tables`` as CSV, ``texts`` (file name -> text, UTF-8),
     ``files`` (file name -> bytes) and ``manifest.json``, all or nothing."""
-    check_target(out, overwrite)
-    staging = new_staging(out)
-    try:
-        _complete(staging, out, fmt, tables, csv_tables, info, texts, files)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with output_lock(out):
+        check_target(out, overwrite)
+        staging = new_staging(out)
+        try:
+            with write_failures(out):
+                _complete(staging, out, fmt, tables, csv_tables, info, texts, files)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     return out
 
 
@@ -149,14 +174,14 @@ def write_part(staging: Path, fmt: str, name: str, k: int, df: pd.DataFrame) -> 
         df.to_parquet(folder / f"part-{k:05d}.parquet", index=False, use_dictionary=categorical, write_statistics=False)
     else:
         folder = staging / ".parts" / name
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(exist_ok=True)  # not parents: a batch finishing after an abort must not recreate staging
         df.to_csv(folder / f"part-{k:05d}.csv", index=False)
 
 
 def write_values(staging: Path, k: int, values: dict[str, np.ndarray]) -> None:
     """Batch k's daily values for the quantiles, one file per metric, cells x replications."""
     folder = staging / ".parts" / "values"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(exist_ok=True)
     for metric, v in values.items():
         np.save(folder / f"{metric}-{k:05d}.npy", np.ascontiguousarray(v.T))
 
@@ -196,11 +221,17 @@ class RunWriter:
     """
 
     def __init__(self, out: Path, fmt: str = "parquet", overwrite: bool = False) -> None:
-        check_target(out, overwrite)
         self.out, self.fmt, self.overwrite = out, fmt, overwrite
-        self.staging = new_staging(out)
-        self._parts = self.staging / ".parts"
-        self._parts.mkdir()
+        self._lock = ExitStack()  # held from here until finish or abort
+        self._lock.enter_context(output_lock(out))
+        try:
+            check_target(out, overwrite)
+            self.staging = new_staging(out)
+            self._parts = self.staging / ".parts"
+            self._parts.mkdir()
+        except BaseException:
+            self._lock.close()
+            raise
 
     def quantiles(self, metrics: tuple[str, ...], index: pd.DataFrame, block: int = 512) -> pd.DataFrame:
         """p5, p50, p95 and the mean of each metric per cell (row of ``index``), over all replications."""
@@ -220,18 +251,25 @@ class RunWriter:
         self, csv_tables: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame], info: dict[str, Any]
     ) -> Path:
         try:
-            if self.fmt == "csv":
-                for folder in sorted(p for p in self._parts.iterdir() if p.is_dir() and p.name != "values"):
-                    _join_csv_parts(folder, self.staging / f"{folder.name}.csv")
-            shutil.rmtree(self._parts)
-            _complete(self.staging, self.out, self.fmt, tables, csv_tables, info)
+            with write_failures(self.out):
+                if self.fmt == "csv":
+                    for folder in sorted(p for p in self._parts.iterdir() if p.is_dir() and p.name != "values"):
+                        _join_csv_parts(folder, self.staging / f"{folder.name}.csv")
+                shutil.rmtree(self._parts)
+                _complete(self.staging, self.out, self.fmt, tables, csv_tables, info)
         except BaseException:
             self.abort()
             raise
+        self._lock.close()
         return self.out
 
     def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        """Remove the staging folder and let go of the place (the workers writing into it must
+        have stopped: ``Backend.run`` kills them when it is interrupted)."""
+        try:
+            shutil.rmtree(self.staging, ignore_errors=True)
+        finally:
+            self._lock.close()
 
 
 def _bands(chunk: np.ndarray) -> np.ndarray:

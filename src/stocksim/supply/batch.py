@@ -14,7 +14,7 @@ from stocksim.epidemic.driver import EpidemicDriver
 from stocksim.scenario.loader import LoadedScenario
 from stocksim.scenario.schema import Scenario
 from stocksim.supply.day import simulate_batch
-from stocksim.supply.demand import expected_demand, realised_demand
+from stocksim.supply.demand import expected_demand, realised_demand, use_factors, with_use_factors
 from stocksim.supply.peak import peak_pilot
 from stocksim.supply.records import BatchResult, Inputs
 from stocksim.supply.reserve import DailyMax, Peak, daily_max, required_reserve
@@ -56,11 +56,12 @@ class Simulator:
             self._peaks[seed] = peak_pilot(self.scenario, self.driver, seed)
         return self._peaks[seed]
 
-    def batch(self, seed: int, replications: np.ndarray, events: bool = True, days: bool = True) -> BatchResult:
-        """Draw the batch's numbers and run it: sample -> epidemic -> demand -> reserve rule -> day loop."""
+    def batch(self, seed: int, replications: np.ndarray, events: str = "full", days: bool = True) -> BatchResult:
+        """Draw the batch's numbers and run it: sample -> epidemic -> demand -> reserve rule -> day loop.
+        ``events``: what the event log keeps (``events.EVENT_MODES``); ``days``: keep every day's figures."""
         return self.simulate(self.draw(seed, replications, events, days))
 
-    def draw(self, seed: int, replications: np.ndarray, events: bool = True, days: bool = True) -> Drawn:
+    def draw(self, seed: int, replications: np.ndarray, events: str = "full", days: bool = True) -> Drawn:
         """Everything the batch draws or derives before its day loop: sample -> epidemic -> surge
         (local producers' capacity by day) -> demand -> reserve rule. Kept, it runs the day loop
         again for variants (``simulate``)."""
@@ -71,12 +72,17 @@ class Simulator:
         mean = expected_demand(epi, p)
         n_d = len(s.depots)
         demand = realised_demand(mean, s.demand.noise, p, seed, len(s.cities) + n_d, s.demand.correlation)
+        day0 = mean[:, 0]
+        factors = use_factors(s)  # crisis practice: extended use and reuse under the level in force
+        if factors is not None:
+            with_use_factors(demand, epi.level, factors)
+            day0 = day0 * factors[epi.level[:, 0]]
         most = daily_max(s, p, epi.levels, self.peak(seed))
         required, circle_required = required_reserve(epi.coverage_days, most.per_city, most.circle, len(s.cities) + n_d)
         inputs = Inputs(
             params=p,
             demand=demand,
-            expected_day0=pad_locations(mean[:, 0], 1, n_d),
+            expected_day0=pad_locations(day0, 1, n_d),
             lead_times=draw_lead_times(s, seed, replications),
             daily_max=pad_locations(most.per_city, 1, n_d),
             circle_daily_max=most.circle,
@@ -84,7 +90,7 @@ class Simulator:
             circle_required=circle_required,
             epidemic=epi,
             km=self.km,
-            record_events=events,
+            events=events,
             keep_days=days,
         )
         return Drawn(inputs, most)

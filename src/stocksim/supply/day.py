@@ -22,7 +22,9 @@ Order of things within day t (the offsets are the SimPy times within the day):
   t+0.15 rotation (reserve.pools: separate, reserve.rotate_before_expiry_days N): reserve lots
          with N days or fewer left move to working stock
   t+0.2  demand: the day's demand is served first-expiry-first-out from working stock; with
-         separate pools, what is left from the city's reserve when it is released; the rest is lost
+         separate pools, what is left from the city's reserve when it is released; then, with
+         ``substitutes`` (crisis practice), what is still left from each rule's substitute (its
+         working stock, then its released reserve); the rest is lost
   t+0.25 agreement call (cities[].agreements): a city whose reserve is released today (by the
          same rule) calls the item's uncalled agreement units, once; they arrive call_days later
          with the deliveries, into working stock
@@ -45,7 +47,6 @@ from stocksim.supply.inventory import Parcel
 from stocksim.supply.pool_steps import agreement_arrivals, call_agreements, reserve_deliveries, reserve_review, rotation
 from stocksim.supply.procurement import (
     allocate,
-    burn_rate,
     discount_rate,
     order_levels,
     order_quantity,
@@ -81,8 +82,9 @@ def write_off(b: BatchState, t: int) -> None:
             expired += gone
     if expired is not None:
         b.daily.at(t).expired[:] = expired
-        r, c, i = np.nonzero(expired)
-        b.events.add("expiry", t, r, c, i, expired[expired > 0])
+        if b.events.wants("expiry"):
+            r, c, i = np.nonzero(expired)
+            b.events.add("expiry", t, r, c, i, expired[expired > 0])
 
 
 def deliveries(b: BatchState, t: int) -> None:
@@ -133,7 +135,7 @@ def allocate_at_centre(b: BatchState, t: int, quantity: np.ndarray) -> None:
     parcel = b.stock.delivery_parcel(t, to)
     b.carriage_inbound.units += to
     b.daily.at(t).transport_cost[:] += to * centre.km[None, :, None] * s.transfers.cost_per_unit_km
-    if x.record_events:
+    if b.events.wants("allocation"):
         r, c, i = np.nonzero(to)
         b.events.add("allocation", t, r, c, i, to[to > 0], counterpart=centre.label)
     for day in np.unique(centre.ship_days[:n_c]):
@@ -162,7 +164,7 @@ def carriage_arrivals(b: BatchState, t: int) -> None:
         return
     b.daily.at(t).received[:] += got
     b.on_order -= got
-    if b.x.record_events:
+    if b.events.wants("carriage"):
         r, c, i = np.nonzero(got)
         b.events.add("carriage", t, r, c, i, got[got > 0], counterpart=b.centre.label)
 
@@ -177,11 +179,13 @@ def transfer_arrivals(b: BatchState, t: int) -> None:
 def demand(b: BatchState, t: int) -> None:
     """The day's demand is served first-expiry-first-out from working stock; with separate pools,
     what is left from the city's reserve if it is released (its response level is at least
-    ``release.at_level``, or ``release.when_working_out``); the rest is lost."""
+    ``release.at_level``, or ``release.when_working_out``); with substitutes, what is still left
+    from them (``substitute``); the rest is lost."""
     want = b.x.demand[:, t]
     today = b.daily.at(t)
     served = b.stock.issue(want)
     r = b.reserve
+    gate = None
     if r is not None:
         left = want - served
         b.short[:] = left[:, : b.n_c] > TOL
@@ -190,7 +194,24 @@ def demand(b: BatchState, t: int) -> None:
         released = r.stock.issue(left * gate)
         today.released[:] = released
         served += released
+    if b.substitutes is not None:
+        served += substitute(b, t, want - served, gate)
     today.served[:] = served
+
+
+def substitute(b: BatchState, t: int, left: np.ndarray, gate: np.ndarray | None) -> np.ndarray:
+    """Crisis practice: what is ``left`` (R, L, I) of the day's demand after the items' own pools
+    is served by their substitutes from the rules' levels on (``supply.substitution``); returns the
+    units of each item covered, which count as served. What a substitute gives from its reserve is
+    in its ``released``."""
+    assert b.substitutes is not None
+    reserve = None if b.reserve is None else b.reserve.stock
+    got = b.substitutes.serve(left, b.x.epidemic.level[:, t], b.stock, reserve, gate)
+    today = b.daily.at(t)
+    today.served_by_substitute[:] = got.covered
+    today.used_as_substitute[:] = got.used
+    today.released[:] += got.from_reserve
+    return got.covered
 
 
 def new_levels(b: BatchState, t: int) -> None:
@@ -208,8 +229,9 @@ def independent_review(b: BatchState, t: int) -> None:
     if qty.any():
         b.on_order[:, :n_c] += qty
         b.book.place(t, slice(0, n_c), qty, discount_rate(b.s, qty))
-        r, c, i = np.nonzero(qty)
-        b.events.add("order", t, r, c, i, qty[r, c, i], order_id(t, c, i, b.n_buyers, b.n_i))
+        if b.events.wants("order"):
+            r, c, i = np.nonzero(qty)
+            b.events.add("order", t, r, c, i, qty[r, c, i], order_id(t, c, i, b.n_buyers, b.n_i))
 
 
 def joint_review(b: BatchState, t: int) -> None:
@@ -231,15 +253,17 @@ def joint_review(b: BatchState, t: int) -> None:
         buyer = centre.buyer
         discount = discount_rate(b.s, qty)
         b.book.place(t, slice(buyer, buyer + 1), qty[:, None], discount[:, None])
-        r, i = np.nonzero(qty)
-        oid = order_id(t, buyer, i, b.n_buyers, b.n_i)
-        b.events.add("order", t, r, centre.label, i, qty[r, i], oid)
+        recorded = b.events.wants("order")
+        if recorded:
+            r, i = np.nonzero(qty)
+            b.events.add("order", t, r, centre.label, i, qty[r, i], order_id(t, buyer, i, b.n_buyers, b.n_i))
         if centre.parts is not None:
             centre.parts.place(t, by_city, discount)
             b.on_order[:, :n_c] += by_city
-            r, c, i = np.nonzero(by_city)
-            oid = order_id(t, buyer, i, b.n_buyers, b.n_i)
-            b.events.add("order", t, r, c, i, by_city[r, c, i], oid, counterpart=centre.label)
+            if recorded:
+                r, c, i = np.nonzero(by_city)
+                oid = order_id(t, buyer, i, b.n_buyers, b.n_i)
+                b.events.add("order", t, r, c, i, by_city[r, c, i], oid, counterpart=centre.label)
 
 
 def transfers(b: BatchState, t: int) -> None:
@@ -257,7 +281,7 @@ def transfers(b: BatchState, t: int) -> None:
     for days in range(len(durable)):
         if durable[days].any() or expiring[days].any():
             b.transfer_inbound.add(t + days, Parcel(expiring[days], durable[days]))
-    if x.record_events:
+    if b.events.wants("transfer_out"):  # and its transfer_in: the modes keep both or neither
         record_transfers(b, t, f)
 
 
@@ -273,8 +297,10 @@ def take_transfers(b: BatchState, sent: np.ndarray) -> Parcel:
 
 
 def transfer_positions(b: BatchState, t: int) -> Positions:
-    """What the transfer planner sees: a city asks on both pools, its carriage and transfers on
-    the road and the supplier deliveries due within ``request_up_to_days``, in days of its basis
+    """What the transfer planner sees: a city asks on what it may use (working stock, and its
+    reserve once released: by its level, or always with ``release.when_working_out``), its
+    carriage and transfers on the road and the supplier deliveries due within
+    ``request_up_to_days``, in days of its basis
     (``transfers.basis``: the burn rate, or the daily max); it gives from working stock (both
     pools with ``transfers.from_reserve``). A depot keeps ``keeps_days`` x the circle's daily max
     and, with separate pools (or its own ``release_at_level``), ships to a city only while that
@@ -295,10 +321,15 @@ def transfer_positions(b: BatchState, t: int) -> Positions:
             allowed[:, b.n_c + k] = by_level | working_out
     due = b.book.due_within(t, int(np.ceil(tr.request_up_to_days)))
     inbound = b.carriage_inbound.units + b.transfer_inbound.units + due
-    on_hand = working if b.reserve is None else working + b.reserve.stock.on_hand()
-    givable = on_hand if tr.from_reserve else working
+    if b.reserve is None:
+        on_hand = working
+    else:  # a city counts its reserve only once it may draw on it: a locked reserve does not feed it
+        may_use = np.zeros(working.shape, bool)
+        may_use[:, : b.n_c] = b.reserve.released(x.epidemic.level[:, t])[:, :, None] | b.reserve.when_working_out
+        on_hand = working + np.where(may_use, b.reserve.stock.on_hand(), 0.0)
+    givable = working + b.reserve.stock.on_hand() if b.reserve is not None and tr.from_reserve else working
     if tr.basis == "burn_rate":
-        basis = burn_rate(x.demand, x.expected_day0, t, s.procurement.burn_window_days)
+        basis = b.burn[t]
     else:
         basis = x.daily_max
     return Positions(on_hand, inbound, basis, givable, floor, allowed)
@@ -322,27 +353,22 @@ def dispatch(b: BatchState, t: int) -> None:
     """Suppliers ship from the day's capacity, oldest orders first; what the centre pays is
     booked to the cities: with ``combined`` ordering each city pays for its part of the
     shipments, with ``pooled`` by its share of the daily max."""
-    x, n_c, centre = b.x, b.n_c, b.centre
-    shipped, days, spend, due = b.book.ship(t, keep=x.record_events or centre.parts is not None)
+    n_c, centre = b.n_c, b.centre
+    recorded = b.events.wants("delivery")
+    shipped = b.book.ship(t, keep=recorded or centre.parts is not None)
+    spend = shipped.spend
     today = b.daily.at(t)
     today.purchase_cost[:] += spend[:, : b.n_l]
     if b.reserve is not None:
         today.purchase_cost[:, :n_c] += spend[:, b.reserve.buyers]
     if centre.parts is None:
         today.purchase_cost[:, :n_c] += spend[:, centre.buyer, None, :] * centre.share
-    elif shipped is not None:  # always kept with combined ordering
-        to_centre = shipped[..., centre.buyer, :], due[..., centre.buyer, :]
-        today.purchase_cost[:, :n_c] += centre.parts.ship(days, *to_centre, spend[:, centre.buyer])
-    if x.record_events and shipped is not None and len(days):
-        w, r, sup, buyer, i = np.nonzero(shipped)
-        when = due[r, sup, buyer, i]
-        inside = when < b.s.horizon_days  # shipments still travelling at the end show as on_order
-        where = np.where(buyer == b.centre.buyer, b.centre.label, buyer)
-        oid = order_id(days[w], buyer, i, b.n_buyers, b.n_i)
-        qty, k = shipped[w, r, sup, buyer, i], inside
-        if b.reserve is not None:  # a city's reserve order is delivered to the city
-            where = np.where(buyer >= b.reserve.buyers.start, buyer - b.reserve.buyers.start, where)
-        b.events.add("delivery", when[k], r[k], where[k], i[k], qty[k], oid[k], sup[k], dispatched=t)
+    else:  # the parts are always kept with combined ordering
+        n_r, n_s = spend.shape[0], shipped.due.shape[1]
+        to_centre = shipped.to_buyer(centre.buyer, n_r, n_s, b.n_i), shipped.due[..., centre.buyer, :]
+        today.purchase_cost[:, :n_c] += centre.parts.ship(shipped.days, *to_centre, spend[:, centre.buyer])
+    if recorded:  # shipments still travelling at the end show as on_order
+        b.events.shipments(t, shipped, b.delivered_at, b.n_i, b.s.horizon_days)
 
 
 def record(b: BatchState, t: int) -> None:
@@ -359,7 +385,7 @@ def record(b: BatchState, t: int) -> None:
         today.on_order[:, : b.n_c] += r.on_order
     if b.agreements is not None:
         today.agreements_available[:, : b.n_c] = b.agreements.uncalled
-    today.burn_rate[:] = burn_rate(x.demand, x.expected_day0, t, b.s.procurement.burn_window_days)
+    today.burn_rate[:] = b.burn[t]
     b.daily.close(t, x.demand[:, t], x.required[:, t], x.circle_required[:, t])
 
 

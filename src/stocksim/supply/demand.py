@@ -10,6 +10,16 @@ variance mean + mean^2 / dispersion (the Poisson-gamma mixture). Demand does not
 stock (unmet demand is lost), so a replication's whole demand path is drawn up front from its
 own DEMAND stream: identical across policies compared on one seed.
 
+Crisis practice (``response.levels[].use_factor``): while a level is in force, each item's realised
+units are multiplied by that level's factor for it (extended use and limited reuse: 0.5, each unit
+worn twice as long). The level in force on day t is the one declared at the end of day t-1 (or
+scheduled from day t), so a factor applies exactly from the day after its level is declared. It
+scales the day's realised units, noise included: the expected use and its noise scale together
+(mean and standard deviation by the factor), the draws stay those of the same replication without
+the factor (common random numbers: a variant with other factors sees the same days, scaled), and
+units are no longer whole where the factor is not. The reserve rule's daily max is not scaled: it
+is the plan's conventional use, and crisis practice is what a city does when that plan falls short.
+
 With ``demand.correlation`` rho > 0 the cities' noise for the same item on the same day is
 tied by a Gaussian copula with one common factor: Z_c = sqrt(rho) F + sqrt(1 - rho) E_c
 (F, E_c independent standard normals, so corr(Z_c, Z_d) = rho), and city c's demand is the
@@ -30,6 +40,7 @@ from scipy.stats import nbinom, poisson
 from stocksim.draws.params import BatchParams
 from stocksim.draws.seeding import Stream, rngs
 from stocksim.epidemic.outcome import EpidemicBatch
+from stocksim.scenario.schema import LEVEL_NAMES, Scenario
 
 MILD, SEVERE, ICU = 0, 1, 2  # the severity axis of the census (R, H, C, 3) and the patient rates (R, 3, I)
 
@@ -118,3 +129,23 @@ def _copula_draw(
     if noise == "poisson":
         return np.asarray(poisson.ppf(u, mean))
     return np.asarray(nbinom.ppf(u, dispersion, dispersion / (dispersion + mean)))  # numpy's parameters
+
+
+def use_factors(s: Scenario) -> np.ndarray | None:
+    """The factor on each item's demand under each level code in force, (5, I) (row 0: no level, 1 =
+    IV .. 4 = I; 1 where a level sets none), from ``response.levels[].use_factor``; None when no
+    level sets one."""
+    if not any(lv.use_factor for lv in s.response.levels):
+        return None
+    table = np.ones((len(LEVEL_NAMES), len(s.items)))
+    for lv in s.response.levels:
+        for item, factor in lv.use_factor.items():
+            table[LEVEL_NAMES.index(lv.level), s.item_ids.index(item)] = factor
+    return table
+
+
+def with_use_factors(demand: np.ndarray, level: np.ndarray, table: np.ndarray) -> None:
+    """Scale the cities' demand (R, H, L, I) in place by the factor of the level in force (R, H, C)
+    per ``table`` (5, I): demand[r, t, c, i] *= table[level[r, t, c], i]."""
+    n_c = level.shape[2]
+    demand[:, :, :n_c] *= table[level]

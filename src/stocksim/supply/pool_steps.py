@@ -34,7 +34,7 @@ def agreement_arrivals(b: BatchState, t: int) -> None:
     b.stock.receive(t, got)
     b.on_order -= got
     b.daily.at(t).received[:] += got
-    if b.x.record_events:
+    if b.events.wants("delivery"):
         r, c, i = np.nonzero(got)
         b.events.add("delivery", t, r, c, i, got[r, c, i], dispatched=t - a.call_days[c, i])
 
@@ -67,8 +67,9 @@ def call_agreements(b: BatchState, t: int) -> None:
             a.inbound[t + days] += arriving
         else:
             a.inbound[t + days] = arriving
-    rr, c, i = np.nonzero(called)  # recorded with or without the event log, like orders: one per city and item
-    b.events.add("agreement_call", t, rr, c, i, called[rr, c, i], due=t + a.call_days[c, i])
+    if b.events.wants("agreement_call"):
+        rr, c, i = np.nonzero(called)
+        b.events.add("agreement_call", t, rr, c, i, called[rr, c, i], due=t + a.call_days[c, i])
 
 
 def reserve_review(b: BatchState, t: int) -> None:
@@ -82,5 +83,6 @@ def reserve_review(b: BatchState, t: int) -> None:
     if qty.any():
         r.on_order += qty
         b.book.place(t, r.buyers, qty, discount_rate(b.s, qty))
-        rr, c, i = np.nonzero(qty)
-        b.events.add("order", t, rr, c, i, qty[rr, c, i], order_id(t, r.buyers.start + c, i, b.n_buyers, b.n_i))
+        if b.events.wants("order"):
+            rr, c, i = np.nonzero(qty)
+            b.events.add("order", t, rr, c, i, qty[rr, c, i], order_id(t, r.buyers.start + c, i, b.n_buyers, b.n_i))

@@ -18,6 +18,7 @@ open cohorts (orders placed on one day), oldest first.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from stocksim.scenario.schema import Scenario
 from stocksim.supply.reserve import days_of_cover
@@ -33,13 +34,25 @@ def nearest_units(x: np.ndarray) -> np.ndarray:
     return np.floor(x + 0.5 + WHOLE_TOL * np.maximum(1.0, np.abs(x)))
 
 
-def burn_rate(demand: np.ndarray, expected_day0: np.ndarray, day: int, window: int) -> np.ndarray:
-    """The burn rate on ``day`` (R, L, I), in units/day: the mean realised demand (asked for,
-    served or not) of the days max(0, day - window) .. day - 1 of ``demand`` (R, H, L, I); on
-    day 0, when no day has been seen, the expected use of day 0 ``expected_day0`` (R, L, I)."""
-    if day == 0:
-        return expected_day0
-    out: np.ndarray = demand[:, max(0, day - window) : day].mean(axis=1)
+@njit(cache=True)
+def burn_rates(demand: np.ndarray, expected_day0: np.ndarray, window: int) -> np.ndarray:
+    """The burn rate of every day (H, R, L, I; the day first, so that a day is one block), in
+    units/day: on day t, the mean realised demand (asked for, served or not) of the days
+    max(0, t - window) .. t - 1 of ``demand`` (R, H, L, I), added one after the other and divided
+    by their number (as numpy's mean over the day axis does); on day 0, when no day has been
+    seen, the expected use of day 0 ``expected_day0`` (R, L, I)."""
+    n_r, horizon, n_l, n_i = demand.shape
+    out = np.empty((horizon, n_r, n_l, n_i))
+    for r in range(n_r):
+        out[0, r] = expected_day0[r]
+        for t in range(1, horizon):
+            first = max(0, t - window)
+            for c in range(n_l):
+                for i in range(n_i):
+                    total = demand[r, first, c, i]
+                    for k in range(first + 1, t):
+                        total += demand[r, k, c, i]
+                    out[t, r, c, i] = total / (t - first)
     return out
 
 

@@ -1,7 +1,6 @@
 """What a batch takes in and what it records: the inputs drawn before it runs, the daily figures,
-the event records and the result handed to the tables. Recording is cheap during the run
-(preallocated arrays, event columns gathered as arrays) and joined once at the end. Axes as in
-``stocksim.supply``."""
+the result handed to the tables (the event records: ``events``). Recording is cheap during the
+run (preallocated arrays) and joined once at the end. Axes as in ``stocksim.supply``."""
 
 from __future__ import annotations
 
@@ -13,18 +12,6 @@ import numpy as np
 from stocksim.draws.params import BatchParams
 from stocksim.epidemic.outcome import EpidemicBatch
 from stocksim.supply.tally import SUMMED, DayTotals
-
-EVENT_KINDS = (
-    "order",
-    "delivery",
-    "allocation",
-    "carriage",
-    "transfer_out",
-    "transfer_in",
-    "expiry",
-    "response_level",
-    "agreement_call",
-)
 
 
 class Figures(NamedTuple):
@@ -48,6 +35,10 @@ class Figures(NamedTuple):
     reserve_expired: np.ndarray  # written off from the reserve
     burn_rate: np.ndarray  # units/day: trailing mean of realised demand (procurement.burn_window_days)
     agreements_available: np.ndarray  # end of day: agreement units not called yet (cities[].agreements)
+    # Crisis practice (substitutes; zeros without): units of the item's demand a substitute served (part
+    # of served), and units of the item used as a substitute for others (out of its stock, not in served).
+    served_by_substitute: np.ndarray
+    used_as_substitute: np.ndarray
 
 
 DAILY_FIELDS = Figures._fields
@@ -68,7 +59,7 @@ class Inputs:
     circle_required: np.ndarray  # (R, H, I)
     epidemic: EpidemicBatch
     km: np.ndarray  # (L, L) road km between locations
-    record_events: bool = True  # orders, deliveries, allocations and transfers (expiry, levels, agreement calls always)
+    events: str = "full"  # what the event log keeps (``events.EVENT_MODES``)
     keep_days: bool = True  # the daily figures of every day; else each day is folded into totals
 
 
@@ -146,58 +137,3 @@ class DailyRecord:
         self.totals.fold(day, demand, flows, today.on_hand, counted, required, circle_required, agreed, share)
         for v in self.arrays.values():
             v[:] = 0.0
-
-
-class Events:
-    """Flat event records gathered as arrays and joined once at the end."""
-
-    COLUMNS = (
-        "replication",
-        "time",
-        "kind",
-        "city",
-        "item",
-        "quantity",
-        "order_id",
-        "supplier",
-        "dispatched",
-        "counterpart",
-        "due",
-    )
-
-    def __init__(self) -> None:
-        self._chunks: list[tuple[np.ndarray, ...]] = []
-
-    def add(
-        self,
-        kind: str,
-        time: np.ndarray | int,
-        r: np.ndarray,
-        c: np.ndarray | int,
-        i: np.ndarray,
-        qty: np.ndarray,
-        order_id: np.ndarray | int = -1,
-        supplier: np.ndarray | int = -1,
-        dispatched: np.ndarray | int = -1,
-        counterpart: np.ndarray | int = -1,
-        due: np.ndarray | int = -1,
-    ) -> None:
-        """Record events; ``r, i, qty`` are arrays, the others arrays or scalars. Locations
-        are indices into the scenario's locations; the joint centre is ``len(locations)``."""
-        n = len(r)
-        if n:
-            cols = (r, time, EVENT_KINDS.index(kind), c, i, qty, order_id, supplier, dispatched, counterpart, due)
-            self._chunks.append(tuple(np.asarray(x) if np.ndim(x) else np.full(n, x) for x in cols))
-
-    def arrays(self, replications: np.ndarray) -> dict[str, np.ndarray]:
-        """The records as columns, sorted by replication, time and kind (stable within those)."""
-        cols = []
-        for k, name in enumerate(self.COLUMNS):
-            dtype = float if name == "quantity" else np.int64
-            parts = [ch[k] for ch in self._chunks]
-            cols.append(np.concatenate(parts).astype(dtype, copy=False) if parts else np.array([], dtype=dtype))
-        out = dict(zip(self.COLUMNS, cols, strict=True))
-        out["replication"] = replications[out["replication"]]
-        key = (out["replication"] * (out["time"].max(initial=0) + 1) + out["time"]) * len(EVENT_KINDS) + out["kind"]
-        order = np.argsort(key, kind="stable")
-        return {k: v[order] for k, v in out.items()}

@@ -7,10 +7,12 @@ from __future__ import annotations
 import numpy as np
 
 from stocksim.scenario.schema import Scenario
+from stocksim.supply.events import Events
 from stocksim.supply.inventory import Parcel, Stock
 from stocksim.supply.pools import Agreements, Reserve
-from stocksim.supply.procurement import CityParts, burn_rate, city_shares, order_levels
-from stocksim.supply.records import BatchResult, DailyRecord, Events, Inputs
+from stocksim.supply.procurement import CityParts, burn_rates, city_shares, order_levels
+from stocksim.supply.records import BatchResult, DailyRecord, Inputs
+from stocksim.supply.substitution import Substitutes
 from stocksim.supply.suppliers import SupplierBook
 from stocksim.supply.transfers import TransferPlanner, travel_days
 
@@ -64,6 +66,8 @@ class BatchState:
         self.on_order = np.zeros(shape)  # supplier orders open or travelling, and carriage from the centre
         self.carriage_inbound = Inbound(shape)  # from the centre to the cities
         self.transfer_inbound = Inbound(shape)
+        # The burn rate of every day (H, R, L, I), worked out once: the record, reviews and transfers read it.
+        self.burn = burn_rates(x.demand, x.expected_day0, s.procurement.burn_window_days)
         self.reorder_point, self.order_up_to = order_levels(s, self.basis_rate(0))  # [s], [S]
         lead = s.location_ids.index(s.lead_city)
         depot_cities = [s.city_ids.index(d.city) for d in s.depots]
@@ -74,6 +78,7 @@ class BatchState:
         self.book = SupplierBook(s, p, self.n_l, x.lead_times, city_of_buyer, len(reserve_cities))
         self.reserve = Reserve(s, x, self.n_c, self.book.reserves) if separate else None
         self.agreements = Agreements.of(s, p.size)
+        self.substitutes = Substitutes.of(s)  # crisis practice: which item stands in for which (None: no rules)
         self.initial_agreements = np.zeros(shape)  # uncalled on day 0: all of them
         if self.agreements is not None:
             self.initial_agreements[:, : self.n_c] = self.agreements.uncalled
@@ -96,9 +101,15 @@ class BatchState:
             rule.counts_agreements,
             rule.min_physical_share,
         )
-        self.events = Events()
-        for r, day, c, code in x.epidemic.level_changes:
-            self.events.add("response_level", day, r, c, np.full(len(r), -1), code.astype(float))
+        self.events = Events(x.events)
+        if self.events.wants("response_level"):
+            for r, day, c, code in x.epidemic.level_changes:
+                self.events.add("response_level", day, r, c, np.full(len(r), -1), code.astype(float))
+        # Where each buyer's deliveries are recorded (B,): a location its own, a city's reserve at
+        # the city, the centre (and the other buyers, never recorded) as the centre.
+        self.delivered_at = np.full(self.n_buyers, self.centre.label)
+        self.delivered_at[: self.n_l] = np.arange(self.n_l)
+        self.delivered_at[self.book.reserves : self.book.reserves + len(reserve_cities)] = reserve_cities
 
     def city_position(self) -> np.ndarray:
         """Each city's inventory position of working stock, on hand + on order (R, C, I)."""
@@ -116,7 +127,7 @@ class BatchState:
         p, x = self.s.procurement, self.x
         if p.basis == "daily_max":
             return x.daily_max
-        return burn_rate(x.demand, x.expected_day0, t, p.burn_window_days)
+        return self.burn[t]
 
     def result(self) -> BatchResult:
         x = self.x

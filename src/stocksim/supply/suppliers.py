@@ -94,11 +94,37 @@ class Shipment(NamedTuple):
 
 
 class Log(NamedTuple):
-    """What is kept of a day's fills for the event records: the units shipped (W', R, S, B, I) of
-    the cohorts with ``row[w]`` >= 0 (the circle's, when kept; -1: not kept)."""
+    """What is kept of a day's fills (for the event records, and the centre's parts with
+    ``combined`` ordering), one entry per pass that ships to a buyer: the cohort's row ``row[w]``
+    (>= 0 for the circle's cohorts, when kept; -1: not kept), replication, supplier, buyer and
+    item, and the units; ``written[0]`` entries so far. A day writes at most one entry per pass,
+    kept cohort, replication, supplier, buyer and item (``SupplierBook._log``)."""
 
-    shipped: np.ndarray
+    parts: np.ndarray  # (N, 5) int64
+    units: np.ndarray  # (N,)
+    written: np.ndarray  # (1,) int64
     row: np.ndarray  # (W,) int
+
+
+class Shipped(NamedTuple):
+    """What left the suppliers on one day (``SupplierBook.ship``). ``parts`` and ``units``: the
+    entries of ``Log`` for the circle's cohorts open today, placed on ``days`` (oldest first), when
+    kept (else none; valid until the next day's shipping); ``spend`` (R, B, I) CNY; ``due`` (R, S,
+    B, I) each shipment's arrival day (at or after the horizon: still on the road)."""
+
+    parts: np.ndarray  # (N, 5): row in days, replication, supplier, buyer, item
+    units: np.ndarray  # (N,)
+    days: np.ndarray  # (W,)
+    spend: np.ndarray
+    due: np.ndarray
+
+    def to_buyer(self, buyer: int, n_r: int, n_s: int, n_i: int) -> np.ndarray:
+        """The units shipped to ``buyer`` (W, R, S, I) from each cohort, summed over the passes in their order."""
+        out = np.zeros((len(self.days), n_r, n_s, n_i))
+        mine = self.parts[:, 3] == buyer
+        w, r, s, _, i = self.parts[mine].T
+        np.add.at(out, (w, r, s, i), self.units[mine])
+        return out
 
 
 class LeadTimes(NamedTuple):
@@ -157,7 +183,11 @@ def _fill(orders: Orders, capacity: np.ndarray, claim: Claim, prices: Prices, ou
                     listed = q * (1.0 - discount[m, r, b, i]) * (1.0 - buyer_discount[b]) * unit_price
                     spend[r, b, i] += q * fixed if fixed >= 0.0 else listed
                     if log.row[w] >= 0:
-                        log.shipped[log.row[w], r, s, b, i] += q
+                        k = log.written[0]
+                        log.parts[k, 0], log.parts[k, 1], log.parts[k, 2] = log.row[w], r, s
+                        log.parts[k, 3], log.parts[k, 4] = b, i
+                        log.units[k] = q
+                        log.written[0] = k + 1
         left[r, s, i] = cap
     return left
 
@@ -184,6 +214,28 @@ def _send(total: np.ndarray, today: int, lead: LeadTimes, road: Road) -> None:
                         due[r, s, b, i] = arrive
                         if arrive < horizon:  # later arrivals stay on order at the end
                             on_road[arrive % ring, r, b, i] += total[r, s, b, i]
+
+
+@njit(cache=True)
+def _due_within(on_road: np.ndarray, day: int, days: int, other: int, reserves: int) -> np.ndarray:
+    """``SupplierBook.due_within`` on the ring ``on_road`` (ring, R, B, I): for each location l <
+    ``other``, the units arriving on days day + 1 .. day + min(days, ring - 1), added day after
+    day, plus for a city c the same of its reserve's buyer ``reserves`` + c (R, L, I)."""
+    ring, n_r, n_b, n_i = on_road.shape
+    coming = np.zeros((n_r, n_b, n_i))
+    for d in range(1, min(days, ring - 1) + 1):  # a day's block at a time, in day order
+        block = on_road[(day + d) % ring]
+        for r in range(n_r):
+            for b in range(n_b):
+                if b < other or b >= reserves:
+                    for i in range(n_i):
+                        coming[r, b, i] += block[r, b, i]
+    out = coming[:, :other].copy()
+    for r in range(n_r):
+        for b in range(reserves, n_b):
+            for i in range(n_i):
+                out[r, b - reserves, i] += coming[r, b, i]
+    return out
 
 
 class SupplierBook:
@@ -238,6 +290,7 @@ class SupplierBook:
         self._on_road = np.zeros((int(min(max(longest, 1), horizon)) + 1, n_r, self.n_buyers, n_i))
         self._city_of_buyer = np.asarray(city_of_buyer, dtype=np.int64)
         self._order_days: list[int] = []  # days on which orders were placed and may be open, oldest first
+        self._log_parts, self._log_units = np.empty((0, 5), np.int64), np.empty(0)  # ``_log``'s buffers
 
     def _city_buyers(self, city: int, extra_buyers: int) -> np.ndarray:
         """The columns (B,) of one city's own orders: its working stock and, with the reserve
@@ -309,20 +362,11 @@ class SupplierBook:
         """Units already shipped that arrive on days ``day`` + 1 .. ``day`` + ``days`` (R, L, I), by
         location: a location's own orders and, for a city, its reserve's (the centre's are not a
         city's until it sends them on)."""
-        ring = len(self._on_road)
-        ahead = (day + np.arange(1, min(days, ring - 1) + 1)) % ring
-        coming = self._on_road[ahead].sum(axis=0)  # (R, B, I)
-        out: np.ndarray = coming[:, : self.other].copy()
-        extra = self.n_buyers - self.reserves
-        out[:, :extra] += coming[:, self.reserves :]
-        return out
+        return _due_within(self._on_road, day, days, self.other, self.reserves)
 
-    def ship(self, day: int, keep: bool = False) -> tuple[np.ndarray | None, np.ndarray, np.ndarray, np.ndarray]:
-        """Fill open orders from the day's capacity and put what leaves on the road. Returns the
-        shipped units (W, R, S, B, I) of the circle's cohorts open today, placed on ``days`` (W of
-        them, oldest first; other buyers' column zero) if ``keep``, those days, the spend (R, B,
-        I) in CNY, and each shipment's arrival day (R, S, B, I; a day at or after the horizon:
-        still on the road)."""
+    def ship(self, day: int, keep: bool = False) -> Shipped:
+        """Fill open orders from the day's capacity and put what leaves on the road; ``keep``:
+        log the parts shipped from the circle's cohorts (``Shipped``)."""
         p = self._params
         while self._order_days and not self.open[self._slot[self._order_days[0]]].any():
             self._order_days.pop(0)
@@ -335,17 +379,27 @@ class SupplierBook:
         out = Shipment(np.zeros((n_r, n_s, n_b, n_i)), np.zeros((n_r, n_b, n_i)))
         kept = self._circle_open[self._slot[days]]
         logged = kept & keep
-        log = Log(np.zeros((int(logged.sum()), n_r, n_s, n_b, n_i)), np.where(logged, np.cumsum(logged) - 1, -1))
+        log = self._log(int(logged.sum()), np.where(logged, np.cumsum(logged) - 1, -1))
         due = np.zeros((n_r, n_s, n_b, n_i), dtype=np.int64)
         if not len(days):
-            return log.shipped if keep else None, days, out.spend, due
+            return Shipped(log.parts[:0], log.units[:0], days, out.spend, due)
         self._fill_today(day, Orders(self.open, self._slot[days], days), out, log)
         if self._other_buyers is not None:  # what other buyers did not get is lost to them, unless kept on order
             self.open[self._slot[day]][:, ~self._backlog, self.other, :] = 0.0
         self._settle(days[kept])
         lead = LeadTimes(self._lead_times[day], p.lead_time_factor, self._city_of_buyer)
         _send(out.total, day, lead, Road(self._on_road, due))
-        return log.shipped if keep else None, days[kept], out.spend, due
+        n = int(log.written[0])
+        return Shipped(log.parts[:n], log.units[:n], days[kept], out.spend, due)
+
+    def _log(self, cohorts: int, row: np.ndarray) -> Log:
+        """An empty log for ``cohorts`` kept cohorts, on buffers kept from day to day (grown when a
+        day may write more: one entry per pass, cohort, replication, supplier, buyer and item)."""
+        passes = len(self._held) + (self._own_city is not None) + (1 if self.priority == "fcfs" else 2)
+        size = passes * cohorts * int(np.prod(self.open.shape[1:]))
+        if len(self._log_units) < size:
+            self._log_parts, self._log_units = np.empty((size, 5), np.int64), np.empty(size)
+        return Log(self._log_parts, self._log_units, np.zeros(1, np.int64), row)
 
     def _settle(self, days: np.ndarray) -> None:
         """Cohorts of ``days`` in which the circle has no order left open are no longer the circle's."""

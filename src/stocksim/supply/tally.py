@@ -16,7 +16,17 @@ from numba import njit
 
 from stocksim.supply.reserve import TOL, meets
 
-SUMMED = ("served", "expired", "purchase_cost", "transport_cost", "received", "transfer_in", "transfer_out")
+SUMMED = (
+    "served",
+    "expired",
+    "purchase_cost",
+    "transport_cost",
+    "received",
+    "transfer_in",
+    "transfer_out",
+    "served_by_substitute",
+    "used_as_substitute",
+)
 # What the running sums hold, in order: demand, the flows, and stock_days (closing on_hand of both
 # pools summed over the days, in unit-days: what holding cost accrues on).
 FOLDED = ("demand", *SUMMED, "stock_days")

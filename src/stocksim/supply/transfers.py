@@ -60,7 +60,7 @@ def location_km(s: Scenario, city_km: np.ndarray) -> np.ndarray:
 class Positions(NamedTuple):
     """What each location holds and needs, (R, L, I) each unless noted."""
 
-    on_hand: np.ndarray  # both pools
+    on_hand: np.ndarray  # what a city may use: working stock, and its reserve once released
     inbound: np.ndarray  # carriage and transfers on the road to it, supplier deliveries due soon
     daily: np.ndarray  # the basis days are counted on: burn rate or daily max
     givable: np.ndarray  # what it may ship, and keeps its floor in: working stock (or both pools; a depot: all)

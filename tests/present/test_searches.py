@@ -1,0 +1,45 @@
+"""The sentences of ``stocksim size`` comparing two policies when one or both cannot meet the target."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stocksim.experiment.sizing import Check, Lever, Sizing, Target
+from stocksim.present.searches import difference_sentence
+
+
+def _sizing(policy: str, value: float | None) -> Sizing:
+    met = value is not None
+    return Sizing(
+        policy=policy,
+        target=Target("p_stockout", None, "<=", 0.05),
+        lever=Lever("coverage_days", None),
+        value=value,
+        limit=365.0,
+        cities=(0,),
+        units=np.array([[100.0]]),
+        unit_cost=np.array([2.0]),
+        estimate=0.04 if met else 0.8,
+        check=Check(0.04 if met else 0.8, 0.02, 0.06, 400, met),
+        evaluations=10,
+        daily_max_varies=False,
+        seed=1,
+        replications=400,
+    )
+
+
+@pytest.mark.parametrize(
+    ("base", "other", "which"),
+    [(None, 8.0, "a"), (8.0, None, "b"), (None, None, "a and b")],
+)
+def test_a_policy_that_cannot_meet_the_target_is_named_as_such(base, other, which):
+    line = difference_sentence(_sizing("a", base), _sizing("b", other))
+    assert (
+        line == f"a and b cannot be set side by side: {which} does not meet the target with any reserve up to the limit"
+    )
+
+
+def test_in_chinese_both_policies_are_joined_with_the_enumeration_comma():
+    line = difference_sentence(_sizing("a", None), _sizing("b", None), "zh")
+    assert line == "a与b无法比较：a、b在上限以内的任何储备下都达不到目标"
