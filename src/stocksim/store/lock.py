@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -85,6 +86,7 @@ def unusable(out: Path, exc: OSError) -> OutputUnusable:
     return OutputUnusable(f"{out}: cannot write the results there: {reason}{where}; choose another --out")
 
 
+PID_WAITS, PID_WAIT_S = 40, 0.025  # up to 1 s for a writer that has just locked to write its pid
 _HELD: dict[Path, int] = {}  # lock file -> depth: a command and the writer it calls share one lock
 
 
@@ -129,6 +131,11 @@ def acquire(out: Path) -> int:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = _holder(fd)
+            for _ in range(PID_WAITS):  # the holder writes its pid just after it locks: give it a moment
+                if holder != "pid unknown":
+                    break
+                time.sleep(PID_WAIT_S)
+                holder = _holder(fd)
             os.close(fd)
             raise OutputBusy(out, holder) from None
         if _still_linked(fd, path):
