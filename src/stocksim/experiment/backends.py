@@ -6,7 +6,9 @@ the results do not depend on where or in what order batches run.
 - ``--workers N``: N local processes (``concurrent.futures.ProcessPoolExecutor``);
 - ``--dask tcp://HOST:PORT``: a running ``dask.distributed`` scheduler (``dask scheduler`` and
   ``dask worker``); ``--dask local:N`` starts a LocalCluster of N single-threaded worker
-  processes on this machine.
+  processes on this machine. A task carries the parsed scenario and its arrays (``tasks``), so a
+  Dask worker needs stocksim and nothing else; the run refuses a worker whose stocksim differs
+  from this one (``code_fingerprint``), which could give other numbers.
 
 Local workers die with the run that started them. Each worker, as it starts, asks the Linux
 kernel to kill it when its parent dies (``prctl(PR_SET_PDEATHSIG, SIGKILL)``; elsewhere a thread
@@ -22,6 +24,8 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
+import logging
 import multiprocessing
 import os
 import signal
@@ -30,8 +34,10 @@ import threading
 from collections.abc import Callable, Generator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from stocksim import __version__
 from stocksim.scenario.errors import ConfigError
 
 
@@ -154,7 +160,39 @@ def parse_dask(address: str) -> tuple[str, int | None]:
     return address, None
 
 
+CONNECT_SECONDS = 30  # for the scheduler to answer
+WORKER_WAIT_SECONDS = 10  # before the run says it is waiting for a worker to join
+
+
+def code_fingerprint() -> str:
+    """stocksim's version and a hash of its source files: what a Dask worker must share with the
+    machine that runs ``stocksim`` for the same seed to give the same tables."""
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
+    return f"{__version__} (code {h.hexdigest()[:12]})"
+
+
+def _check_workers(client: Any, address: str) -> None:
+    """Refuse a cluster whose workers run another stocksim (or none): they would give other numbers."""
+    here = code_fingerprint()
+    found = client.run(code_fingerprint, on_error="return")
+    for worker, theirs in sorted(found.items()):
+        if isinstance(theirs, BaseException):
+            problem = f"worker {worker} cannot run this stocksim ({theirs})"
+        elif theirs != here:
+            problem = f"worker {worker} runs stocksim {theirs}, this machine {here}"
+        else:
+            continue
+        raise ConfigError("--dask", "", f"{problem}: install the same stocksim on every worker", address)
+
+
 def _run_dask(address: str, fn, tasks, label):
+    """Run the tasks on a Dask cluster. A task carries the parsed scenario with its data arrays,
+    so a worker needs stocksim (the same version) and nothing else: no data files, no shared
+    folder. A worker's error comes back as a BatchFailed naming the batch."""
     from dask.distributed import Client, LocalCluster, as_completed
 
     where, n = parse_dask(address)
@@ -165,13 +203,33 @@ def _run_dask(address: str, fn, tasks, label):
         )
         client = Client(cluster)
     else:
-        client = Client(where, timeout="30s")
+        try:
+            client = Client(where, timeout=f"{CONNECT_SECONDS}s")
+        except OSError as exc:
+            raise ConfigError(
+                "--dask", "", f"no Dask scheduler answered within {CONNECT_SECONDS} s ({exc})", address
+            ) from None
     try:
+        try:
+            client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
+        except TimeoutError:
+            logging.getLogger(__name__).warning(
+                "no Dask worker has joined %s yet; waiting for one (start it with: dask worker %s)", where, where
+            )
+            client.wait_for_workers(1)
+        _check_workers(client, address)
         futures = {}
         for k, task in enumerate(tasks):
             futures[client.submit(call_batch, fn, task, label(task), pure=False)] = k
         for fut in as_completed(futures):
-            yield futures[fut], fut.result()
+            k = futures[fut]
+            try:
+                result = fut.result()
+            except BatchFailed:
+                raise
+            except Exception as exc:  # the worker died (KilledWorker), the scheduler went away, ...
+                raise BatchFailed(f"{label(tasks[k])}: on the Dask cluster: {type(exc).__name__}: {exc}") from exc
+            yield k, result
             fut.release()
     finally:
         client.close()

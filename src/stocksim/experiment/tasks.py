@@ -41,15 +41,16 @@ QUANTILE_METRICS = ("on_hand", "on_order", "demand", "unmet", "days_of_cover")
 
 @dataclass(frozen=True)
 class BatchTask:
-    """One unit of work, small enough to send to another process or machine."""
+    """One unit of work, small enough to send to another process or machine: the parsed scenario
+    with its data arrays (no file is read where it runs), the seed and the replications."""
 
-    loaded: LoadedScenario
+    loaded: LoadedScenario  # as shipped: without the data files' bytes (their hash is in ``key``)
     seed: int
     replications: np.ndarray
     daily: str = "full"
     events: str = "full"  # what the event log keeps (``supply.events.EVENT_MODES``)
     census: bool | None = None  # the day-by-day census table; by default with the full daily table
-    key: str = ""  # the scenario's hash: a worker reads a scenario's data files once, not per batch
+    key: str = ""  # the scenario's hash: a worker prepares a scenario once, not per batch
 
     def label(self) -> str:
         r = self.replications
@@ -110,4 +111,7 @@ def make_tasks(
     loaded: LoadedScenario, n: int, seed: int, batch_size: int, daily: str, events: str = "full", census=None
 ) -> list[BatchTask]:
     key = loaded.config_hash()
-    return [BatchTask(loaded, seed, idx, daily, events, census, key) for idx in batches(n, batch_size)]
+    # A task carries the parsed scenario and its arrays, never a path: a worker reads no file. The
+    # data files' bytes serve only the hash, computed here (``key``), so they stay on this machine.
+    shipped = loaded.model_copy(update={"data_bytes": b""})
+    return [BatchTask(shipped, seed, idx, daily, events, census, key) for idx in batches(n, batch_size)]
