@@ -38,7 +38,11 @@ h3 {padding-top: 0}
 @media (max-width: 640px) {
   .block-container {padding: 2.2rem 0.6rem 1rem 0.6rem}
   h3 {font-size: 1.05rem !important}
+  h4 {font-size: 0.98rem !important}
   [data-testid="stMetricValue"] {font-size: 1.3rem}
+  /* a chart keeps a legible width (its labels ~8 px and up) and scrolls sideways on a phone */
+  [data-testid="stImageContainer"] {overflow-x: auto; justify-content: flex-start}
+  [data-testid="stImageContainer"] img {max-width: none !important; width: 780px !important}
 }
 </style>
 """

@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 from openpyxl import load_workbook
 
-from stocksim.present.plan import count, money, plan_lines, plan_terminal, plan_title, plan_workbook
+from stocksim.present.plan import count, money, note_lines, plan_lines, plan_terminal, plan_title, plan_workbook
 from stocksim.results.plan import lots_table, plan_table
 from stocksim.scenario import load_scenario
 from stocksim.supply.plan import purchase_plan
@@ -74,3 +74,12 @@ def test_workbook_one_sheet_per_city_and_the_circle(planned):
         heads = next(r for r in rows if head in r)
         item_y = rows[rows.index(heads) + 2]
         assert item_y[heads.index(head)] == 200
+
+
+def test_the_price_note_names_suppliers_by_their_name_not_their_id():
+    loaded = load_scenario(ROOT / "configs" / "jinan-circle.yaml")
+    s = loaded.scenario
+    plan = plan_table(s, purchase_plan(loaded, 0))
+    text = " ".join(note_lines(plan, s, "en"))
+    assert "National market (share available to the circle): every item" in text
+    assert "national_market:" not in text

@@ -246,3 +246,31 @@ def test_the_downloaded_yaml_reproduces_the_apps_numbers_with_the_cli(tmp_path):
     app = result.summary
     roundtrip = app.assign(city=app["city"].astype(str), item=app["item"].astype(str))
     pd.testing.assert_frame_equal(cli, pd.read_csv(io.StringIO(roundtrip.to_csv(index=False))))
+
+
+def test_the_size_answer_names_each_policy_once_in_words_in_both_languages():
+    """The sizing sentences name a policy in words only: not "independent procurement procurement"
+    (its words hold its code), and no code like `joint-combined+transfers` in Chinese either."""
+    from analyses import words_only
+
+    from stocksim.present.verdict import policy_words
+
+    at = _tab(_app(), "size")
+    policies = ["independent", "joint-combined+transfers"]
+    at.multiselect(key="size_policies@en").set_value(policies).run()
+    at.number_input(key="size_reps").set_value(2).run()
+    at.button(key="run_size").click().run()
+    assert not at.exception
+    for lang in ("en", "zh"):
+        if lang == "zh":
+            at.radio(key="lang").set_value("zh").run()
+        lines = [m.value for m in at.markdown if m.value.startswith("- ")]
+        assert lines and lines[0].startswith(f"- {policy_words('independent', lang)}：" if lang == "zh" else
+                                             f"- {policy_words('independent', lang)}:")  # fmt: skip
+        text = " ".join(lines)
+        assert "procurement procurement" not in text
+        for p in sorted(policies, key=lambda p: len(policy_words(p, lang)), reverse=True):
+            text = text.replace(policy_words(p, lang), "")  # what is left holds no code
+        assert not any(re.search(rf"(?<![A-Za-z+-]){re.escape(p)}(?![A-Za-z+-])", text) for p in policies), text
+    assert words_only(["independent needs 7 days; independent procurement (independent): 7 days"], ["independent"],
+                      "en") == ["independent procurement needs 7 days; independent procurement: 7 days"]  # fmt: skip

@@ -7,6 +7,8 @@ functions of result tables returning a matplotlib ``Figure`` (no pyplot state).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -97,6 +99,10 @@ def outbreak_stock_figure(
             b = sel[sel["metric"] == sev]
             top.plot(b["day"], b["p50"], color=SEVERITY_COLOURS[sev], label=t(f"input_{sev}", lang))
         _windows(top, s, levels, city)
+        peak = float(sel["p50"].max()) if len(sel) else 0.0
+        top.set_ylim(0, peak * 1.1 if peak > 0 else 1.0)  # a calm city: an empty panel from 0, not ticks of -0
+        if peak <= 0:
+            top.text(0.5, 0.5, t("chart_no_patients", lang), transform=top.transAxes, ha="center", va="center")
         top.set_ylabel(t("chart_patients", lang))
         top.set_title(f"{t('chart_outbreak', lang)}: {cities[city]}", fontsize=10)
         top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, lang)))
@@ -165,6 +171,16 @@ def consumption_figure(bands: pd.DataFrame, s: Scenario, city: str, item: str, c
     return fig
 
 
+def _paired_scale(metric: str, share: bool, lang: str) -> tuple[float, Callable[[float, object], str]]:
+    """What a paired difference is multiplied by on the chart's axis and how a tick is written: a
+    share in percentage points, net cost in M CNY (万元 in Chinese), unmet use in whole units."""
+    if share:
+        return 100.0, lambda v, _: f"{v:+,.1f}"
+    if metric == "net_cost":
+        return (1e-4 if lang == "zh" else 1e-6), lambda v, _: f"{v:+,.1f}"
+    return 1.0, lambda v, _: f"{v:+,.0f}"
+
+
 def paired_figure(table: pd.DataFrame, policies: list[str], lang: str = "en") -> Figure:
     """The circle's paired differences to the first policy (all items), one panel per metric, one
     row per other policy: the mean difference and its 95 % interval; 0 is no difference."""
@@ -173,13 +189,11 @@ def paired_figure(table: pd.DataFrame, policies: list[str], lang: str = "en") ->
     fig, axes = stacked_figure((9, 1.0 + 0.9 * len(PAIRED_METRICS) * max(len(others), 1)), len(PAIRED_METRICS))
     for ax, (metric, key, share) in zip(axes, PAIRED_METRICS, strict=True):
         rows = circle[circle["metric"] == metric].set_index("policy")
-        scale = 100.0 if share else (1e6 if metric == "net_cost" and lang == "en" else 1.0)
-        if metric == "net_cost" and lang == "zh":
-            scale = 1e4
+        factor, tick = _paired_scale(metric, share, lang)
         y = np.arange(len(others))
         for k, p in enumerate(others):
             r = rows.loc[p]
-            d, lo, hi = (float(r[c]) / scale for c in ("diff", "diff_low", "diff_high"))
+            d, lo, hi = (float(r[c]) * factor for c in ("diff", "diff_low", "diff_high"))
             clear = bool(r["diff_low"] > 0 or r["diff_high"] < 0)
             colour = "#08519c" if clear else "#969696"
             if np.isfinite(lo) and np.isfinite(hi):
@@ -190,7 +204,7 @@ def paired_figure(table: pd.DataFrame, policies: list[str], lang: str = "en") ->
         ax.set_ylim(-0.6, len(others) - 0.4)
         ax.set_xlabel(t(key, lang), fontsize=8)
         ax.tick_params(axis="x", labelsize=7)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:+,.3g}"))
+        ax.xaxis.set_major_formatter(FuncFormatter(tick))
     axes[0].set_title(t("chart_paired_title", lang).format(baseline=policy_words(policies[0], lang)), fontsize=9)
     fig.tight_layout()
     return fig

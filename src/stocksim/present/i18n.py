@@ -747,6 +747,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Difference to {baseline} on the same replications, with 95 % intervals (grey: no clear difference)",
         "与{baseline}在相同重复上的差值及95%区间（灰色：无明显差别）",
     ),
+    "chart_no_patients": ("No patients in this city (median over replications)", "该城市无病人（各次重复的中位数）"),
     "chart_d_stockout": ("Chance that some city runs out (percentage points)", "任一城市断供的概率（百分点）"),
     "chart_d_fill_rate": ("Fill rate of the circle (percentage points)", "经济圈需求满足率（百分点）"),
     "chart_d_unmet": ("Unmet use (units, all items)", "未满足用量（件，全部物资）"),

@@ -164,9 +164,10 @@ def note_lines(plan: pd.DataFrame, s: Scenario, lang: str) -> list[str]:
     if not priced.empty:
         by_supplier = priced.groupby("supplier", sort=False)["item"].agg(list)
         every = len(by_supplier) == 1 and len(priced) == len(circle)
+        called = {sup.id: sup.name or sup.id for sup in s.suppliers}  # the supplier's name, not its id
         names = sep.join(
-            f"{supplier}: {t('plan_every_item', lang) if every else sep.join(words[i] for i in items)}"
-            for supplier, items in by_supplier.items()
+            f"{called.get(sup, sup)}: {t('plan_every_item', lang) if every else sep.join(words[i] for i in items)}"
+            for sup, items in by_supplier.items()
         )
         prices.append(t("plan_price_supplier", lang).format(names=names))
     if not unpriced.empty:
