@@ -7,8 +7,6 @@ functions of result tables returning a matplotlib ``Figure`` (no pyplot state).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -171,14 +169,23 @@ def consumption_figure(bands: pd.DataFrame, s: Scenario, city: str, item: str, c
     return fig
 
 
-def _paired_scale(metric: str, share: bool, lang: str) -> tuple[float, Callable[[float, object], str]]:
-    """What a paired difference is multiplied by on the chart's axis and how a tick is written: a
-    share in percentage points, net cost in M CNY (万元 in Chinese), unmet use in whole units."""
+def _paired_scale(metric: str, share: bool, lang: str) -> float:
+    """What a paired difference is multiplied by on the chart's axis: a share in percentage points,
+    net cost in M CNY (万元 in Chinese), unmet use in whole units."""
     if share:
-        return 100.0, lambda v, _: f"{v:+,.1f}"
+        return 100.0
     if metric == "net_cost":
-        return (1e-4 if lang == "zh" else 1e-6), lambda v, _: f"{v:+,.1f}"
-    return 1.0, lambda v, _: f"{v:+,.0f}"
+        return 1e-4 if lang == "zh" else 1e-6
+    return 1.0
+
+
+def _signed_ticks(ax: Axes) -> None:
+    """Signed tick labels with as many decimals as the axis's tick spacing needs (0.01 points of a
+    fill rate are not all "-0.0"), thousands separated."""
+    low, high = ax.get_xlim()
+    step = (high - low) / 5 if high > low else 1.0
+    digits = int(max(0, np.ceil(-np.log10(step)))) if step > 0 else 1
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:+,.{digits}f}"))
 
 
 def paired_figure(table: pd.DataFrame, policies: list[str], lang: str = "en") -> Figure:
@@ -189,7 +196,7 @@ def paired_figure(table: pd.DataFrame, policies: list[str], lang: str = "en") ->
     fig, axes = stacked_figure((9, 1.0 + 0.9 * len(PAIRED_METRICS) * max(len(others), 1)), len(PAIRED_METRICS))
     for ax, (metric, key, share) in zip(axes, PAIRED_METRICS, strict=True):
         rows = circle[circle["metric"] == metric].set_index("policy")
-        factor, tick = _paired_scale(metric, share, lang)
+        factor = _paired_scale(metric, share, lang)
         y = np.arange(len(others))
         for k, p in enumerate(others):
             r = rows.loc[p]
@@ -204,7 +211,8 @@ def paired_figure(table: pd.DataFrame, policies: list[str], lang: str = "en") ->
         ax.set_ylim(-0.6, len(others) - 0.4)
         ax.set_xlabel(t(key, lang), fontsize=8)
         ax.tick_params(axis="x", labelsize=7)
-        ax.xaxis.set_major_formatter(FuncFormatter(tick))
-    axes[0].set_title(t("chart_paired_title", lang).format(baseline=policy_words(policies[0], lang)), fontsize=9)
+        _signed_ticks(ax)
+    title = t("chart_paired_title", lang).format(baseline=policy_words(policies[0], lang))
+    axes[0].set_title(title.replace(" (", "\n(").replace("（", "\n（"), fontsize=9)  # two lines: never cut off
     fig.tight_layout()
     return fig
