@@ -6,7 +6,6 @@ Sensitivity (a tornado over the scenario's uncertain inputs). The library runs t
 from __future__ import annotations
 
 import logging
-import re
 
 import pandas as pd
 import streamlit as st
@@ -236,22 +235,8 @@ def size_tab(page: Page, lang: str) -> None:
         return
     _stale(page, kept, lang)
     st.markdown(f"#### {t('size_result', lang)}")
-    lines = words_only(size_lines(kept["sizes"], kept["scenario"], lang), [z.policy for z in kept["sizes"]], lang)
+    lines = size_lines(kept["sizes"], kept["scenario"], lang, codes=False)
     st.markdown("\n".join(f"- {line}" for line in lines))
-
-
-def words_only(lines: list[str], policies: list[str], lang: str) -> list[str]:
-    """Each policy named in words, never by its code: "words (code)" and a bare code both become the
-    words, in one pass, so words that contain a code ("independent procurement") stay as they are."""
-    said = {}
-    for p in policies:
-        w = policy_words(p, lang)
-        said.update({f"{w} ({p})": w, f"{w}（{p}）": w, w: w, p: w})
-    code = r"(?<![A-Za-z0-9_+-]){}(?![A-Za-z0-9_+-])"  # a code alone, not a part of a longer code or word
-    pattern = "|".join(
-        code.format(re.escape(k)) if k in policies else re.escape(k) for k in sorted(said, key=len, reverse=True)
-    )
-    return [re.sub(pattern, lambda m: said[m.group(0)], line) for line in lines]
 
 
 # ---- sensitivity -----------------------------------------------------------------------------

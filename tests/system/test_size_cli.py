@@ -63,4 +63,4 @@ def test_compare_at_equal_cost_writes_the_factors(tmp_path, capsys, default_conf
     eq = pd.read_csv(out / "equal_cost.csv")
     assert list(eq["policy"]) == ["joint"] and abs(eq["gap"].iloc[0]) <= 0.01 and eq["matched"].all()
     verdict = (out / "verdict.txt").read_text(encoding="utf-8")
-    assert "at equal cost, joint: s and S x" in verdict and "at equal cost" in printed
+    assert "at equal cost, joint: reorder point and order-up-to level x" in verdict and "at equal cost" in printed

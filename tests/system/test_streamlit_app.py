@@ -251,8 +251,7 @@ def test_the_downloaded_yaml_reproduces_the_apps_numbers_with_the_cli(tmp_path):
 def test_the_size_answer_names_each_policy_once_in_words_in_both_languages():
     """The sizing sentences name a policy in words only: not "independent procurement procurement"
     (its words hold its code), and no code like `joint-combined+transfers` in Chinese either."""
-    from analyses import words_only
-
+    from stocksim.present.searches import words_only
     from stocksim.present.verdict import policy_words
 
     at = _tab(_app(), "size")

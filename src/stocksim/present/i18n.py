@@ -149,16 +149,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "basis_burn_rate": ("burn rate", "近期消耗速率"),
     "basis_daily_max": ("daily max", "日均消耗上限"),
     "equal_cost_found": (
-        "at equal cost, {policy}: s and S x{factor:.3f} ({s:.1f} and {S:.1f} days of the {basis}), net cost {cost} "
-        "against the baseline's {target} ({gap:+.2f} %)",
-        "等成本比较，{policy}：s 和 S 乘以 {factor:.3f}（{basis}的 {s:.1f} 天和 {S:.1f} 天），净成本 {cost}，"
+        "at equal cost, {policy}: reorder point and order-up-to level x{factor:.3f} ({s:.1f} and {S:.1f} days of the "
+        "{basis}), net cost {cost} against the baseline's {target} ({gap:+.2f} %)",
+        "等成本比较，{policy}：再订货点和订货上限乘以 {factor:.3f}（{basis}的 {s:.1f} 天和 {S:.1f} 天），"
+        "净成本 {cost}，"
         "基准为 {target}（{gap:+.2f}%）",
     ),
     "equal_cost_missed": (
-        "NOT at equal cost, {policy}: no factor on s and S in [{low:g}, {high:g}] brings the net cost within "
+        "NOT at equal cost, {policy}: no factor on the reorder point and order-up-to level in [{low:g}, {high:g}] "
+        "brings the net cost within "
         "{tol:g} % of the baseline's; compared at the closest, x{factor:.3f} ({s:.1f} and {S:.1f} days of the "
         "{basis}): net cost {cost} against {target} ({gap:+.2f} %)",
-        "未能做到等成本，{policy}：s 和 S 在 [{low:g}, {high:g}] 倍之间的任何系数都不能使净成本与基准相差 {tol:g}% "
+        "未能做到等成本，{policy}：再订货点和订货上限在 [{low:g}, {high:g}] 倍之间的任何系数"
+        "都不能使净成本与基准相差 {tol:g}% "
         "以内；以下按最接近的 {factor:.3f} 倍（{basis}的 {s:.1f} 天和 {S:.1f} 天）比较：净成本 {cost}，基准为 "
         "{target}（{gap:+.2f}%）",
     ),
@@ -792,9 +795,9 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "compare_at": ("Compare", "比较方式"),
     "compare_at_help": (
-        "As given: each policy as the scenario sets it up. At equal cost: each policy's s and S scaled until its net "
-        "cost matches the baseline's.",
-        "按原设定：各政策按情景设定运行。等成本：按比例调整各政策的 s 和 S，直至其净成本与基准相同。",
+        "As given: each policy as the scenario sets it up. At equal cost: each policy's reorder point and "
+        "order-up-to level scaled until its net cost matches the baseline's.",
+        "按原设定：各政策按情景设定运行。等成本：按比例调整各政策的再订货点和订货上限，直至其净成本与基准相同。",
     ),
     "at_as-given": ("as given", "按原设定"),
     "at_equal-cost": ("at equal net cost", "等净成本"),

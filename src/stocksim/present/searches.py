@@ -144,13 +144,21 @@ def size_lines(sizes: list[Sizing], s: Scenario, lang: str = "en", codes: bool =
     lines += [difference_sentence(sizes[0], z, lang) for z in sizes[1:]]
     if any(z.daily_max_varies for z in sizes) and sizes[0].lever.kind == "coverage_days":
         lines.append(t("size_varies", lang))
-    if not codes:
-        for z in sizes:
-            words = policy_words(z.policy, lang)
-            lines = [line.replace(f"{words} ({z.policy})", words).replace(f"{words}（{z.policy}）", words)
-                     for line in lines]  # fmt: skip
-            lines = [re.sub(rf"(?<![\w+-]){re.escape(z.policy)}(?![\w+-])", words, line) for line in lines]
-    return lines
+    return lines if codes else words_only(lines, [z.policy for z in sizes], lang)
+
+
+def words_only(lines: list[str], policies: list[str], lang: str) -> list[str]:
+    """Each policy named in words, never by its code: "words (code)" and a bare code both become the
+    words, in one pass, so words that contain a code ("independent procurement") stay as they are."""
+    said = {}
+    for p in policies:
+        w = policy_words(p, lang)
+        said.update({f"{w} ({p})": w, f"{w}（{p}）": w, w: w, p: w})
+    code = r"(?<![A-Za-z0-9_+-]){}(?![A-Za-z0-9_+-])"  # a code alone, not a part of a longer code or word
+    pattern = "|".join(
+        code.format(re.escape(k)) if k in policies else re.escape(k) for k in sorted(said, key=len, reverse=True)
+    )
+    return [re.sub(pattern, lambda m: said[m.group(0)], line) for line in lines]
 
 
 def size_report(sizes: list[Sizing], s: Scenario, lang: str = "en") -> str:
