@@ -106,3 +106,15 @@ def test_policy_names_in_words():
     assert policy_words("joint-combined+transfers+nodepots", "en") == (
         "joint procurement (cities' orders combined) with transfers between cities and without the provincial depots"
     )
+
+
+def test_a_cost_difference_of_tens_of_thousands_is_given_in_millions_with_two_decimals():
+    table = circle_table(
+        "independent+transfers",
+        unmet=(950.0, -50.0, -120.0, 20.0),
+        stockout=(0.80, -0.04, -0.10, 0.02),
+        net_cost=(939.8e6, -29.0, -55_353.0, 55_295.0),
+    )
+    assert verdict_sentence(table, "independent+transfers", "independent", "en").endswith(
+        "net cost -0.00 M CNY [-0.06, +0.06] (no clear difference)"
+    )

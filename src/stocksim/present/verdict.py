@@ -122,6 +122,8 @@ def _unit(size: float, money: bool, lang: str) -> tuple[float, str, int]:
         return divisor, prefix + noun, 1 if prefix else 0
     if money and size >= 1e6:
         return 1e6, "M CNY", 1
+    if money and size >= 1e4:  # tens of thousands against a circle's hundreds of millions: M CNY, 2 decimals
+        return 1e6, "M CNY", 2
     return 1.0, "CNY" if money else t("verdict_units", lang), 0
 
 
