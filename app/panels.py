@@ -498,38 +498,15 @@ def report_tab(page: Page, result: AppResult | None, lang: str) -> None:
         type="primary",
     )
     st.caption(t("report_help", lang))
-    st.download_button(
-        t("download_excel", lang),
-        lambda: results_xlsx(key, lang, result),
-        file_name=f"stocksim-{lang}.xlsx",
-        key="dl_excel",
-        on_click="ignore",
-        icon=":material/table:",
+    files = (  # label, how to build it (on click only), file name, type, key, icon
+        ("download_excel", lambda: results_xlsx(key, lang, result), f"stocksim-{lang}.xlsx", None, "dl_excel", "table"),
+        ("download_plan", lambda: plan_xlsx(key, lang, result), f"plan-{lang}.xlsx", None, "dl_plan", "shopping_cart"),
+        ("download_summary", lambda: summary_csv(key, result), "summary.csv", "text/csv", "dl_summary", "download"),
+        ("download_daily", lambda: daily_csv(key, result), "daily-sample.csv", "text/csv", "dl_daily", "download"),
     )
-    st.download_button(
-        t("download_plan", lang),
-        lambda: plan_xlsx(key, lang, result),
-        file_name=f"plan-{lang}.xlsx",
-        key="dl_plan",
-        on_click="ignore",
-        icon=":material/shopping_cart:",
-    )
-    st.download_button(
-        t("download_summary", lang),
-        lambda: summary_csv(key, result),
-        file_name="summary.csv",
-        mime="text/csv",
-        key="dl_summary",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    st.download_button(
-        t("download_daily", lang),
-        lambda: daily_csv(key, result),
-        file_name="daily-sample.csv",
-        mime="text/csv",
-        key="dl_daily",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    for label, build, file_name, mime, button_key, icon in files:
+        st.download_button(
+            t(label, lang), build, file_name=file_name, mime=mime, key=button_key, on_click="ignore",
+            icon=f":material/{icon}:",
+        )  # fmt: skip
     st.caption(t("csv_help", lang))

@@ -52,19 +52,28 @@ def main() -> None:
     with open(REFERENCE / "distances_km.csv", encoding="utf-8") as f:
         km = {row["city_en"]: row for row in csv.DictReader(f)}
     jinan_pop = float(cities[0]["population_2020"])
+    new_cases = {}
+    for c in cities:
+        pop = float(c["population_2020"])
+        d = float(km["Jinan"][c["city_en"]])
+        new_cases[c["city_en"]] = wave(
+            JINAN_PEAK_DAY + 2 * d / 50, JINAN_PEAK_CASES * pop / jinan_pop * np.exp(-d / 150)
+        )
+    write_census(HERE / "jinan-wave.csv", cities, new_cases)
+
+
+def write_census(path: Path, cities: list[dict], new_cases: dict[str, np.ndarray]) -> None:
+    """The daily census by severity and the swabs of each city (rows of ``cities.csv``) from its new
+    ascertained cases a day (``new_cases`` by English name), as the CSV a census scenario reads."""
     rows = []
     for c in cities:
         name = c["city_en"]
-        pop = float(c["population_2020"])
-        d = float(km["Jinan"][name])
-        cases = wave(
-            JINAN_PEAK_DAY + 2 * d / 50, JINAN_PEAK_CASES * pop / jinan_pop * np.exp(-d / 150)
-        )
+        cases = new_cases[name]
         beds = census(cases)
-        swabs = np.where(cases > SWAB_THRESHOLD, SWAB_SHARE * pop, 0.0)
+        swabs = np.where(cases > SWAB_THRESHOLD, SWAB_SHARE * float(c["population_2020"]), 0.0)
         for t in range(DAYS):
             rows.append([t, name.lower(), *(round(beds[s][t], 1) for s in SHARES), round(swabs[t])])
-    with open(HERE / "jinan-wave.csv", "w", newline="", encoding="utf-8") as f:
+    with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["day", "city", "mild", "severe", "icu", "swabs"])
         w.writerows(rows)

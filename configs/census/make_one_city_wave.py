@@ -17,7 +17,7 @@ import csv
 from pathlib import Path
 
 import numpy as np
-from make_jinan_wave import DAYS, REFERENCE, SHARES, SWAB_SHARE, SWAB_THRESHOLD, census, wave
+from make_jinan_wave import DAYS, REFERENCE, wave, write_census
 
 HERE = Path(__file__).resolve().parent
 OUTBREAK_CITY, PEAK_DAY, PEAK_CASES = "Jinan", 40, 600.0
@@ -26,19 +26,10 @@ OUTBREAK_CITY, PEAK_DAY, PEAK_CASES = "Jinan", 40, 600.0
 def main() -> None:
     with open(REFERENCE / "cities.csv", encoding="utf-8") as f:
         cities = list(csv.DictReader(f))
-    rows = []
-    for c in cities:
-        name = c["city_en"]
-        pop = float(c["population_2020"])
-        cases = wave(PEAK_DAY, PEAK_CASES) if name == OUTBREAK_CITY else np.zeros(DAYS)
-        beds = census(cases)
-        swabs = np.where(cases > SWAB_THRESHOLD, SWAB_SHARE * pop, 0.0)
-        for t in range(DAYS):
-            rows.append([t, name.lower(), *(round(beds[s][t], 1) for s in SHARES), round(swabs[t])])
-    with open(HERE / "one-city-wave.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["day", "city", "mild", "severe", "icu", "swabs"])
-        w.writerows(rows)
+    new_cases = {
+        c["city_en"]: wave(PEAK_DAY, PEAK_CASES) if c["city_en"] == OUTBREAK_CITY else np.zeros(DAYS) for c in cities
+    }
+    write_census(HERE / "one-city-wave.csv", cities, new_cases)
 
 
 if __name__ == "__main__":
