@@ -68,3 +68,29 @@ def test_delivered_lots_expire_shelf_life_days_after_arrival():
     # Day 0 uses 1 of the initial 2; day 1 writes off 1; days 2-7 use 6 of the delivery; day 8 writes off 24.
     np.testing.assert_allclose(series(r, "expired"), [0, 1, 0, 0, 0, 0, 0, 0, 24, 0, 0, 0])
     check_invariants(r)
+
+
+def test_rotation_moves_every_lot_in_its_window_also_after_a_bucket_was_emptied():
+    """A rotation passes over buckets nothing has been put in since they were last emptied; a lot
+    delivered into a bucket an earlier rotation emptied is still moved by the next one."""
+    from conftest import loaded
+
+    from stocksim.supply.inventory import Stock
+
+    d = base_dict(
+        horizon_days=20,
+        items=[{"id": "x", "name": "X", "shelf_life_days": 5, "unit_cost_cny": 1.0}],
+        reserve={"pools": "separate", "rotate_before_expiry_days": 10},
+    )
+    d["cities"][0]["reserve_lots"] = [{"item": "x", "quantity": 6, "expires_day": 4}]
+    s = loaded(d).scenario
+    reserve, working = Stock(s, 1, "reserve"), Stock(s, 1, "working")
+    assert reserve.rotate_into(working, 0 + 10)[0, 0, 0] == 6  # the opening lot (expires day 4)
+    assert reserve.rotate_into(working, 1 + 10)[0, 0, 0] == 0  # nothing left in the window
+    reserve.receive(2, np.array([[[7.0]]]))  # expires on day 7, inside the window already rotated
+    assert reserve.rotate_into(working, 2 + 10)[0, 0, 0] == 7
+    reserve.receive(3, np.array([[[4.0]]]))  # expires on day 8
+    assert reserve.rotate_into(working, 3 + 10)[0, 0, 0] == 4
+    assert reserve.on_hand()[0, 0, 0] == 0 and working.on_hand()[0, 0, 0] == 6 + 7 + 4 + 100
+    # Working stock keeps each lot's expiry day: 6 go on day 4, 7 on day 7, 4 on day 8.
+    assert [float(working.write_off(day)[0, 0, 0]) for day in (4, 7, 8)] == [6.0, 7.0, 4.0]

@@ -113,6 +113,23 @@ def inventory(csv: str, **scenario) -> Build:
     return small({"inventory": {"file": "stock.csv"}, **scenario}, stock_csv=csv)
 
 
+def xlsx_bomb(tmp: Path) -> list[str]:
+    """An inventory workbook openpyxl would read, with one more part of 100 MB of zeros: a zip of a
+    few hundred kB that unpacks to more than the data-file limit."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["city", "item", "quantity"])
+    book.active.append(["a", "x", 5])
+    path = tmp / "stock.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/padding.bin", bytes(100_000_000))
+    return small({"inventory": {"file": "stock.xlsx"}})(tmp)
+
+
 def observed(csv: str) -> Build:
     reserve = {"daily_max": "observed", "observed": {"file": "use.csv", "window_days": 1}}
     return small({"reserve": reserve}, use_csv=csv)
@@ -462,6 +479,11 @@ CASES: list[tuple[str, Build, tuple[str, ...]]] = [
         ("stock.csv", "row 2, column expiry", "'1e30'"),
     ),  # fmt: skip
     ("inventory file missing", small({"inventory": {"file": "gone.csv"}}), ("s.yaml", "inventory.file", "gone.csv")),
+    (
+        "inventory workbook that unpacks to 100 MB",
+        xlsx_bomb,
+        ("stock.xlsx", "unpacks to 100,0", "more than the limit of 64,000,000 bytes"),
+    ),
     # recorded use
     (
         "recorded use a trillion days apart",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -169,8 +170,22 @@ def work_problem(scenario: Any, replications: int, max_work: float, runs: int = 
 
 
 def data_file_problem(path: Path) -> str | None:
-    """Why a data file is too large to read, or None."""
+    """Why a data file is too large to read, or None. An XLSX workbook is a zip archive: what its
+    parts unpack to is held to the same limit (a few kB of zip can unpack to gigabytes), read from
+    the archive's directory before anything is unpacked; the unpacking never yields more than the
+    sizes the directory declares."""
     size = path.stat().st_size
     if size > MAX_DATA_BYTES:
         return f"{size:,} bytes, larger than the limit of {MAX_DATA_BYTES:,} bytes for a data file"
+    if path.suffix.lower() == ".xlsx" and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+        if len(parts) > MAX_ENTRIES:
+            return f"an XLSX workbook of {len(parts):,} parts, more than the limit of {MAX_ENTRIES:,}"
+        unpacked = sum(part.file_size for part in parts)
+        if unpacked > MAX_DATA_BYTES:
+            return (
+                f"an XLSX workbook that unpacks to {unpacked:,} bytes, more than the limit of "
+                f"{MAX_DATA_BYTES:,} bytes for a data file"
+            )
     return None

@@ -43,7 +43,7 @@ import numpy as np
 import simpy
 
 from stocksim.scenario.schema import LEVEL_NAMES, Scenario
-from stocksim.supply.inventory import Parcel
+from stocksim.supply.inventory import Parcel, pools_on_hand
 from stocksim.supply.pool_steps import agreement_arrivals, call_agreements, reserve_deliveries, reserve_review, rotation
 from stocksim.supply.procurement import (
     allocate,
@@ -106,6 +106,8 @@ def deliveries(b: BatchState, t: int) -> None:
 def supplier_deliveries(b: BatchState, t: int) -> None:
     """What the suppliers' shipments bring today: to the locations, and to the centre."""
     arrived = b.book.unload(t)
+    if not arrived.any():
+        return  # nothing arrives today (the day's figures stay 0)
     received = arrived[:, : b.n_l]
     b.stock.receive(t, received)
     b.on_order -= received
@@ -183,20 +185,19 @@ def demand(b: BatchState, t: int) -> None:
     from them (``substitute``); the rest is lost."""
     want = b.x.demand[:, t]
     today = b.daily.at(t)
-    served = b.stock.issue(want)
+    served = today.served
+    b.stock.issue(want, out=served)
     r = b.reserve
     gate = None
     if r is not None:
         left = want - served
-        b.short[:] = left[:, : b.n_c] > TOL
+        np.greater(left[:, : b.n_c], TOL, out=b.short)
         gate = np.zeros(want.shape)
         gate[:, : b.n_c] = r.released(b.x.epidemic.level[:, t])[:, :, None] | r.when_working_out
-        released = r.stock.issue(left * gate)
-        today.released[:] = released
-        served += released
+        r.stock.issue(left * gate, out=today.released)
+        served += today.released
     if b.substitutes is not None:
         served += substitute(b, t, want - served, gate)
-    today.served[:] = served
 
 
 def substitute(b: BatchState, t: int, left: np.ndarray, gate: np.ndarray | None) -> np.ndarray:
@@ -269,7 +270,10 @@ def joint_review(b: BatchState, t: int) -> None:
 def transfers(b: BatchState, t: int) -> None:
     """Cities short of stock ask; depots and donor cities ship first-expiry-first-out."""
     x, n_c = b.x, b.n_c
-    f = b.planner.plan(transfer_positions(b, t), t)
+    allowed = shipping_allowed(b, t)
+    if not b.s.transfers.enabled and not allowed[:, n_c:].any():
+        return  # only depots give, and none may ship to any city today: nothing can move
+    f = b.planner.plan(transfer_positions(b, t, allowed), t)
     if f is None:
         return
     parcel = take_transfers(b, f.sent)
@@ -296,7 +300,23 @@ def take_transfers(b: BatchState, sent: np.ndarray) -> Parcel:
     return parcel
 
 
-def transfer_positions(b: BatchState, t: int) -> Positions:
+def shipping_allowed(b: BatchState, t: int) -> np.ndarray:
+    """Whether each location may ship to each city today (R, L, C, I): a city always (when cities
+    give); a depot with separate pools (or its own ``release_at_level``) only while the city may
+    release its reserve (its level, or ``release.when_working_out`` and short today)."""
+    s, x = b.s, b.x
+    n_r, n_i = b.short.shape[0], b.n_i
+    allowed = np.ones((n_r, b.n_l, b.n_c, n_i), bool)
+    for k, depot in enumerate(s.depots):
+        if b.reserve is not None or depot.release_at_level is not None:
+            level = LEVEL_NAMES.index(depot.release_at_level or s.reserve.release.at_level)
+            by_level = (x.epidemic.level[:, t] >= level)[:, :, None]
+            working_out = b.short if s.reserve.release.when_working_out else False
+            allowed[:, b.n_c + k] = by_level | working_out
+    return allowed
+
+
+def transfer_positions(b: BatchState, t: int, allowed: np.ndarray) -> Positions:
     """What the transfer planner sees: a city asks on what it may use (working stock, and its
     reserve once released: by its level, or always with ``release.when_working_out``), its
     carriage and transfers on the road and the supplier deliveries due within
@@ -308,17 +328,10 @@ def transfer_positions(b: BatchState, t: int) -> Positions:
     s, x = b.s, b.x
     tr = s.transfers
     working = b.stock.on_hand()
-    n_r, n_l, n_i = working.shape
     floor = np.zeros(working.shape)
-    allowed = np.ones((n_r, n_l, b.n_c, n_i), bool)
     for k, depot in enumerate(s.depots):
         if depot.keeps_days is not None:
             floor[:, b.n_c + k] = depot.keeps_days * x.circle_daily_max
-        if b.reserve is not None or depot.release_at_level is not None:
-            level = LEVEL_NAMES.index(depot.release_at_level or s.reserve.release.at_level)
-            by_level = (x.epidemic.level[:, t] >= level)[:, :, None]
-            working_out = b.short if s.reserve.release.when_working_out else False
-            allowed[:, b.n_c + k] = by_level | working_out
     due = b.book.due_within(t, int(np.ceil(tr.request_up_to_days)))
     inbound = b.carriage_inbound.units + b.transfer_inbound.units + due
     if b.reserve is None:
@@ -362,7 +375,8 @@ def dispatch(b: BatchState, t: int) -> None:
     if b.reserve is not None:
         today.purchase_cost[:, :n_c] += spend[:, b.reserve.buyers]
     if centre.parts is None:
-        today.purchase_cost[:, :n_c] += spend[:, centre.buyer, None, :] * centre.share
+        if spend[:, centre.buyer].any():  # (nothing to share out on most days, and never when cities buy alone)
+            today.purchase_cost[:, :n_c] += spend[:, centre.buyer, None, :] * centre.share
     else:  # the parts are always kept with combined ordering
         n_r, n_s = spend.shape[0], shipped.due.shape[1]
         to_centre = shipped.to_buyer(centre.buyer, n_r, n_s, b.n_i), shipped.due[..., centre.buyer, :]
@@ -374,14 +388,13 @@ def dispatch(b: BatchState, t: int) -> None:
 def record(b: BatchState, t: int) -> None:
     """The end-of-day state; without a daily table, the day is folded into the totals."""
     today = b.daily.at(t)
-    today.on_hand[:] = b.stock.on_hand()
     today.on_order[:] = b.on_order
     x = b.x
     r = b.reserve
-    if r is not None:  # a depot is provincial reserve: all its stock counts as reserve
-        today.reserve_on_hand[:, : b.n_c] = r.stock.on_hand()[:, : b.n_c]
-        today.reserve_on_hand[:, b.n_c :] = today.on_hand[:, b.n_c :]
-        today.on_hand[:, : b.n_c] += today.reserve_on_hand[:, : b.n_c]
+    if r is None:
+        today.on_hand[:] = b.stock.on_hand()
+    else:  # a depot is provincial reserve: all its stock counts as reserve
+        pools_on_hand(b.stock, r.stock, b.n_c, today.on_hand, today.reserve_on_hand)
         today.on_order[:, : b.n_c] += r.on_order
     if b.agreements is not None:
         today.agreements_available[:, : b.n_c] = b.agreements.uncalled

@@ -101,6 +101,9 @@ class Stock:
             else:
                 self.lots.durable[:, c, j] += qty
         self._live = 0  # buckets before this index have expired and are empty
+        # Per bucket: whether anything may have been put in since it was last emptied (by a write-off
+        # or a rotation out). A bucket not flagged holds exact zeros, so a rotation can pass it over.
+        self._filled = self.lots.expiring.any(axis=(0, 1, 2))
 
     def on_hand(self) -> np.ndarray:
         """Units on hand (R, L, I)."""
@@ -113,6 +116,7 @@ class Stock:
             return None
         out: np.ndarray = self.lots.expiring[..., k].copy()
         self.lots.expiring[..., k] = 0.0
+        self._filled[k] = False
         self._live = k + 1
         return out
 
@@ -120,12 +124,14 @@ class Stock:
         """Move every lot expiring on or before ``last_day`` to ``other`` (a stock with the same
         buckets), keeping its expiry day; returns the units moved (R, L, I)."""
         end = int(np.searchsorted(self.keys, last_day, side="right"))
-        if end <= self._live:
-            return np.zeros(self.lots.durable.shape)
+        if end <= self._live or not self._filled[self._live : end].any():
+            return np.zeros(self.lots.durable.shape)  # nothing in these buckets: nothing moves
         moving = self.lots.expiring[..., self._live : end]
         other.lots.expiring[..., self._live : end] += moving
+        other._filled[self._live : end] = True
         moved: np.ndarray = moving.sum(axis=-1)
         moving[:] = 0.0
+        self._filled[self._live : end] = False
         return moved
 
     def delivery_parcel(self, day: int, quantity: np.ndarray) -> Parcel:
@@ -147,10 +153,12 @@ class Stock:
         np.add(durable, np.where(bucketed, 0.0, quantity), out=durable)
         for j in np.flatnonzero(bucketed):
             self.lots.expiring[:, :, j, keys[j]] += quantity[:, :, j]
+            self._filled[keys[j]] = True
 
-    def issue(self, demand: np.ndarray) -> np.ndarray:
-        """Serve ``demand`` (R, L, I) first-expiry-first-out; returns the units served."""
-        served = np.empty_like(demand)
+    def issue(self, demand: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Serve ``demand`` (R, L, I) first-expiry-first-out; returns the units served (in ``out``
+        when given)."""
+        served = np.empty_like(demand) if out is None else out
         _issue(self.lots, self._live, demand, served, None)
         return served
 
@@ -165,7 +173,37 @@ class Stock:
     def put(self, day: int, parcel: Parcel) -> tuple[np.ndarray, np.ndarray]:
         """Add a parcel arriving on ``day``; units whose expiry day has come are written off on
         arrival. Returns the units that arrived and those written off, (R, L, I) each."""
+        self._filled |= self.keys > day  # the parcel's buckets may hold units (those expired are written off)
         return _put(self.lots, self.keys, day, parcel)
+
+
+def pools_on_hand(working: Stock, reserve: Stock, n_c: int, total: np.ndarray, reserve_part: np.ndarray) -> None:
+    """Units on hand in both pools into ``total`` (R, L, I), and the part the reserve check counts into
+    ``reserve_part``: a city's reserve held apart, all of a depot's stock (locations from ``n_c`` on)."""
+    _pools_on_hand(working.lots, working._live, reserve.lots, reserve._live, n_c, total, reserve_part)
+
+
+@njit(cache=True)
+def _pools_on_hand(
+    working: Lots, working_live: int, reserve: Lots, reserve_live: int, n_c: int, total: np.ndarray, part: np.ndarray
+) -> None:
+    """``pools_on_hand`` in one pass: each pool summed as ``_on_hand`` does, then working + reserve."""
+    n_r, n_l, n_i, n_k = working.expiring.shape
+    for r in range(n_r):
+        for c in range(n_l):
+            for i in range(n_i):
+                held = working.durable[r, c, i]
+                for k in range(working_live, n_k):
+                    held += working.expiring[r, c, i, k]
+                if c < n_c:
+                    kept = reserve.durable[r, c, i]
+                    for k in range(reserve_live, n_k):
+                        kept += reserve.expiring[r, c, i, k]
+                    part[r, c, i] = kept
+                    total[r, c, i] = held + kept
+                else:
+                    part[r, c, i] = held
+                    total[r, c, i] = held
 
 
 @njit(cache=True)

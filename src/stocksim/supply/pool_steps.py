@@ -54,6 +54,8 @@ def call_agreements(b: BatchState, t: int) -> None:
     a, r, n_c = b.agreements, b.reserve, b.n_c
     assert a is not None and r is not None
     released = r.released(b.x.epidemic.level[:, t])[:, :, None] | (r.when_working_out & b.short)
+    if not released.any():
+        return
     called = np.where(released, a.uncalled, 0.0)
     if not called.any():
         return

@@ -203,17 +203,24 @@ def _send(total: np.ndarray, today: int, lead: LeadTimes, road: Road) -> None:
     on_road, due = road
     n_r, n_s, n_b, n_i = total.shape
     ring, horizon = on_road.shape[0], lead_factor.shape[2]
+    start = today % ring
     for r in range(n_r):
         for s in range(n_s):
             factor = lead_factor[r, s, today]
             for b in range(n_b):
                 c = city_of_buyer[b]
                 for i in range(n_i):
-                    if total[r, s, b, i] > 0.0:
-                        arrive = today + max(MIN_LEAD_DAYS, int(np.rint(base[r, s, c, i] * factor)))
-                        due[r, s, b, i] = arrive
-                        if arrive < horizon:  # later arrivals stay on order at the end
-                            on_road[arrive % ring, r, b, i] += total[r, s, b, i]
+                    q = total[r, s, b, i]
+                    if q > 0.0:
+                        days = max(MIN_LEAD_DAYS, int(np.rint(base[r, s, c, i] * factor)))
+                        due[r, s, b, i] = today + days
+                        if today + days < horizon:  # later arrivals stay on order at the end
+                            # (today + days) % ring without a division: a lead time that arrives within
+                            # the horizon is shorter than the ring (``SupplierBook``)
+                            slot = start + days
+                            if slot >= ring:
+                                slot -= ring
+                            on_road[slot, r, b, i] += q
 
 
 @njit(cache=True)
