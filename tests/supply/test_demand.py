@@ -19,7 +19,7 @@ from stocksim.draws.params import sample_batch
 from stocksim.draws.seeding import Stream, rngs
 from stocksim.experiment.backends import Backend
 from stocksim.experiment.run import run
-from stocksim.supply.demand import realised_demand
+from stocksim.supply.demand import realise_demand
 
 MEAN, DISPERSION = 50.0, 20.0
 MARGINAL = nbinom(DISPERSION, DISPERSION / (DISPERSION + MEAN))  # variance 50 + 50^2 / 20 = 175
@@ -41,8 +41,9 @@ def _draw(correlation: float, noise: str = "negative_binomial") -> np.ndarray:
     """Demand (R, H, 2, 1) at a constant mean of 50, drawn as a run draws it."""
     s = loaded(_two_cities(correlation, horizon_days=DAYS)).scenario
     p = sample_batch(s, SEED, np.arange(REPLICATIONS))
-    mean = np.full((REPLICATIONS, DAYS, 2, 1), MEAN)
-    return realised_demand(mean, noise, p, SEED, correlation=correlation)
+    demand = np.full((REPLICATIONS, DAYS, 2, 1), MEAN)
+    realise_demand(demand, noise, p, SEED, correlation=correlation)
+    return demand
 
 
 def copula_count_correlation(marginal, rho: float, terms: int = 60) -> float:

@@ -139,11 +139,18 @@ def draw_lead_times(s: Scenario, seed: int, replications: np.ndarray) -> np.ndar
     """Base lead time of a shipment dispatched on day t by supplier s to city c, item i: shape
     (H, R, S, C, I), day first (the model reads one day at a time), in days, before disruption
     factors. Drawn up front from each replication's LEAD_TIME stream, supplier by supplier (S, H,
-    C, I), so that policies compared on one seed see the same draws."""
+    C, I), so that policies compared on one seed see the same draws. A plain lead time draws
+    nothing (without an uncertain one, no stream is even made)."""
     shape = (len(s.suppliers), s.horizon_days, len(s.cities), len(s.items))
     out = np.empty((shape[1], len(replications), shape[0]) + shape[2:])
-    for r, rng in enumerate(rngs(seed, replications, Stream.LEAD_TIME)):
-        for k, sup in enumerate(s.suppliers):
-            lt = sup.lead_time_days
-            out[:, r, k] = np.maximum(lt.draw(rng, shape[1:]), 0.0) if is_uncertain(lt) else float(lt)
+    uncertain = []
+    for k, sup in enumerate(s.suppliers):
+        if is_uncertain(sup.lead_time_days):
+            uncertain.append((k, sup.lead_time_days))
+        else:
+            out[:, :, k] = float(sup.lead_time_days)
+    if uncertain:
+        for r, rng in enumerate(rngs(seed, replications, Stream.LEAD_TIME)):
+            for k, lt in uncertain:
+                np.maximum(lt.draw(rng, shape[1:]), 0.0, out=out[:, r, k])
     return out

@@ -21,7 +21,7 @@ N_OVERFLOW = 2
 
 
 class CareSetting(NamedTuple):
-    """What the care kernel reads besides the admissions and the level rows."""
+    """What the care kernel reads besides the SEIR record."""
 
     stay_days: np.ndarray  # (3,) int64 days in care: mild, severe, icu
     population: np.ndarray  # (C,)
@@ -30,6 +30,8 @@ class CareSetting(NamedTuple):
     surge_beds: np.ndarray  # (R, L+1) beds opened at each level
     swab_share: np.ndarray  # (R, L+1) share of residents swabbed a day
     routine_multiplier: np.ndarray  # (R, L+1)
+    codes: np.ndarray  # (L+1,) int64 level code of each row
+    coverage_days: np.ndarray  # (L+1,) reserve coverage days of each row
 
 
 class CareRecord(NamedTuple):
@@ -40,30 +42,41 @@ class CareRecord(NamedTuple):
     new_cases: np.ndarray  # (R, H, C) admissions of the day, all severities
     swabs: np.ndarray  # (R, H, C)
     routine_multiplier: np.ndarray  # (R, H, C) of the level in force
+    new_infections: np.ndarray  # (R, H, C) infections of the day
+    level: np.ndarray  # (R, H, C) int64 code of the level in force
+    coverage_days: np.ndarray  # (R, H, C) of the level in force
 
     @classmethod
     def empty(cls, n_r: int, horizon: int, n_c: int) -> CareRecord:
+        day = (n_r, horizon, n_c)
         return cls(
-            np.empty((n_r, horizon, n_c, len(SEVERITIES))),
-            np.empty((n_r, horizon, n_c, N_OVERFLOW)),
-            np.empty((n_r, horizon, n_c)),
-            np.empty((n_r, horizon, n_c)),
-            np.empty((n_r, horizon, n_c)),
+            np.empty((*day, len(SEVERITIES))),
+            np.empty((*day, N_OVERFLOW)),
+            np.empty(day),
+            np.empty(day),
+            np.empty(day),
+            np.empty(day),
+            np.empty(day, dtype=np.int64),
+            np.empty(day),
         )
 
 
 @njit(cache=True)
-def _care(admissions: np.ndarray, level_row: np.ndarray, cs: CareSetting, out: CareRecord) -> None:
-    """Day by day, from ``admissions`` (R, H, C, 3) and the ``level_row`` (R, H, C) in force:
+def _care(rec: SeirRecord, cs: CareSetting, out: CareRecord) -> None:
+    """Day by day, from the SEIR record's ``admissions`` (R, H, C, 3) and level rows in force
+    (R, H, C) (the row after the last day unused):
 
         in care_k(t) = sum of admissions_k(t - stay_k + 1 .. t)        (kept >= 0 against rounding)
         beds = designated + surge(level);  ICU beds = beds x icu_share, severe beds = the rest
         census = min(in care, beds of its kind) for severe and icu, in care for mild
         overflow = in care - census;  swabs = swab_share(level) x population
 
-    and the new cases (all admissions) and routine multiplier of the level, each (R, H, C)."""
-    stay_days, population, beds, icu_share, surge_beds, swab_share, routine = cs
-    census, overflow, new_cases, swabs, multiplier = out
+    and the new cases (all admissions), the day's infections (the running total's step), and the
+    level code, routine multiplier and coverage days of the level in force, each (R, H, C): one
+    pass over the days writes every figure of the day."""
+    stay_days, population, beds, icu_share, surge_beds, swab_share, routine, codes, coverage = cs
+    census, overflow, new_cases, swabs, multiplier, new_infections, level, coverage_days = out
+    admissions, cumulative, level_row = rec.admissions, rec.cumulative, rec.level_row
     n_r, horizon, n_c, n_sev = admissions.shape
     in_care = np.empty((n_c, n_sev))
     for r in range(n_r):
@@ -87,13 +100,15 @@ def _care(admissions: np.ndarray, level_row: np.ndarray, cs: CareSetting, out: C
                 new_cases[r, t, c] = cases
                 swabs[r, t, c] = swab_share[r, row] * population[c]
                 multiplier[r, t, c] = routine[r, row]
+                new_infections[r, t, c] = cumulative[r, t + 1, c, INFECTIONS] - cumulative[r, t, c, INFECTIONS]
+                level[r, t, c] = codes[row]
+                coverage_days[r, t, c] = coverage[row]
 
 
 def assemble(s: Scenario, bp: BatchParams, table: LevelTable, rec: SeirRecord, population: np.ndarray) -> EpidemicBatch:
     """The batch's epidemic from the SEIR kernels' record: the care pathway run over its
     admissions, and the level codes, changes and coverage days of its level rows."""
     n_r, horizon, n_c, _ = rec.admissions.shape
-    level_row = rec.level_row[:, :horizon]
     cs = CareSetting(
         stay_days=np.array([getattr(s.epidemic.care, sev).stay_days for sev in SEVERITIES], dtype=np.int64),
         population=population,
@@ -102,20 +117,21 @@ def assemble(s: Scenario, bp: BatchParams, table: LevelTable, rec: SeirRecord, p
         surge_beds=table.surge_beds,
         swab_share=table.swab_share,
         routine_multiplier=table.routine_multiplier,
+        codes=table.codes,
+        coverage_days=table.coverage_days,
     )
     care = CareRecord.empty(n_r, horizon, n_c)
-    _care(rec.admissions, level_row, cs, care)
-    codes = table.codes[level_row]
+    _care(rec, cs, care)
     return EpidemicBatch(
         compartments=rec.compartments,
-        new_infections=np.diff(rec.cumulative[..., INFECTIONS], axis=1),
+        new_infections=care.new_infections,
         new_cases=care.new_cases,
         census=care.census,
         overflow=care.overflow,
         swabs=care.swabs,
-        level=codes,
+        level=care.level,
         routine_multiplier=care.routine_multiplier,
-        coverage_days=table.coverage_days[level_row],
-        level_changes=level_changes(codes),
+        coverage_days=care.coverage_days,
+        level_changes=level_changes(care.level),
         levels=table.by_code(),
     )

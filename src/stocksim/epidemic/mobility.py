@@ -16,15 +16,20 @@ from stocksim.scenario.uncertain import draw_per_replication
 MIN_DECAY_KM = 1e-6  # a drawn distance decay is kept above zero
 
 
-def gravity_trips(population: np.ndarray, km: np.ndarray, trips_per_capita: float, decay_km: float) -> np.ndarray:
+def gravity_trips(
+    population: np.ndarray, km: np.ndarray, trips_per_capita: float | np.ndarray, decay_km: float | np.ndarray
+) -> np.ndarray:
     """Daily travellers from i to j (origin-constrained gravity model): each city sends
     ``trips_per_capita`` x its population a day, shared among the other cities in proportion to
-    population_j x exp(-km_ij / decay_km)."""
-    weight = population[None, :] * np.exp(-km / decay_km)
-    np.fill_diagonal(weight, 0.0)
-    total = weight.sum(axis=1, keepdims=True)
+    population_j x exp(-km_ij / decay_km). (C, C); with ``trips_per_capita`` and ``decay_km``
+    given per replication (R,), every replication's at once (R, C, C)."""
+    per_capita = np.asarray(trips_per_capita, float)[..., None, None]
+    weight = population * np.exp(-km / np.asarray(decay_km, float)[..., None, None])
+    idx = np.arange(len(population))
+    weight[..., idx, idx] = 0.0
+    total = weight.sum(axis=-1, keepdims=True)
     share = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
-    return trips_per_capita * population[:, None] * share
+    return per_capita * population[:, None] * share
 
 
 def mixing_matrix(
@@ -46,7 +51,7 @@ def mixing_matrix(
             raise ValueError("epidemic.mobility.kind: gravity, but no road distances were read")
         per_capita = draw_per_replication(m.daily_trips_per_capita, g)
         decay = draw_per_replication(m.distance_decay_km, g, MIN_DECAY_KM)
-        trips = np.stack([gravity_trips(pop, km, a, b) for a, b in zip(per_capita, decay, strict=True)])
+        trips = gravity_trips(pop, km, per_capita, decay)
     away = trips / pop[None, :, None]
     idx = np.arange(n_c)
     away[:, idx, idx] = 0.0

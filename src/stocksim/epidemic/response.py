@@ -231,9 +231,10 @@ def level_changes(codes: np.ndarray) -> list[tuple[np.ndarray, ...]]:
     """Each change of the level in force, from its ``codes`` (R, H, C): (r, day, city, new code)
     arrays, one entry per change, replication by replication, day by day; a level in force on
     day 0 counts as a change from none."""
-    before = np.concatenate([np.zeros_like(codes[:, :1]), codes[:, :-1]], axis=1)
-    changes = np.argwhere(codes != before)
-    if not len(changes):
+    changed = np.empty(codes.shape, dtype=bool)
+    np.not_equal(codes[:, :1], 0, out=changed[:, :1])
+    np.not_equal(codes[:, 1:], codes[:, :-1], out=changed[:, 1:])
+    r, t, c = np.nonzero(changed)
+    if not len(r):
         return []
-    r, t, c = changes.T
     return [(r, t, c, codes[r, t, c])]

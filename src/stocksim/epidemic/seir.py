@@ -72,6 +72,8 @@ N_STATE = len(COMPARTMENTS) + len(RUNNING_TOTALS)
 # step; the step's increment weighs them 1, 2, 2, 1 over 6 (written out in ``_rk4``).
 RK4_STAGES = 4
 RK4_HALF = 0.5
+# The slope depends on S, E and I only: a stage's state needs those rows (the others are never read).
+SLOPE_INPUTS = (SUSCEPTIBLE, EXPOSED, INFECTIOUS)
 
 
 class SeirParams(NamedTuple):
@@ -147,7 +149,7 @@ class Rates(NamedTuple):
 class Rk4Work(NamedTuple):
     """Work space of ``_rk4``."""
 
-    tmp: np.ndarray  # (6, C, R) the state at a stage
+    tmp: np.ndarray  # (6, C, R) the state at a stage (only its SLOPE_INPUTS rows are written)
     k: np.ndarray  # (4, 6, C, R) the slopes of the four stages
 
 
@@ -187,7 +189,7 @@ def _rk4(y: np.ndarray, rates: Rates, steps: int, work: Rk4Work) -> None:
         k1 = f(y), k2 = f(y + h/2 k1), k3 = f(y + h/2 k2), k4 = f(y + h k3)
         y <- y + h/6 (k1 + 2 k2 + 2 k3 + k4)
 
-    ``work`` is scratch space."""
+    ``work`` is scratch space; a stage's state holds only the rows the slope reads (SLOPE_INPUTS)."""
     tmp, k = work
     h = 1.0 / steps
     n_k, n_c, n_r = y.shape
@@ -195,7 +197,7 @@ def _rk4(y: np.ndarray, rates: Rates, steps: int, work: Rk4Work) -> None:
         _derivative(y, rates, k[0])
         for stage in range(1, RK4_STAGES):
             w = h if stage == RK4_STAGES - 1 else RK4_HALF * h
-            for a in range(n_k):
+            for a in SLOPE_INPUTS:
                 for c in range(n_c):
                     for r in range(n_r):
                         tmp[a, c, r] = y[a, c, r] + w * k[stage - 1, a, c, r]

@@ -14,7 +14,8 @@ from stocksim.epidemic.driver import EpidemicDriver
 from stocksim.scenario.loader import LoadedScenario
 from stocksim.scenario.schema import Scenario
 from stocksim.supply.day import simulate_batch
-from stocksim.supply.demand import expected_demand, realised_demand, use_factors, with_use_factors
+from stocksim.supply.demand import expected_demand, realise_demand, use_factors, with_use_factors
+from stocksim.supply.memory import keep_freed_memory
 from stocksim.supply.peak import peak_pilot
 from stocksim.supply.records import BatchResult, Inputs
 from stocksim.supply.reserve import DailyMax, Peak, daily_max, required_reserve
@@ -42,6 +43,7 @@ class Simulator:
     """A loaded scenario made ready to run any batch of replications."""
 
     def __init__(self, loaded: LoadedScenario) -> None:
+        keep_freed_memory()  # a batch's arrays reuse the last batch's pages (supply/memory.py)
         self.scenario = loaded.scenario
         self.driver = EpidemicDriver(loaded)
         self.km = location_km(loaded.scenario, loaded.city_km)
@@ -69,20 +71,20 @@ class Simulator:
         p = sample_batch(s, seed, replications)
         epi = self.driver.batch(seed, p)
         p = with_surge(s, p, epi.level)  # local producers' ramp-up follows the levels just decided
-        mean = expected_demand(epi, p)
-        n_d = len(s.depots)
-        demand = realised_demand(mean, s.demand.noise, p, seed, len(s.cities) + n_d, s.demand.correlation)
-        day0 = mean[:, 0]
+        n_c, n_d = len(s.cities), len(s.depots)
+        demand = expected_demand(epi, p, n_c + n_d)  # (R, H, L, I), the depots' zeros included
+        day0 = demand[:, 0].copy()
+        realise_demand(demand, s.demand.noise, p, seed, n_c, s.demand.correlation)  # the mean's place taken
         factors = use_factors(s)  # crisis practice: extended use and reuse under the level in force
         if factors is not None:
             with_use_factors(demand, epi.level, factors)
-            day0 = day0 * factors[epi.level[:, 0]]
+            day0[:, :n_c] *= factors[epi.level[:, 0]]
         most = daily_max(s, p, epi.levels, self.peak(seed))
-        required, circle_required = required_reserve(epi.coverage_days, most.per_city, most.circle, len(s.cities) + n_d)
+        required, circle_required = required_reserve(epi.coverage_days, most.per_city, most.circle, n_c + n_d)
         inputs = Inputs(
             params=p,
             demand=demand,
-            expected_day0=pad_locations(day0, 1, n_d),
+            expected_day0=day0,
             lead_times=draw_lead_times(s, seed, replications),
             daily_max=pad_locations(most.per_city, 1, n_d),
             circle_daily_max=most.circle,

@@ -63,23 +63,27 @@ class UseRates(NamedTuple):
     swab: np.ndarray  # (R, I) units per swab
 
 
-def expected_demand(epi: EpidemicBatch, p: BatchParams) -> np.ndarray:
+def expected_demand(epi: EpidemicBatch, p: BatchParams, n_locations: int | None = None) -> np.ndarray:
     """Noise-free daily use, shape (R, H, C, I): health workers x routine rate x the response
     level's routine multiplier, + patients by severity x rates per patient-day (patients beyond
-    the designated beds at the mild rate), + swabs x rate per swab."""
+    the designated beds at the mild rate), + swabs x rate per swab. With ``n_locations`` > C,
+    (R, H, L, I) with zeros for the locations after the cities (the depots)."""
+    n_r, horizon, n_c, _ = epi.census.shape
+    out = np.empty((n_r, horizon, n_locations or n_c, p.routine_rate.shape[1]))
     workload = Workload(epi.census, epi.overflow, epi.swabs, epi.routine_multiplier)
-    return _expected(workload, UseRates(p.health_workers, p.routine_rate, p.patient_rate, p.swab_rate))
+    _expected(workload, UseRates(p.health_workers, p.routine_rate, p.patient_rate, p.swab_rate), out)
+    return out
 
 
 @njit(cache=True)
-def _expected(load: Workload, rates: UseRates) -> np.ndarray:
+def _expected(load: Workload, rates: UseRates, out: np.ndarray) -> None:
     """Expected use (R, H, C, I) = workers x routine multiplier x routine rate
-    + (mild + overflow) x mild rate + severe x severe rate + icu x icu rate + swabs x swab rate."""
+    + (mild + overflow) x mild rate + severe x severe rate + icu x icu rate + swabs x swab rate,
+    into the first C locations of ``out`` (R, H, L, I), and 0 into the others (the depots)."""
     census, overflow, swabs, multiplier = load
     workers, routine_rate, patient_rate, swab_rate = rates
     n_r, horizon, n_c, _ = census.shape
     n_i = routine_rate.shape[1]
-    out = np.empty((n_r, horizon, n_c, n_i))
     for r in range(n_r):
         for t in range(horizon):
             for c in range(n_c):
@@ -91,29 +95,27 @@ def _expected(load: Workload, rates: UseRates) -> np.ndarray:
                     patients += census[r, t, c, SEVERE] * patient_rate[r, SEVERE, i]
                     patients += census[r, t, c, ICU] * patient_rate[r, ICU, i]
                     out[r, t, c, i] = staff * routine_rate[r, i] + patients + swabs[r, t, c] * swab_rate[r, i]
-    return out
+            out[r, t, n_c:] = 0.0
 
 
-def realised_demand(
-    mean: np.ndarray, noise: str, p: BatchParams, seed: int, n_locations: int | None = None, correlation: float = 0.0
-) -> np.ndarray:
-    """Demand with noise, shape like ``mean`` (R, H, C, I), whole units unless noise is 'none';
-    with ``n_locations`` > C, zeros for the locations after the cities (the depots). The cities'
-    noise for one item on one day has copula correlation ``correlation`` (module docstring)."""
-    n_r, horizon, n_c, n_i = mean.shape
-    out = np.zeros((n_r, horizon, n_locations or n_c, n_i))
+def realise_demand(
+    demand: np.ndarray, noise: str, p: BatchParams, seed: int, n_cities: int | None = None, correlation: float = 0.0
+) -> None:
+    """Replace the expected use of the first ``n_cities`` locations of ``demand`` (R, H, L, I; by
+    default all) by demand with noise, in place: whole units unless noise is 'none' (then it is
+    left as it is). The cities' noise for one item on one day has copula correlation
+    ``correlation`` (module docstring)."""
     if noise == "none":
-        out[:, :, :n_c] = mean
-        return out
+        return
+    mean = demand[:, :, :n_cities]
     for r, rng in enumerate(rngs(seed, p.replications, Stream.DEMAND)):
         if correlation > 0:
-            out[r, :, :n_c] = _copula_draw(rng, mean[r], noise, p.dispersion[r], correlation)
+            mean[r] = _copula_draw(rng, mean[r], noise, p.dispersion[r], correlation)
         elif noise == "poisson":
-            out[r, :, :n_c] = rng.poisson(mean[r])
+            mean[r] = rng.poisson(mean[r])
         else:
             k = p.dispersion[r]
-            out[r, :, :n_c] = rng.negative_binomial(k, k / (k + mean[r]))
-    return out
+            mean[r] = rng.negative_binomial(k, k / (k + mean[r]))
 
 
 def _copula_draw(
@@ -144,8 +146,15 @@ def use_factors(s: Scenario) -> np.ndarray | None:
     return table
 
 
+@njit(cache=True)
 def with_use_factors(demand: np.ndarray, level: np.ndarray, table: np.ndarray) -> None:
     """Scale the cities' demand (R, H, L, I) in place by the factor of the level in force (R, H, C)
     per ``table`` (5, I): demand[r, t, c, i] *= table[level[r, t, c], i]."""
-    n_c = level.shape[2]
-    demand[:, :, :n_c] *= table[level]
+    n_r, horizon, n_c = level.shape
+    n_i = table.shape[1]
+    for r in range(n_r):
+        for t in range(horizon):
+            for c in range(n_c):
+                factor = table[level[r, t, c]]
+                for i in range(n_i):
+                    demand[r, t, c, i] *= factor[i]

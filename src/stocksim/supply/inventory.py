@@ -103,7 +103,7 @@ class Stock:
         self._live = 0  # buckets before this index have expired and are empty
         # Per bucket: whether anything may have been put in since it was last emptied (by a write-off
         # or a rotation out). A bucket not flagged holds exact zeros, so a rotation can pass it over.
-        self._filled = self.lots.expiring.any(axis=(0, 1, 2))
+        self._filled = np.asarray(self.lots.expiring.any(axis=(0, 1, 2)), dtype=bool)
 
     def on_hand(self) -> np.ndarray:
         """Units on hand (R, L, I)."""

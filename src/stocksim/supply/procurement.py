@@ -40,19 +40,25 @@ def burn_rates(demand: np.ndarray, expected_day0: np.ndarray, window: int) -> np
     units/day: on day t, the mean realised demand (asked for, served or not) of the days
     max(0, t - window) .. t - 1 of ``demand`` (R, H, L, I), added one after the other and divided
     by their number (as numpy's mean over the day axis does); on day 0, when no day has been
-    seen, the expected use of day 0 ``expected_day0`` (R, L, I)."""
+    seen, the expected use of day 0 ``expected_day0`` (R, L, I). A day's (L, I) block is summed
+    as one flat row, in place in ``out`` (each entry still adds its days in order)."""
     n_r, horizon, n_l, n_i = demand.shape
+    n = n_l * n_i
     out = np.empty((horizon, n_r, n_l, n_i))
+    days = np.ascontiguousarray(demand).reshape(n_r, horizon, n)  # no copy when contiguous
+    rows = out.reshape(horizon, n_r, n)
     for r in range(n_r):
         out[0, r] = expected_day0[r]
         for t in range(1, horizon):
             first = max(0, t - window)
-            for c in range(n_l):
-                for i in range(n_i):
-                    total = demand[r, first, c, i]
-                    for k in range(first + 1, t):
-                        total += demand[r, k, c, i]
-                    out[t, r, c, i] = total / (t - first)
+            total = rows[t, r]
+            for j in range(n):
+                total[j] = days[r, first, j]
+            for k in range(first + 1, t):
+                for j in range(n):
+                    total[j] += days[r, k, j]
+            for j in range(n):
+                total[j] /= t - first
     return out
 
 

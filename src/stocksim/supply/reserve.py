@@ -140,20 +140,40 @@ def required_reserve(
     (R, H, C) x daily max (R, C, I); for the circle (R, H, I) the cities' requirements summed and
     scaled by circle daily max / summed city daily max (1 except for ``peak``). With
     ``n_locations`` > C the per-city array has zeros for the locations after the cities (depots)."""
-    n_r, horizon, n_c = coverage_days.shape
-    city = np.zeros((n_r, horizon, n_locations or n_c, per_city.shape[-1]))
-    np.multiply(coverage_days[..., None], per_city[:, None], out=city[:, :, :n_c])
+    city = _city_required(coverage_days, per_city, n_locations or coverage_days.shape[2])
     total = per_city.sum(axis=1)
     ratio = np.divide(circle, total, out=np.ones_like(circle), where=total > 0)
-    return city, city.sum(axis=2) * ratio[:, None, :]
+    circle_required = city.sum(axis=2)
+    circle_required *= ratio[:, None, :]
+    return city, circle_required
+
+
+@njit(cache=True)
+def _city_required(coverage_days: np.ndarray, per_city: np.ndarray, n_locations: int) -> np.ndarray:
+    """coverage_days (R, H, C) x per_city (R, C, I) into (R, H, L, I), L = ``n_locations`` >= C,
+    zeros for the locations after the cities: one pass, filled in place."""
+    n_r, horizon, n_c = coverage_days.shape
+    n_i = per_city.shape[2]
+    city = np.empty((n_r, horizon, n_locations, n_i))
+    for r in range(n_r):
+        for t in range(horizon):
+            for c in range(n_c):
+                days = coverage_days[r, t, c]
+                for i in range(n_i):
+                    city[r, t, c, i] = days * per_city[r, c, i]
+            city[r, t, n_c:] = 0.0
+    return city
 
 
 def days_of_cover(stock: np.ndarray, daily: np.ndarray, undefined: float = np.nan) -> np.ndarray:
     """Days of cover, stock / daily max, elementwise; ``undefined`` where nothing is needed (daily
     max 0: a depot, an unused item). Reports leave it NaN; a rule that ranks locations by cover
-    sets it to +inf, so that they come last; ``cover_of`` does that for one location and item."""
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return np.where(daily > 0, stock / np.where(daily > 0, daily, 1.0), undefined)
+    sets it to +inf, so that they come last; ``cover_of`` does that for one location and item.
+    The quotient is written straight into the result, only where daily max > 0."""
+    out = np.full(np.broadcast_shapes(np.shape(stock), np.shape(daily)), undefined)
+    with np.errstate(invalid="ignore", over="ignore"):
+        np.divide(stock, daily, out=out, where=np.greater(daily, 0))
+    return out
 
 
 @njit(cache=True, inline="always")
