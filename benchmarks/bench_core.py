@@ -6,6 +6,7 @@ Prints milliseconds per replication (median over repeats) for
 - simulate --events full / none: sampling, the epidemic, demand, the SimPy model and the event
   records, every event (the default of ``stocksim run``) or none;
 - run --events full / none: the same plus the tidy daily, events and per-replication tables and the summary;
+- run --events full --daily none: without the daily table (the per-replication totals folded day by day);
 - epidemic: the epidemic driver alone (deterministic as configured, and stochastic), i.e. the
   time an SEIR outbreak adds to each replication;
 and the ratio of each to ``benchmarks/floor.py --days H --cities C --items I`` run in this same
@@ -81,6 +82,12 @@ def main() -> None:
             max(1, a.repeats // 2),
         )
         rows.append((f"run --events {events}", table))
+    no_daily = median_ms(
+        lambda: run(loaded, replications=a.reps, batch_size=a.batch, keep_daily=False),
+        a.reps,
+        max(1, a.repeats // 2),
+    )
+    rows.append(("run --events full --daily none", no_daily))
     if s.epidemic.model == "seir":
         stochastic = load_scenario(a.config)
         stochastic = stochastic.model_copy(
@@ -95,8 +102,8 @@ def main() -> None:
     print(f"scenario={s.name} {size} reps={a.reps} batch={a.batch}")
     for label, ms in rows:
         ratio = f"  ratio_to_floor={ms / fl:.1f}x" if fl else ""
-        print(f"{label:<24} ms_per_rep={ms:.3f}{ratio}")
-    print(f"{'floor':<24} ms_per_rep={fl:.4f}" if fl else "floor: floor.py not found")
+        print(f"{label:<32} ms_per_rep={ms:.3f}{ratio}")
+    print(f"{'floor':<32} ms_per_rep={fl:.4f}" if fl else "floor: floor.py not found")
 
 
 if __name__ == "__main__":

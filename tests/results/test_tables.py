@@ -3,11 +3,17 @@ by hand on tiny scenarios and as identities on every row of random small ones.""
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
-from conftest import base_dict, simulate
+from conftest import DEFAULT, base_dict, simulate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from stocksim.results.tables import DailyColumns
+from stocksim.scenario import load_scenario
+from stocksim.supply.batch import Simulator
 
 COST_COLUMNS = ["holding_cost", "opening_stock_value", "closing_stock_value", "net_cost"]
 
@@ -198,3 +204,15 @@ def test_net_cost_identities_hold_on_every_row_of_random_small_scenarios(d):
     circle = reps[reps["city"] == "ALL"].set_index(["replication", "item"])
     by_circle = places.groupby(["replication", "item"], observed=True)[COST_COLUMNS].sum()
     np.testing.assert_allclose(circle[COST_COLUMNS], by_circle.reindex(circle.index), rtol=1e-9, atol=1e-9)
+
+
+def test_a_batchs_daily_columns_come_back_from_a_worker_as_the_same_plain_columns():
+    # A batch's daily columns are made when read; pickled (as a worker sends them) they are all made.
+    loaded = load_scenario(DEFAULT)
+    b = Simulator(loaded).batch(loaded.scenario.seed, np.arange(2))
+    cols = DailyColumns(loaded.scenario, b)
+    back = pickle.loads(pickle.dumps(cols))
+    assert type(back) is dict and list(back) == list(cols)
+    for name, values in cols.items():
+        assert back[name].dtype == values.dtype
+        np.testing.assert_array_equal(back[name], values)

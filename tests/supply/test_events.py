@@ -10,7 +10,8 @@ from conftest import DEFAULT, ROOT, base_dict, check_invariants, loaded, simulat
 
 from stocksim.experiment.run import run
 from stocksim.scenario import load_scenario
-from stocksim.supply.events import EVENT_KINDS, EVENT_MODES, stable_order
+from stocksim.supply.events import COLUMNS, EVENT_KINDS, EVENT_MODES, Events, stable_order
+from stocksim.supply.suppliers import Shipped
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +147,28 @@ def test_the_stable_order_is_numpys_stable_argsort():
     np.testing.assert_array_equal(stable_order(key, 10**9), stable)  # too many buckets: a plain sort on unique keys
     huge = key + 2**61  # too large for key x N: the stable sort itself
     np.testing.assert_array_equal(stable_order(huge), np.argsort(huge, kind="stable"))
+
+
+def test_the_log_is_in_replication_time_and_kind_order_with_parts_arriving_together_joined():
+    # Replications 7 and 3 (rows in replication order: 3 first), one buyer and one item. Replication
+    # 3 ships 4 and then 6 of order 0 on days 0 and 1, both due on day 2: one delivery of 10, first
+    # sent on day 0, after that day's order and before its write-off (the kinds' order).
+    log = Events("full")
+    due = np.full((2, 1, 1, 1), 2)  # (R, S, B, I)
+    for day, units in ((0, 4.0), (1, 6.0)):
+        shipped = Shipped(np.array([[0, 1, 0, 0, 0]]), np.array([units]), np.array([0]), np.zeros((2, 1, 1)), due)
+        log.shipments(day, shipped, np.array([0]), n_items=1, horizon=5)
+    log.add("expiry", 2, np.array([1]), 0, np.array([0]), np.array([1.0]))
+    log.add("order", 2, np.array([1]), 0, np.array([0]), np.array([5.0]), order_id=2)
+    log.add("order", 0, np.array([0, 1]), 0, np.array([0, 0]), np.array([10.0, 20.0]), order_id=0)
+    table = pd.DataFrame(log.arrays(np.array([7, 3])))
+    assert list(table.columns) == list(COLUMNS)
+    got = table[["replication", "time", "kind", "quantity", "order_id", "dispatched"]].to_numpy().tolist()
+    kind = {k: EVENT_KINDS.index(k) for k in ("order", "delivery", "expiry")}
+    assert got == [
+        [3, 0, kind["order"], 20.0, 0, -1],
+        [3, 2, kind["order"], 5.0, 2, -1],
+        [3, 2, kind["delivery"], 10.0, 0, 0],
+        [3, 2, kind["expiry"], 1.0, -1, -1],
+        [7, 0, kind["order"], 10.0, 0, -1],
+    ]

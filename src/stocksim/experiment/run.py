@@ -28,7 +28,7 @@ from stocksim.experiment.tasks import (
     run_batch_task,
 )
 from stocksim.results.stats import SUMMARY_INPUTS, summary_table
-from stocksim.results.tables import census_columns, census_frame, concat_columns, daily_frame, with_date
+from stocksim.results.tables import RunColumns, census_columns, census_frame, daily_frame, with_date
 from stocksim.scenario.loader import LoadedScenario
 from stocksim.scenario.schema import Scenario
 from stocksim.store.rundir import RunWriter, manifest, write_failures, write_part, write_values
@@ -67,24 +67,31 @@ def run(
     start = time.perf_counter()
     size = batch_size or batch_cap(s)
     tasks = make_tasks(loaded, n, seed, size, "full" if keep_daily else "none", events, census=True)
-    outputs: dict[int, BatchOutput] = {}
-    for k, out in (backend or Backend()).run(run_batch_task, tasks, BatchTask.label):
-        outputs[k] = out
-        if on_batch:
-            on_batch(len(tasks[k].replications))
-    ordered = [outputs[k] for k in range(len(tasks))]
-    per_rep = pd.concat([o.per_replication for o in ordered], ignore_index=True)
     has_epidemic = s.epidemic.model != "none"
+    daily, census = RunColumns(n), RunColumns(n)
+    events_parts: dict[int, pd.DataFrame] = {}
+    per_rep_parts: dict[int, pd.DataFrame] = {}
+    for k, out in (backend or Backend()).run(run_batch_task, tasks, BatchTask.label):
+        replications = tasks[k].replications
+        if out.daily is not None:
+            daily.put(replications, out.daily)
+        if out.census is not None:
+            census.put(replications, out.census)
+        events_parts[k], per_rep_parts[k] = out.events, out.per_replication
+        del out  # its arrays go before the next batch runs
+        if on_batch:
+            on_batch(len(replications))
+    per_rep = pd.concat([per_rep_parts[k] for k in range(len(tasks))], ignore_index=True)
     return RunResult(
         scenario=s,
         seed=seed,
         replications=n,
-        daily=daily_frame(s, concat_columns([o.daily for o in ordered])) if keep_daily else None,
-        events=pd.concat([o.events for o in ordered], ignore_index=True),
+        daily=daily_frame(s, daily.columns) if keep_daily else None,
+        events=pd.concat([events_parts[k] for k in range(len(tasks))], ignore_index=True),
         per_replication=per_rep,
         summary=summary_table(per_rep),
         wall_seconds=time.perf_counter() - start,
-        census=census_frame(s, concat_columns([o.census for o in ordered])) if has_epidemic else None,
+        census=census_frame(s, census.columns) if has_epidemic else None,
     )
 
 
@@ -100,8 +107,10 @@ def run_epidemic(
     seed = s.seed if seed is None else seed
     start = time.perf_counter()
     driver = EpidemicDriver(loaded)
-    parts = [census_columns(driver.batch(seed, sample_batch(s, seed, idx)), idx) for idx in batches(n, batch_size)]
-    return census_frame(s, concat_columns(parts)), time.perf_counter() - start
+    census = RunColumns(n)
+    for idx in batches(n, batch_size):
+        census.put(idx, census_columns(driver.batch(seed, sample_batch(s, seed, idx)), idx))
+    return census_frame(s, census.columns), time.perf_counter() - start
 
 
 # ---- streamed to a run directory ------------------------------------------------------

@@ -8,13 +8,13 @@ the batch size or on where a batch runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from stocksim.results.tables import census_columns, daily_columns, events_table, replication_table
+from stocksim.results.tables import DailyColumns, census_columns, events_table, replication_table
 from stocksim.scenario.loader import LoadedScenario
 from stocksim.scenario.schema import Scenario
 from stocksim.supply.batch import Simulator
@@ -62,7 +62,7 @@ class BatchOutput:
     """A batch's tables as plain columns (city and item as codes), ready to write or join."""
 
     first: int
-    daily: dict[str, np.ndarray] | None
+    daily: Mapping[str, np.ndarray] | None  # ``DailyColumns``, a plain dict once pickled
     events: pd.DataFrame
     per_replication: pd.DataFrame
     census: dict[str, np.ndarray] | None
@@ -88,11 +88,11 @@ def run_batch_task(task: BatchTask) -> BatchOutput:
     """What a worker does: simulate the batch and shape its tables."""
     s = task.loaded.scenario
     b = simulator_for(task).batch(task.seed, task.replications, task.events, days=task.daily != "none")
-    daily = daily_columns(s, b) if task.daily != "none" else None
+    daily = DailyColumns(s, b) if task.daily != "none" else None
     wanted = task.daily == "full" if task.census is None else task.census
     full_census = wanted and s.epidemic.model != "none"
     values = None
-    if task.daily == "quantiles":
+    if task.daily == "quantiles":  # only the columns the quantiles are of are made
         n = len(task.replications)
         values = {m: np.ascontiguousarray(daily[m]).reshape(n, -1) for m in QUANTILE_METRICS}
         daily = None

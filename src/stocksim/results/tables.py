@@ -11,7 +11,7 @@ Columns and units are documented in ``docs/outputs.md``; statistics over replica
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -40,15 +40,15 @@ def _labelled(cols: Mapping[str, np.ndarray], labels: Mapping[str, Sequence[str]
     """The columns, those named in ``labels`` turned from codes into categoricals, in their place."""
     out: dict[str, Any] = dict(cols)
     for name, names in labels.items():
-        out[name] = _categorical(cols[name], names)
+        out[name] = _categorical(out[name], names)
     return out
 
 
 def daily_table(s: Scenario, b: BatchResult) -> pd.DataFrame:
-    return daily_frame(s, daily_columns(s, b))
+    return daily_frame(s, DailyColumns(s, b))
 
 
-def daily_frame(s: Scenario, cols: dict[str, np.ndarray]) -> pd.DataFrame:
+def daily_frame(s: Scenario, cols: Mapping[str, np.ndarray]) -> pd.DataFrame:
     """The daily table from its columns, city and item given as codes."""
     labels = {"city": s.location_ids, "item": s.item_ids, "response_level": LEVEL_NAMES}
     return with_date(s, pd.DataFrame(_labelled(cols, labels), copy=False))
@@ -63,53 +63,93 @@ def with_date(s: Scenario, df: pd.DataFrame, day: str = "day") -> pd.DataFrame:
     return df
 
 
-def concat_columns(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+class RunColumns:
+    """A table's columns over a run's replications, each replication the same number of rows in
+    a row: allocated at the first batch and filled batch by batch at the batch's rows, so that
+    a batch's columns go as soon as they are copied and nothing is joined at the end."""
+
+    def __init__(self, replications: int) -> None:
+        self.replications = replications
+        self.columns: dict[str, np.ndarray] = {}
+
+    def put(self, replications: np.ndarray, cols: Mapping[str, np.ndarray]) -> None:
+        """The columns of a batch of consecutive ``replications``, in the table's column order
+        (a batch of the whole run's: its columns are the table's, not copied)."""
+        for name, values in cols.items():
+            rows = len(values) // len(replications)  # per replication
+            if len(replications) == self.replications:
+                self.columns[name] = values
+                continue
+            if name not in self.columns:
+                self.columns[name] = np.empty(self.replications * rows, values.dtype)
+            self.columns[name][replications[0] * rows : (replications[-1] + 1) * rows] = values
 
 
-def daily_columns(s: Scenario, b: BatchResult) -> dict[str, np.ndarray]:
-    """The daily table's columns as arrays (city and item as codes), in the documented order."""
+class DailyColumns(Mapping[str, np.ndarray]):
+    """A batch's daily table as columns (city and item as codes), in the documented order, each
+    made when it is read: a run that copies them into its own columns one at a time never holds
+    all of a batch's at once, and one that needs a few makes only those. Pickled (to come back
+    from a worker), they are all made then, into a plain dict."""
+
+    def __init__(self, s: Scenario, b: BatchResult) -> None:
+        self._makers = _daily_makers(s, b)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._makers[name]()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, np.ndarray]]]:
+        return dict, (dict(self.items()),)
+
+
+def _daily_makers(s: Scenario, b: BatchResult) -> dict[str, Callable[[], np.ndarray]]:
+    """How each column of the daily table is made, in the documented order."""
     n_r, horizon, n_c, n_i = b.daily["on_hand"].shape
-    required = b.required
-    on_hand = b.daily["on_hand"]
-    reserve = b.daily["reserve_on_hand"]
+    on_hand, reserve, burn = b.daily["on_hand"], b.daily["reserve_on_hand"], b.daily["burn_rate"]
     counted = reserve if b.separate else on_hand  # what the reserve rule counts
-    agreed = _counted_agreements(b, b.daily["agreements_available"])  # and the agreement units it counts
-    working = on_hand - reserve
-    level = b.epidemic.level
-    if level.shape[2] < n_c:  # depots have no response level
-        level = np.pad(level, [(0, 0), (0, 0), (0, n_c - level.shape[2])])
-    cols = {
-        "replication": np.repeat(b.replications, horizon * n_c * n_i),
-        "day": np.tile(np.repeat(np.arange(horizon), n_c * n_i), n_r),
-        "city": np.tile(np.repeat(np.arange(n_c, dtype=np.int32), n_i), n_r * horizon),
-        "item": np.tile(np.arange(n_i, dtype=np.int32), n_r * horizon * n_c),
-        "demand": b.demand.ravel(),
-        "served": b.daily["served"].ravel(),
-        "unmet": (b.demand - b.daily["served"]).ravel(),
-        "on_hand": on_hand.ravel(),
-        "on_order": b.daily["on_order"].ravel(),
-        "received": b.daily["received"].ravel(),
-        "transfer_in": b.daily["transfer_in"].ravel(),
-        "transfer_out": b.daily["transfer_out"].ravel(),
-        "expired": b.daily["expired"].ravel(),
-        "required_reserve": required.ravel(),
-        "compliant": compliant(counted, required, agreed, b.min_physical_share).ravel(),
-        "days_of_cover": days_of_cover(counted + agreed, b.daily_max[:, None]).ravel(),
-        "purchase_cost": b.daily["purchase_cost"].ravel(),
-        "transport_cost": b.daily["transport_cost"].ravel(),
-        "response_level": np.repeat(level.ravel(), n_i).astype(np.int8),
-        "holding_cost": holding_cost(s, on_hand, b.item_cost[:, None, None, :]).ravel(),
-        **{k: b.daily[k].ravel() for k in ("reserve_on_hand", "released", "rotated", "reserve_received")},
-        "reserve_expired": b.daily["reserve_expired"].ravel(),
-        "working_on_hand": working.ravel(),
-        "burn_rate": b.daily["burn_rate"].ravel(),
-        "working_days_of_cover": days_of_cover(working, b.daily["burn_rate"]).ravel(),
-        "agreements_available": b.daily["agreements_available"].ravel(),
+
+    def agreed() -> np.ndarray:  # the agreement units the reserve rule counts
+        return _counted_agreements(b, b.daily["agreements_available"])
+
+    def level() -> np.ndarray:
+        level = b.epidemic.level
+        if level.shape[2] < n_c:  # depots have no response level
+            level = np.pad(level, [(0, 0), (0, 0), (0, n_c - level.shape[2])])
+        return np.repeat(level.ravel(), n_i).astype(np.int8)
+
+    def field(name: str) -> Callable[[], np.ndarray]:
+        return lambda: b.daily[name].ravel()
+
+    columns: dict[str, Callable[[], np.ndarray]] = {
+        "replication": lambda: np.repeat(b.replications, horizon * n_c * n_i),
+        "day": lambda: np.tile(np.repeat(np.arange(horizon), n_c * n_i), n_r),
+        "city": lambda: np.tile(np.repeat(np.arange(n_c, dtype=np.int32), n_i), n_r * horizon),
+        "item": lambda: np.tile(np.arange(n_i, dtype=np.int32), n_r * horizon * n_c),
+        "demand": lambda: b.demand.ravel(),
+        "served": field("served"),
+        "unmet": lambda: (b.demand - b.daily["served"]).ravel(),
+        **{k: field(k) for k in ("on_hand", "on_order", "received", "transfer_in", "transfer_out", "expired")},
+        "required_reserve": lambda: b.required.ravel(),
+        "compliant": lambda: compliant(counted, b.required, agreed(), b.min_physical_share).ravel(),
+        "days_of_cover": lambda: days_of_cover(counted + agreed(), b.daily_max[:, None]).ravel(),
+        "purchase_cost": field("purchase_cost"),
+        "transport_cost": field("transport_cost"),
+        "response_level": level,
+        "holding_cost": lambda: holding_cost(s, on_hand, b.item_cost[:, None, None, :]).ravel(),
+        **{k: field(k) for k in ("reserve_on_hand", "released", "rotated", "reserve_received", "reserve_expired")},
+        "working_on_hand": lambda: (on_hand - reserve).ravel(),
+        "burn_rate": field("burn_rate"),
+        "working_days_of_cover": lambda: days_of_cover(on_hand - reserve, burn).ravel(),
+        "agreements_available": field("agreements_available"),
     }
     if s.substitutes:  # only with substitutes: the tables of other scenarios keep their columns
-        cols |= {k: b.daily[k].ravel() for k in SUBSTITUTION}
-    return cols
+        columns |= {k: field(k) for k in SUBSTITUTION}
+    return columns
 
 
 def _counted_agreements(b: BatchResult, uncalled: np.ndarray) -> np.ndarray:

@@ -396,7 +396,7 @@ def record(b: BatchState, t: int) -> None:
     else:  # a depot is provincial reserve: all its stock counts as reserve
         pools_on_hand(b.stock, r.stock, b.n_c, today.on_hand, today.reserve_on_hand)
         today.on_order[:, : b.n_c] += r.on_order
-    if b.agreements is not None:
+    if b.agreements is not None and b.agreements.any_uncalled:  # (else zeros, as the record starts)
         today.agreements_available[:, : b.n_c] = b.agreements.uncalled
     today.burn_rate[:] = b.burn[t]
     b.daily.close(t, x.demand[:, t], x.required[:, t], x.circle_required[:, t])

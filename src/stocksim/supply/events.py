@@ -16,6 +16,8 @@ locations; the joint centre is ``len(locations)``.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
@@ -114,30 +116,69 @@ class Events:
         within those), the deliveries joined per order, supplier and arrival day."""
         rank = np.empty(len(replications), np.int64)  # the replications' order, whatever their numbers
         rank[np.argsort(replications, kind="stable")] = np.arange(len(replications))
-        ints, qty = self._others(rank)
+        others, other_qty = self._others()
         if self._parts:
             parts, units = np.concatenate([p[0] for p in self._parts]), np.concatenate([p[1] for p in self._parts])
         else:
             parts, units = np.zeros((0, 5), np.int64), np.zeros(0)
-        days = max(int(ints[:, 1].max(initial=0)), int(parts[:, 1].max(initial=0))) + 1
-        cols, quantity = _table(ints, qty, parts, units, rank, days, self._where, self._n_items)
-        out = dict(zip(INT_COLUMNS, cols, strict=True))
+        days = max(int(others[:, 1].max(initial=0)), int(parts[:, 1].max(initial=0))) + 1
+        key = (rank[others[:, 0]] * days + others[:, 1]) * len(EVENT_KINDS) + others[:, 2]
+        order = stable_order(key, len(rank) * days * len(EVENT_KINDS))
+        # Large arrays are allocated here, not in the kernels: numpy asks the kernel for huge pages, which
+        # are several times quicker to fill for the first time than the small pages a kernel's own get.
+        by_replication = Rows(np.empty_like(parts), np.empty_like(units))
+        start = _by_replication(Rows(parts, units), rank, by_replication)
+        rows, quantity = (
+            np.empty((len(order) + len(units), len(INT_COLUMNS)), np.int64),
+            np.empty(len(order) + len(units)),
+        )
+        m = _table(
+            Sorted(others[order], other_qty[order], key[order]),
+            by_replication,
+            start,
+            Decode(rank, days, self._where, self._n_items),
+            Rows(rows, quantity),
+        )
+        out = dict(zip(INT_COLUMNS, rows[:m].T, strict=True))
+        quantity = quantity[:m]
         out["replication"] = replications[out["replication"]]
         return {name: quantity if name == "quantity" else out[name] for name in COLUMNS}
 
-    def _others(self, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The records but the suppliers' deliveries, (N, 10) in ``INT_COLUMNS`` and their
-        quantities (N,), sorted by replication (in ``rank`` order), time and kind, stably."""
+    def _others(self) -> tuple[np.ndarray, np.ndarray]:
+        """The records but the suppliers' deliveries, in the order recorded: rows (N, 10) in
+        ``INT_COLUMNS`` and their quantities (N,)."""
         ints = np.empty((sum(len(ch[0]) for ch in self._chunks), len(INT_COLUMNS)), np.int64)
-        if not len(ints):
-            return ints, np.zeros(0)
         for k, name in enumerate(INT_COLUMNS):
-            ints[:, k] = np.concatenate([ch[COLUMNS.index(name)] for ch in self._chunks])
-        qty = np.concatenate([ch[COLUMNS.index("quantity")] for ch in self._chunks]).astype(float)
-        days = int(ints[:, 1].max()) + 1
-        key = (rank[ints[:, 0]] * days + ints[:, 1]) * len(EVENT_KINDS) + ints[:, 2]
-        order = stable_order(key, len(rank) * days * len(EVENT_KINDS))
-        return ints[order], qty[order]
+            if len(ints):
+                ints[:, k] = np.concatenate([ch[COLUMNS.index(name)] for ch in self._chunks])
+        qty = np.concatenate([ch[COLUMNS.index("quantity")] for ch in self._chunks]) if len(ints) else np.zeros(0)
+        return ints, qty.astype(float)
+
+
+class Sorted(NamedTuple):
+    """The records but the suppliers' deliveries, in the order of their rows in the event table."""
+
+    rows: np.ndarray  # (N, 10) in INT_COLUMNS
+    quantity: np.ndarray  # (N,)
+    key: np.ndarray  # (N,) ascending: (replication rank x days + time) x kinds + kind
+
+
+class Rows(NamedTuple):
+    """Rows and their quantities: parts of orders shipped (``_parts``) or the event table's rows."""
+
+    rows: np.ndarray  # (N, 5) parts: replication, arrival day, order id, supplier, dispatch day; (N, 10) events
+    quantity: np.ndarray  # (N,)
+
+
+class Decode(NamedTuple):
+    """What places a part's delivery row: the replications' ranks (R,) and the days (with the
+    arrival day, its place in the table), where each buyer's deliveries are recorded (B,) and
+    the items (with the order id, its location and item)."""
+
+    rank: np.ndarray
+    days: int
+    where: np.ndarray
+    n_i: int
 
 
 def stable_order(key: np.ndarray, size: int | None = None) -> np.ndarray:
@@ -171,113 +212,101 @@ def _counting_order(key: np.ndarray, size: int) -> np.ndarray:
 
 
 @njit(cache=True)
-def _table(
-    others: np.ndarray,
-    other_qty: np.ndarray,
-    parts: np.ndarray,
-    units: np.ndarray,
-    rank: np.ndarray,
-    days: int,
-    where: np.ndarray,
-    n_i: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The event table's columns (10, M) in ``INT_COLUMNS`` and quantities (M,), in one pass:
-    ``others`` (N, 10) (the records but the suppliers' deliveries, sorted by replication in
-    ``rank`` order, time and kind) merged with the delivery ``parts`` (N', 5: replication,
-    arrival day, order id, supplier, dispatch day; ``units`` (N',)) joined per order and
-    supplier within each replication and day (by order id and supplier, ascending; the first
-    dispatch day; units summed in the order recorded). Where replication, time and kind are
-    equal, ``others`` come first. ``where`` (B,) and ``n_i`` decode the order id's buyer and item."""
-    start, order = _by_day(parts, rank, days)
-    n = len(other_qty) + len(units)
-    cols, qty = np.empty((10, n), np.int64), np.empty(n)
-    m = i = 0  # rows written; the next row of others
-    for g in range(len(start) - 1):
-        a, b = start[g], start[g + 1]
-        if a == b:
-            continue
-        last = g * len(EVENT_KINDS) + _DELIVERY  # others up to this key come before the day's deliveries
-        while i < len(other_qty) and _key(others[i], rank, days) <= last:
-            m, i = _copy(others, other_qty, i, cols, qty, m), i + 1
-        _sort_by_order(parts, order, a, b)
-        j = a
-        while j < b:
-            j, m = _deliver(parts, units, order, j, b, where, n_i, cols, qty, m)
-    while i < len(other_qty):
-        m, i = _copy(others, other_qty, i, cols, qty, m), i + 1
-    return cols[:, :m], qty[:m]
-
-
-@njit(cache=True)
-def _by_day(parts: np.ndarray, rank: np.ndarray, days: int) -> tuple[np.ndarray, np.ndarray]:
-    """The parts by replication (in ``rank`` order) and arrival day, a counting sort: the parts of
-    group g = rank x days + day are order[start[g] : start[g + 1]], in the order recorded."""
-    start = np.zeros(len(rank) * days + 1, np.int64)
+def _by_replication(shipped: Rows, rank: np.ndarray, out: Rows) -> np.ndarray:
+    """The parts moved to ``out`` by replication (in ``rank`` order), stably (a counting sort):
+    replication r's are out[start[r] : start[r + 1]], in the order recorded. Returns ``start``."""
+    (parts, units), (moved, moved_units) = shipped, out
+    start = np.zeros(len(rank) + 1, np.int64)
     for k in range(len(parts)):
-        start[rank[parts[k, 0]] * days + parts[k, 1] + 1] += 1
-    for g in range(len(start) - 1):
-        start[g + 1] += start[g]
-    order, fill = np.empty(len(parts), np.int64), start[:-1].copy()
+        start[rank[parts[k, 0]] + 1] += 1
+    for r in range(len(rank)):
+        start[r + 1] += start[r]
+    fill = start[:-1].copy()
     for k in range(len(parts)):
-        g = rank[parts[k, 0]] * days + parts[k, 1]
-        order[fill[g]] = k
-        fill[g] += 1
-    return start, order
+        j = fill[rank[parts[k, 0]]]
+        fill[rank[parts[k, 0]]] = _copy(parts, units, k, moved, moved_units, j)
+    return start
 
 
 @njit(cache=True)
-def _key(row: np.ndarray, rank: np.ndarray, days: int) -> int:
-    """A packed row's place: (replication rank x days + time) x kinds + kind."""
-    return int((rank[row[0]] * days + row[1]) * len(EVENT_KINDS) + row[2])
+def _table(others: Sorted, shipped: Rows, start: np.ndarray, d: Decode, out: Rows) -> int:
+    """The event table's rows (in ``INT_COLUMNS``) and quantities written to ``out``; returns how
+    many. The parts of each replication (grouped by ``_by_replication``) in arrival
+    day order, each day's by order id and supplier (stably), joined per order id and supplier
+    into one delivery row (the first dispatch day; units summed in the order recorded), merged
+    with ``others``: where replication, time and kind are equal, others come first."""
+    (o_rows, o_qty, o_key), (parts, units), (rank, days, where, n_i), (rows, qty) = others, shipped, d, out
+    n_s = parts[:, 3].max() + 1 if len(parts) else 1
+    longest = np.diff(start).max()
+    order, minor = np.empty(longest, np.int64), np.empty(longest, np.int64)  # one replication's parts, by day
+    m = i = 0  # rows written; the next of others
+    for q in range(len(rank)):  # the replications in rank order
+        day_start = _by_day(parts, start[q], start[q + 1], days, n_s, order, minor)
+        for t in range(days):
+            if day_start[t] == day_start[t + 1]:
+                continue
+            while i < len(o_key) and o_key[i] <= (q * days + t) * len(EVENT_KINDS) + _DELIVERY:
+                m, i = _copy(o_rows, o_qty, i, rows, qty, m), i + 1
+            _sort_by(minor, order, day_start[t], day_start[t + 1])
+            j = day_start[t]
+            while j < day_start[t + 1]:
+                first, oid = order[j], parts[order[j], 2]
+                rows[m, 0], rows[m, 1], rows[m, 2] = parts[first, 0], t, _DELIVERY
+                rows[m, 3], rows[m, 4] = where[(oid // n_i) % len(where)], oid % n_i
+                rows[m, 5], rows[m, 6], rows[m, 7], rows[m, 8], rows[m, 9] = (
+                    oid,
+                    parts[first, 3],
+                    parts[first, 4],
+                    -1,
+                    -1,
+                )
+                qty[m], j = units[first], j + 1
+                while j < day_start[t + 1] and minor[j] == minor[j - 1]:
+                    qty[m] += units[order[j]]
+                    rows[m, 7] = min(rows[m, 7], parts[order[j], 4])
+                    j += 1
+                m += 1
+    while i < len(o_key):
+        m, i = _copy(o_rows, o_qty, i, rows, qty, m), i + 1
+    return m
 
 
 @njit(cache=True)
-def _copy(rows: np.ndarray, quantity: np.ndarray, i: int, cols: np.ndarray, qty: np.ndarray, m: int) -> int:
-    """Row ``i`` of ``rows`` (N, 10) to column row ``m``; returns m + 1."""
-    for c in range(10):
-        cols[c, m] = rows[i, c]
-    qty[m] = quantity[i]
+def _copy(rows: np.ndarray, quantity: np.ndarray, i: int, to_rows: np.ndarray, to_qty: np.ndarray, m: int) -> int:
+    """Row ``i`` of ``rows`` and ``quantity`` to row ``m`` of ``to_rows`` and ``to_qty``; returns m + 1."""
+    for c in range(rows.shape[1]):
+        to_rows[m, c] = rows[i, c]
+    to_qty[m] = quantity[i]
     return m + 1
 
 
 @njit(cache=True)
-def _sort_by_order(parts: np.ndarray, order: np.ndarray, a: int, b: int) -> None:
-    """Insertion sort of order[a:b] by the parts' order id and supplier, stable: a day has few parts."""
-    for j in range(a + 1, b):
-        x, k = order[j], j - 1
-        while k >= a and (parts[order[k], 2], parts[order[k], 3]) > (parts[x, 2], parts[x, 3]):
-            order[k + 1] = order[k]
-            k -= 1
-        order[k + 1] = x
+def _by_day(parts: np.ndarray, a: int, b: int, days: int, n_s: int, order: np.ndarray, minor: np.ndarray) -> np.ndarray:
+    """Parts a .. b - 1 (one replication's) by arrival day, stably (a counting sort): order[k] is
+    the part at place k, minor[k] its order id x S + supplier, and day t's are at places
+    day_start[t] .. day_start[t + 1] - 1. Returns ``day_start``."""
+    day_start = np.zeros(days + 1, np.int64)
+    for k in range(a, b):
+        day_start[parts[k, 1] + 1] += 1
+    for t in range(days):
+        day_start[t + 1] += day_start[t]
+    fill = day_start[:-1].copy()
+    for k in range(a, b):
+        j = fill[parts[k, 1]]
+        order[j], minor[j] = k, parts[k, 2] * n_s + parts[k, 3]
+        fill[parts[k, 1]] = j + 1
+    return day_start
 
 
 @njit(cache=True)
-def _deliver(
-    parts: np.ndarray,
-    units: np.ndarray,
-    order: np.ndarray,
-    j: int,
-    b: int,
-    where: np.ndarray,
-    n_i: int,
-    cols: np.ndarray,
-    qty: np.ndarray,
-    m: int,
-) -> tuple[int, int]:
-    """The delivery row of parts order[j:] with part order[j]'s order id and supplier (before
-    ``b``) to column row ``m``; returns the next part and row."""
-    first = order[j]
-    oid, supplier = parts[first, 2], parts[first, 3]
-    cols[0, m], cols[1, m], cols[2, m] = parts[first, 0], parts[first, 1], _DELIVERY
-    cols[3, m], cols[4, m] = where[(oid // n_i) % len(where)], oid % n_i
-    cols[5, m], cols[6, m], cols[7, m], cols[8, m], cols[9, m] = oid, supplier, parts[first, 4], -1, -1
-    qty[m] = units[first]
-    j += 1
-    while j < b and parts[order[j], 2] == oid and parts[order[j], 3] == supplier:
-        qty[m] += units[order[j]]
-        cols[7, m] = min(cols[7, m], parts[order[j], 4])
-        j += 1
-    return j, m + 1
+def _sort_by(key: np.ndarray, order: np.ndarray, a: int, b: int) -> None:
+    """Insertion sort of key[a:b], and order[a:b] with it, stable: a day's parts are few."""
+    for j in range(a + 1, b):
+        x, y, k = key[j], order[j], j - 1
+        while k >= a and key[k] > x:
+            key[k + 1], order[k + 1] = key[k], order[k]
+            k -= 1
+        key[k + 1], order[k + 1] = x, y
 
 
 @njit(cache=True)
@@ -285,9 +314,9 @@ def _parts(
     logged: np.ndarray, units: np.ndarray, placed: np.ndarray, due: np.ndarray, horizon: int, day: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The logged parts (N, 5: cohort row, replication, supplier, buyer, item) with their units
-    (N,) that arrive before ``horizon`` (``due`` (R, S, B, I)): per part (N', 5) replication,
+    (N,) that arrive before ``horizon`` (``due`` (R, S, B, I)): per part replication,
     arrival day, order id ((placed day x B + buyer) x I + item, as ``state.order_id``),
-    supplier and dispatch day, and its units (N',)."""
+    supplier and dispatch day (N', 5), and the parts' units (N',)."""
     n_b, n_i = due.shape[2], due.shape[3]
     keep = np.zeros(len(units), np.bool_)
     for k in range(len(units)):

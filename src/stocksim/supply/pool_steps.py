@@ -53,6 +53,8 @@ def call_agreements(b: BatchState, t: int) -> None:
     order from now (paid at the normal unit cost) and arrive ``call_days`` later."""
     a, r, n_c = b.agreements, b.reserve, b.n_c
     assert a is not None and r is not None
+    if not a.any_uncalled:
+        return
     released = r.released(b.x.epidemic.level[:, t])[:, :, None] | (r.when_working_out & b.short)
     if not released.any():
         return
@@ -60,6 +62,7 @@ def call_agreements(b: BatchState, t: int) -> None:
     if not called.any():
         return
     a.uncalled -= called
+    a.any_uncalled = bool(a.uncalled.any())
     b.on_order[:, :n_c] += called
     b.daily.at(t).purchase_cost[:, :n_c] += called * b.x.params.item_cost[:, None, :]
     for days in np.unique(a.call_days[called.any(axis=0)]).tolist():

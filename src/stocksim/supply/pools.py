@@ -60,6 +60,7 @@ class Agreements:
                 j = s.item_ids.index(a.item)
                 quantity[c, j], self.call_days[c, j] = a.quantity, a.call_days
         self.uncalled = np.broadcast_to(quantity, (n_r, n_c, n_i)).copy()
+        self.any_uncalled = bool(quantity.any())  # whether any unit is left to call
         self.inbound: dict[int, np.ndarray] = {}
 
     @classmethod

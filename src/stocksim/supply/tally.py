@@ -32,16 +32,17 @@ SUMMED = (
 FOLDED = ("demand", *SUMMED, "stock_days")
 
 
-class Day(NamedTuple):
-    """One day's figures as the tally reads them, arrays (R, L, I) unless noted."""
+class Days(NamedTuple):
+    """Consecutive days' figures as the tally reads them, arrays (R, H, L, I) unless noted; the
+    t-th of them is day ``first`` + t."""
 
-    day: int
+    first: int
     demand: np.ndarray
     flows: tuple[np.ndarray, ...]  # in SUMMED order, served first
     on_hand: np.ndarray  # end of day
     counted: np.ndarray  # end of day, what the reserve check counts: on hand, or the reserve alone
     required: np.ndarray  # the reserve required per location
-    circle_required: np.ndarray  # (R, I) the reserve required of the circle
+    circle_required: np.ndarray  # (R, H, I) the reserve required of the circle
     agreements: np.ndarray  # end of day, uncalled agreement units the check counts (0 unless counted)
     min_physical_share: float  # counted stock must itself be at least this share of required
 
@@ -102,9 +103,18 @@ class DayTotals:
         the part of it the reserve check counts, the required reserve per location (R, L, I) and
         for the circle (R, I), and the agreement units the check counts with the minimum share of
         required on hand (``supply.reserve.meets``)."""
-        today = Day(day, demand, flows, on_hand, counted, required, circle_required, agreements, min_physical_share)
+        today = Days(
+            day,
+            demand[:, None],
+            tuple(f[:, None] for f in flows),
+            on_hand[:, None],
+            counted[:, None],
+            required[:, None],
+            circle_required[:, None],
+            agreements[:, None],
+            min_physical_share,
+        )
         _fold(today, self._counts)
-        _fold_short(day, demand, flows[0], self._counts)
         self.final_on_hand[:] = on_hand
 
     def total(self, name: str) -> np.ndarray:
@@ -125,63 +135,80 @@ class DayTotals:
         """The totals of whole daily arrays (R, H, L, I), folded in day by day; with ``separate``
         pools the reserve check counts the reserve alone, and ``agreements`` (R, H, L, I) the
         agreement units it counts (none: 0)."""
-        n_r, horizon, n_l, n_i = demand.shape
+        n_r, _, n_l, n_i = demand.shape
         out = cls(n_r, n_l, n_i)
         counted = daily["reserve_on_hand" if separate else "on_hand"]
-        none = np.zeros((n_r, n_l, n_i))
-        for t in range(horizon):
-            flows = tuple(daily[k][:, t] for k in SUMMED)
-            on_hand = daily["on_hand"][:, t]
-            agreed = none if agreements is None else agreements[:, t]
-            out.fold(
-                t,
-                demand[:, t],
-                flows,
-                on_hand,
-                counted[:, t],
-                required[:, t],
-                circle_required[:, t],
-                agreed,
-                min_physical_share,
-            )
+        agreed = np.broadcast_to(0.0, demand.shape) if agreements is None else agreements
+        flows = tuple(daily[k] for k in SUMMED)
+        days = Days(0, demand, flows, daily["on_hand"], counted, required, circle_required, agreed, min_physical_share)
+        _fold(days, out._counts)
+        out.final_on_hand[:] = daily["on_hand"][:, -1]
         return out
 
 
 @njit(cache=True)
-def _fold(d: Day, counts: Counts) -> None:
-    """Fold day ``d`` into ``counts``: sums += demand, each flow and the closing stock of both pools
-    (stock-days held); a location and item passes the reserve check (``meets``) on counted closing
-    stock and counted agreement units against required, the circle on the sums of both over its
-    locations."""
-    day, demand, flows, on_hand, counted, required, circle_required, agreements, share = d
+def _fold(d: Days, counts: Counts) -> None:
+    """Fold days ``d`` into ``counts``, in day order: the sums and reserve checks, then the days short."""
+    _fold_sums(d, counts)
+    _fold_short(d, counts)
+
+
+@njit(cache=True)
+def _fold_sums(d: Days, counts: Counts) -> None:
+    """sums += demand, each flow and the closing stock of both pools (stock-days held); a location
+    and item passes the reserve check (``meets``) on counted closing stock and counted agreement
+    units against required, the circle on the sums of both over its locations."""
+    _, demand, flows, on_hand, counted, required, circle_required, agreements, share = d
     sums, ok, circle_ok = counts.sums, counts.compliant_days, counts.circle_compliant_days
-    n_r, n_l, n_i = demand.shape
+    n_r, n_h, n_l, n_i = demand.shape
     for r in range(n_r):
-        for i in range(n_i):
-            stock = 0.0
-            agreed = 0.0
-            for c in range(n_l):
-                sums[0, r, c, i] += demand[r, c, i]
-                for k in range(len(flows)):
-                    sums[k + 1, r, c, i] += flows[k][r, c, i]
-                sums[len(flows) + 1, r, c, i] += on_hand[r, c, i]
-                if meets(counted[r, c, i], required[r, c, i], agreements[r, c, i], share):
-                    ok[r, c, i] += 1
-                stock += counted[r, c, i]
-                agreed += agreements[r, c, i]
-            if meets(stock, circle_required[r, i], agreed, share):
-                circle_ok[r, i] += 1
+        for t in range(n_h):
+            for i in range(n_i):
+                stock = 0.0
+                agreed = 0.0
+                for c in range(n_l):
+                    sums[0, r, c, i] += demand[r, t, c, i]
+                    for k in range(len(flows)):
+                        sums[k + 1, r, c, i] += flows[k][r, t, c, i]
+                    sums[len(flows) + 1, r, c, i] += on_hand[r, t, c, i]
+                    if meets(counted[r, t, c, i], required[r, t, c, i], agreements[r, t, c, i], share):
+                        ok[r, c, i] += 1
+                    stock += counted[r, t, c, i]
+                    agreed += agreements[r, t, c, i]
+                if meets(stock, circle_required[r, t, i], agreed, share):
+                    circle_ok[r, i] += 1
 
 
-def _fold_short(day: int, demand: np.ndarray, served: np.ndarray, counts: Counts) -> None:
+@njit(cache=True)
+def _fold_short(d: Days, counts: Counts) -> None:
     """A location is short of an item where demand - served > TOL, the circle where any of its
     locations is; the first short day is kept and every short day counted, per item and for any item."""
-    _, _, first, _, circle_first, short_days, any_short_days, circle_short_days, circle_any_days = counts
-    short = demand - served > TOL  # (R, L, I)
-    circle = short.any(axis=1)  # (R, I)
-    first[(first < 0) & short] = day
-    circle_first[(circle_first < 0) & circle] = day
-    short_days += short
-    any_short_days += short.any(axis=2)
-    circle_short_days += circle
-    circle_any_days += circle.any(axis=1)
+    first, demand, served = d.first, d.demand, d.flows[0]
+    _, _, first_short, _, circle_first, short_days, any_short, circle_short, circle_any = counts
+    n_r, n_h, n_l, n_i = demand.shape
+    for r in range(n_r):
+        for t in range(n_h):
+            circle_any_item = False
+            for c in range(n_l):
+                for i in range(n_i):
+                    if demand[r, t, c, i] - served[r, t, c, i] > TOL:
+                        short_days[r, c, i] += 1
+                        if first_short[r, c, i] < 0:
+                            first_short[r, c, i] = first + t
+                        circle_any_item = True
+                any_short[r, c] += _any_short(demand[r, t, c], served[r, t, c])
+            for i in range(n_i):
+                if _any_short(demand[r, t, :, i], served[r, t, :, i]):
+                    circle_short[r, i] += 1
+                    if circle_first[r, i] < 0:
+                        circle_first[r, i] = first + t
+            circle_any[r] += circle_any_item
+
+
+@njit(cache=True)
+def _any_short(demand: np.ndarray, served: np.ndarray) -> bool:
+    """Whether any of these is short: demand - served > TOL."""
+    for k in range(len(demand)):
+        if demand[k] - served[k] > TOL:
+            return True
+    return False
