@@ -5,6 +5,10 @@
 Prints milliseconds per replication (median over repeats) for
 - simulate --events full / none: sampling, the epidemic, demand, the SimPy model and the event
   records, every event (the default of ``stocksim run``) or none;
+- where a simulation's time goes: the draws before the day loop (sampling, the epidemic, demand,
+  the reserve rule, lead times), of which the two samplers that draw a number per
+  replication-day-city-item (demand noise, lead times), and the day loop alone (the SimPy model,
+  with the event log full or none) on numbers drawn beforehand;
 - run --events full / none: the same plus the tidy daily, events and per-replication tables and the summary;
 - run --events full --daily none: without the daily table (the per-replication totals folded day by day);
 - epidemic: the epidemic driver alone (deterministic as configured, and stochastic), i.e. the
@@ -25,12 +29,13 @@ from pathlib import Path
 
 import numpy as np
 
-from stocksim.draws.params import sample_batch
+from stocksim.draws.params import draw_lead_times, sample_batch
 from stocksim.epidemic.driver import EpidemicDriver
 from stocksim.experiment.run import run
 from stocksim.experiment.tasks import DEFAULT_BATCH, batches
 from stocksim.scenario import load_scenario
 from stocksim.supply.batch import Simulator
+from stocksim.supply.demand import realise_demand
 from stocksim.supply.events import EVENT_MODES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +60,29 @@ def median_ms(fn, reps: int, repeats: int) -> float:
     return 1e3 * statistics.median(times) / reps
 
 
+def where_the_time_goes(sim: Simulator, reps: int, batch: int, repeats: int) -> list[tuple[str, float]]:
+    """The parts of ``simulate``: the draws, the two per-cell samplers, and the day loop on drawn numbers."""
+    s = sim.scenario
+    idx = list(batches(reps, batch))
+    draws = median_ms(lambda: [sim.draw(s.seed, i, "none") for i in idx], reps, repeats)
+    rows = [("  draws before the day loop", draws)]
+    params = [sample_batch(s, s.seed, i) for i in idx]
+    means = [sim.draw(s.seed, i, "none").inputs.demand for i in idx]  # a realised path: the scenario's magnitudes
+
+    def noise() -> None:  # the demand noise of every replication-day-city-item, around those means
+        for m, p in zip(means, params, strict=True):
+            realise_demand(m.copy(), s.demand.noise, p, s.seed, len(s.cities), s.demand.correlation)
+
+    rows.append(("    demand noise sampler", median_ms(noise, reps, repeats)))
+    lead = median_ms(lambda: [draw_lead_times(s, s.seed, i) for i in idx], reps, repeats)
+    rows.append(("    lead-time sampler", lead))
+    for events in ("full", "none"):
+        drawn = [sim.draw(s.seed, i, events) for i in idx]
+        loop = median_ms(lambda d=drawn: [sim.simulate(x) for x in d], reps, repeats)
+        rows.append((f"  day loop --events {events}", loop))
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--config", default=str(ROOT / "configs" / "jinan-circle.yaml"))
@@ -75,6 +103,7 @@ def main() -> None:
     rows = []
     for events in ("full", "none"):
         rows.append((f"simulate --events {events}", median_ms(lambda e=events: simulate_all(e), a.reps, a.repeats)))
+    rows += where_the_time_goes(sim, a.reps, a.batch, a.repeats)
     for events in ("full", "none"):
         table = median_ms(
             lambda e=events: run(loaded, replications=a.reps, batch_size=a.batch, events=e),
