@@ -9,7 +9,8 @@ Prints milliseconds per replication (median over repeats) for
   the reserve rule, lead times), of which the two samplers that draw a number per
   replication-day-city-item (demand noise, lead times), and the day loop alone (the SimPy model,
   with the event log full or none) on numbers drawn beforehand;
-- run --events full / none: the same plus the tidy daily, events and per-replication tables and the summary;
+- run --events full / none: the same plus the tidy daily, events and per-replication tables and the summary
+  (in memory, after a warm-up run);
 - run --events full --daily none: without the daily table (the per-replication totals folded day by day);
 - epidemic: the epidemic driver alone (deterministic as configured, and stochastic), i.e. the
   time an SEIR outbreak adds to each replication;
@@ -104,6 +105,9 @@ def main() -> None:
     for events in ("full", "none"):
         rows.append((f"simulate --events {events}", median_ms(lambda e=events: simulate_all(e), a.reps, a.repeats)))
     rows += where_the_time_goes(sim, a.reps, a.batch, a.repeats)
+    # A warm-up run first, as for the rows above: the first run in a process also pays for
+    # touching its tables' memory (~2 ms a MB on a small VM); bench_scale.py times a whole command.
+    run(loaded, replications=a.reps, batch_size=a.batch)
     for events in ("full", "none"):
         table = median_ms(
             lambda e=events: run(loaded, replications=a.reps, batch_size=a.batch, events=e),
