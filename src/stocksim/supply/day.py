@@ -43,8 +43,8 @@ import numpy as np
 import simpy
 
 from stocksim.scenario.schema import LEVEL_NAMES, Scenario
-from stocksim.supply.inventory import Parcel, pools_on_hand
-from stocksim.supply.pool_steps import agreement_arrivals, call_agreements, reserve_deliveries, reserve_review, rotation
+from stocksim.supply.inventory import Parcel, issue_pools, pools_on_hand, receive_deliveries
+from stocksim.supply.pool_steps import agreement_arrivals, call_agreements, reserve_review, rotation
 from stocksim.supply.procurement import (
     allocate,
     discount_rate,
@@ -90,32 +90,39 @@ def write_off(b: BatchState, t: int) -> None:
 def deliveries(b: BatchState, t: int) -> None:
     """Supplier deliveries (the centre's allocated and sent on at once), agreement units called
     earlier, then the centre's carriage (which may have been sent today, to the lead city), then
-    transfers."""
-    supplier_deliveries(b, t)
+    transfers.
+
+    Parts of an order shipped on several days may take a hair more than was on order (rounding):
+    what is on order and on the road is clamped at 0 after the day's last subtraction from it.
+    Nothing else takes from them and what is added is never negative, so a day that takes nothing
+    off needs no clamp (clamping is idempotent)."""
+    a = b.agreements
+    later = (a is not None and t in a.inbound) or t in b.carriage_inbound.parcels  # they come off on order too
+    unclamped = supplier_deliveries(b, t, clamp=not later)
     agreement_arrivals(b, t)
     carriage_arrivals(b, t)
     transfer_arrivals(b, t)
-    # Parts of an order shipped on several days may take a hair more than was on order: rounding.
-    np.maximum(b.on_order, 0.0, out=b.on_order)
-    if b.reserve is not None:
-        np.maximum(b.reserve.on_order, 0.0, out=b.reserve.on_order)
-    np.maximum(b.carriage_inbound.units, 0.0, out=b.carriage_inbound.units)
-    np.maximum(b.transfer_inbound.units, 0.0, out=b.transfer_inbound.units)
+    if unclamped or later:
+        np.maximum(b.on_order, 0.0, out=b.on_order)
 
 
-def supplier_deliveries(b: BatchState, t: int) -> None:
-    """What the suppliers' shipments bring today: to the locations, and to the centre."""
+def supplier_deliveries(b: BatchState, t: int, clamp: bool) -> bool:
+    """What the suppliers' shipments bring today, in one pass: to the locations, to the cities'
+    reserves (into the reserve: ``reserve_received``, off its on order, clamped), and to the
+    centre. With ``clamp`` (nothing else comes off on order today) on order is clamped here too,
+    unless the centre allocates (pooled, that goes on order after); returns whether it is not."""
     arrived = b.book.unload(t)
-    if not arrived.any():
-        return  # nothing arrives today (the day's figures stay 0)
-    received = arrived[:, : b.n_l]
-    b.stock.receive(t, received)
-    b.on_order -= received
-    b.daily.at(t).received[:] = received
-    if b.reserve is not None:
-        reserve_deliveries(b, t, arrived[:, b.reserve.buyers])
-    if arrived[:, b.centre.buyer].any():
-        allocate_at_centre(b, t, arrived[:, b.centre.buyer])
+    to_centre = arrived[:, b.centre.buyer]
+    allocated = bool(to_centre.any())
+    clamp = clamp and not allocated
+    today = b.daily.at(t)
+    r = b.reserve
+    pools = () if r is None else (r.stock, r.buyers, r.on_order, today.reserve_received)
+    if not receive_deliveries(t, arrived, b.stock, b.on_order, today.received, clamp, *pools):
+        return False  # nothing arrives today (the day's figures stay 0)
+    if allocated:
+        allocate_at_centre(b, t, to_centre)
+    return not clamp
 
 
 def allocate_at_centre(b: BatchState, t: int, quantity: np.ndarray) -> None:
@@ -156,6 +163,7 @@ def _arrive(b: BatchState, t: int, inbound: Inbound) -> np.ndarray | None:
     got, gone = b.stock.put(t, parcel)
     b.daily.at(t).expired[:] += gone
     inbound.units -= got
+    np.maximum(inbound.units, 0.0, out=inbound.units)  # (rounding, as on order: see ``deliveries``)
     return got
 
 
@@ -186,16 +194,16 @@ def demand(b: BatchState, t: int) -> None:
     want = b.x.demand[:, t]
     today = b.daily.at(t)
     served = today.served
-    b.stock.issue(want, out=served)
     r = b.reserve
     gate = None
-    if r is not None:
-        left = want - served
-        np.greater(left[:, : b.n_c], TOL, out=b.short)
-        gate = np.zeros(want.shape)
-        gate[:, : b.n_c] = r.released(b.x.epidemic.level[:, t])[:, :, None] | r.when_working_out
-        r.stock.issue(left * gate, out=today.released)
-        served += today.released
+    if r is None:
+        b.stock.issue(want, out=served)
+    else:  # both pools in one kernel, and where working stock left a city short (b.short)
+        released = r.released(b.x.epidemic.level[:, t]) | r.when_working_out
+        issue_pools(b.stock, r.stock, want, released, TOL, served, today.released, b.short)
+        if b.substitutes is not None:  # where a substitute's reserve may serve
+            gate = np.zeros(want.shape)
+            gate[:, : b.n_c] = released[:, :, None]
     if b.substitutes is not None:
         served += substitute(b, t, want - served, gate)
 
@@ -368,12 +376,10 @@ def dispatch(b: BatchState, t: int) -> None:
     shipments, with ``pooled`` by its share of the daily max."""
     n_c, centre = b.n_c, b.centre
     recorded = b.events.wants("delivery")
-    shipped = b.book.ship(t, keep=recorded or centre.parts is not None)
-    spend = shipped.spend
     today = b.daily.at(t)
-    today.purchase_cost[:] += spend[:, : b.n_l]
-    if b.reserve is not None:
-        today.purchase_cost[:, :n_c] += spend[:, b.reserve.buyers]
+    # The book adds what the locations pay (a city's reserve's orders to the city) to the purchase cost.
+    shipped = b.book.ship(t, keep=recorded or centre.parts is not None, cost=today.purchase_cost)
+    spend = shipped.spend
     if centre.parts is None:
         if spend[:, centre.buyer].any():  # (nothing to share out on most days, and never when cities buy alone)
             today.purchase_cost[:, :n_c] += spend[:, centre.buyer, None, :] * centre.share

@@ -188,22 +188,108 @@ def _pools_on_hand(
     working: Lots, working_live: int, reserve: Lots, reserve_live: int, n_c: int, total: np.ndarray, part: np.ndarray
 ) -> None:
     """``pools_on_hand`` in one pass: each pool summed as ``_on_hand`` does, then working + reserve."""
-    n_r, n_l, n_i, n_k = working.expiring.shape
+    w_expiring, w_durable = working  # unpacked once: a field read inside the loops is much slower
+    r_expiring, r_durable = reserve
+    n_r, n_l, n_i, n_k = w_expiring.shape
     for r in range(n_r):
         for c in range(n_l):
             for i in range(n_i):
-                held = working.durable[r, c, i]
+                held = w_durable[r, c, i]
                 for k in range(working_live, n_k):
-                    held += working.expiring[r, c, i, k]
+                    held += w_expiring[r, c, i, k]
                 if c < n_c:
-                    kept = reserve.durable[r, c, i]
+                    kept = r_durable[r, c, i]
                     for k in range(reserve_live, n_k):
-                        kept += reserve.expiring[r, c, i, k]
+                        kept += r_expiring[r, c, i, k]
                     part[r, c, i] = kept
                     total[r, c, i] = held + kept
                 else:
                     part[r, c, i] = held
                     total[r, c, i] = held
+
+
+def receive_deliveries(
+    day: int,
+    arrived: np.ndarray,
+    working: Stock,
+    on_order: np.ndarray,
+    received: np.ndarray,
+    clamp: bool,
+    reserve: Stock | None = None,
+    reserve_buyers: slice = slice(0, 0),
+    reserve_on_order: np.ndarray | None = None,
+    reserve_received: np.ndarray | None = None,
+) -> bool:
+    """The suppliers' deliveries of ``day``, ``arrived`` (R, B, I) by buyer, in one pass: a location's
+    own (buyers 0 .. L-1) into working stock, off ``on_order`` (clamped at 0 with ``clamp``), and a city's
+    reserve's (``reserve_buyers``) into the ``reserve``, off ``reserve_on_order`` (clamped at 0), each as
+    lots expiring shelf_life days later (``Stock.receive``); the units received go to ``received`` (R, L,
+    I; both pools) and ``reserve_received``. Returns False, and changes nothing, when nothing arrived."""
+    if not arrived.any():
+        return False
+    keys = working._delivery_key[:, day]  # the pools share their buckets
+    kept = None if reserve is None else reserve.lots
+    orders = on_order, reserve_on_order, clamp, received, reserve_received
+    _receive_deliveries(arrived, keys, working.lots, kept, reserve_buyers.start, *orders)
+    bucketed = keys[keys >= 0]
+    working._filled[bucketed] = True
+    if reserve is not None:
+        reserve._filled[bucketed] = True
+    return True
+
+
+@njit(cache=True)
+def _clamped(x: float) -> float:
+    """``np.maximum(x, 0.0)``: NaN stays NaN, -0.0 becomes 0.0."""
+    return x if x > 0.0 or x != x else 0.0
+
+
+@njit(cache=True)
+def _receive_deliveries(
+    arrived: np.ndarray,
+    keys: np.ndarray,
+    working: Lots,
+    reserve: Lots | None,
+    reserve_from: int,
+    on_order: np.ndarray,
+    reserve_on_order: np.ndarray | None,
+    clamp: bool,
+    received: np.ndarray,
+    reserve_received: np.ndarray | None,
+) -> None:
+    """``receive_deliveries`` in one pass, each number worked out as by the numpy steps it replaces:
+    ``Stock.receive`` of each pool (an item with a bucket adds 0.0 to the durable pool, a depot 0.0 to
+    the reserve), on order - arrived then ``np.maximum(., 0.0)``, received = own + reserve's."""
+    expiring, durable = working  # (the arrays once: a tuple's field read in the loop costs a reference count)
+    kept_expiring, kept_durable = working if reserve is None else reserve  # (the reserve's, when there is one)
+    n_r, n_l, n_i = on_order.shape
+    for r in range(n_r):
+        for c in range(n_l):
+            for i in range(n_i):
+                k = keys[i]
+                q = arrived[r, c, i]
+                if k >= 0:
+                    expiring[r, c, i, k] += q
+                    durable[r, c, i] += 0.0
+                else:
+                    durable[r, c, i] += q
+                left = on_order[r, c, i] - q
+                on_order[r, c, i] = _clamped(left) if clamp else left
+                if reserve is None:
+                    received[r, c, i] = q
+                else:
+                    assert reserve_on_order is not None and reserve_received is not None
+                    p = 0.0
+                    if c < reserve_on_order.shape[1]:
+                        p = arrived[r, reserve_from + c, i]
+                        reserve_on_order[r, c, i] = _clamped(reserve_on_order[r, c, i] - p)
+                    if k >= 0:
+                        kept_expiring[r, c, i, k] += p
+                        kept_durable[r, c, i] += 0.0
+                    else:
+                        kept_durable[r, c, i] += p
+                    received[r, c, i] = q + p
+                    reserve_received[r, c, i] = p
 
 
 @njit(cache=True)
@@ -270,3 +356,53 @@ def _put(stock: Lots, keys: np.ndarray, day: int, parcel: Lots) -> tuple[np.ndar
                     else:
                         expiring[r, c, i, k] += q
     return arrived, gone
+
+
+def issue_pools(
+    working: Stock,
+    reserve: Stock,
+    demand: np.ndarray,
+    released: np.ndarray,
+    tol: float,
+    served: np.ndarray,
+    from_reserve: np.ndarray,
+    short: np.ndarray,
+) -> None:
+    """Serve ``demand`` (R, L, I) first-expiry-first-out from ``working`` stock, then what it
+    leaves of a city's demand from the city's ``reserve`` where it is ``released`` (R, C): the
+    units served from both pools go to ``served``, those from the reserve to ``from_reserve`` (R,
+    L, I), and whether working stock left a city more than ``tol`` short to ``short`` (R, C, I)."""
+    pools = (working.lots, working._live, reserve.lots, reserve._live)
+    _issue_pools(*pools, demand, released, tol, served, from_reserve, short)
+
+
+@njit(cache=True)
+def _issue_pools(
+    working: Lots,
+    working_live: int,
+    reserve: Lots,
+    reserve_live: int,
+    demand: np.ndarray,
+    released: np.ndarray,
+    tol: float,
+    served: np.ndarray,
+    from_reserve: np.ndarray,
+    short: np.ndarray,
+) -> None:
+    """``issue_pools`` in one call: ``_issue`` on working stock; what it leaves of a city's
+    demand, x 1 where its reserve is released and x 0 where not, asked of the reserve
+    (``_issue``; a depot asks 0, and takes nothing); then served + from_reserve. The same
+    floating-point operations, in the same order, as each pool's ``Stock.issue`` and the sums
+    between them in numpy."""
+    _issue(working, working_live, demand, served, None)
+    n_r, n_c = released.shape
+    asked = np.zeros_like(served)
+    for r in range(n_r):
+        for c in range(n_c):
+            gate = 1.0 if released[r, c] else 0.0
+            for i in range(demand.shape[2]):
+                left = demand[r, c, i] - served[r, c, i]
+                short[r, c, i] = left > tol
+                asked[r, c, i] = left * gate
+    _issue(reserve, reserve_live, asked, from_reserve, None)
+    served += from_reserve

@@ -1,6 +1,7 @@
 """The steps of the day that act on the reserve held apart and on agreement reserves (see
-``pools``): reserve deliveries and agreement arrivals (with the deliveries, t+0.1), rotation
-(t+0.15), the agreement call (t+0.25) and the reserve's review (with the review, t+0.4). The
+``pools``): agreement arrivals (with the deliveries, t+0.1), rotation (t+0.15), the agreement
+call (t+0.25) and the reserve's review (with the review, t+0.4). The suppliers' deliveries into
+the reserve are booked with working stock's, in one pass (``day.supplier_deliveries``). The
 offsets and the order of the day are in ``day``."""
 
 from __future__ import annotations
@@ -9,18 +10,6 @@ import numpy as np
 
 from stocksim.supply.procurement import discount_rate, order_quantity
 from stocksim.supply.state import BatchState, order_id
-
-
-def reserve_deliveries(b: BatchState, t: int, arrived: np.ndarray) -> None:
-    """What the suppliers bring today for the cities' reserves (R, C, I) goes into the reserve."""
-    assert b.reserve is not None
-    to = np.zeros(b.on_order.shape)
-    to[:, : b.n_c] = arrived
-    b.reserve.stock.receive(t, to)
-    b.reserve.on_order -= arrived
-    today = b.daily.at(t)
-    today.received[:] += to
-    today.reserve_received[:] = to
 
 
 def agreement_arrivals(b: BatchState, t: int) -> None:

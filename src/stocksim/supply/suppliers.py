@@ -107,10 +107,11 @@ class Log(NamedTuple):
 
 
 class Shipped(NamedTuple):
-    """What left the suppliers on one day (``SupplierBook.ship``). ``parts`` and ``units``: the
-    entries of ``Log`` for the circle's cohorts open today, placed on ``days`` (oldest first), when
-    kept (else none; valid until the next day's shipping); ``spend`` (R, B, I) CNY; ``due`` (R, S,
-    B, I) each shipment's arrival day (at or after the horizon: still on the road)."""
+    """What left the suppliers on one day (``SupplierBook.ship``), all valid until the next day's
+    shipping. ``parts`` and ``units``: the entries of ``Log`` for the circle's cohorts open today,
+    placed on ``days`` (oldest first), when kept (else none); ``spend`` (R, B, I) CNY; ``due`` (R,
+    S, B, I), when kept, the arrival day of each of today's shipments (at or after the horizon:
+    still on the road; where nothing ships today it holds nothing of today's)."""
 
     parts: np.ndarray  # (N, 5): row in days, replication, supplier, buyer, item
     units: np.ndarray  # (N,)
@@ -193,12 +194,13 @@ def _fill(orders: Orders, capacity: np.ndarray, claim: Claim, prices: Prices, ou
 
 
 @njit(cache=True)
-def _send(total: np.ndarray, today: int, lead: LeadTimes, road: Road) -> None:
-    """Put what leaves today, ``total`` (R, S, B, I), on the road: it arrives on day today +
-    max(MIN_LEAD_DAYS, rint(lead time drawn today for the buyer's city x today's disruption
-    factor)). ``road.ring`` holds it by arrival day modulo its length, which is longer than any
-    lead time; what arrives after the horizon is not kept (it stays on order). Writes each
-    shipment's arrival day to ``road.due``."""
+def _send(total: np.ndarray, today: int, lead: LeadTimes, road: Road, with_due: bool) -> None:
+    """Put what leaves today, ``total`` (R, S, B, I), on the road, and clear ``total`` for the
+    next day: it arrives on day today + max(MIN_LEAD_DAYS, rint(lead time drawn today for the
+    buyer's city x today's disruption factor)). ``road.ring`` holds it by arrival day modulo its
+    length, which is longer than any lead time; what arrives after the horizon is not kept (it
+    stays on order). ``with_due``: write each shipment's arrival day to ``road.due`` (elsewhere
+    it keeps what it held)."""
     base, lead_factor, city_of_buyer = lead
     on_road, due = road
     n_r, n_s, n_b, n_i = total.shape
@@ -212,8 +214,10 @@ def _send(total: np.ndarray, today: int, lead: LeadTimes, road: Road) -> None:
                 for i in range(n_i):
                     q = total[r, s, b, i]
                     if q > 0.0:
+                        total[r, s, b, i] = 0.0
                         days = max(MIN_LEAD_DAYS, int(np.rint(base[r, s, c, i] * factor)))
-                        due[r, s, b, i] = today + days
+                        if with_due:
+                            due[r, s, b, i] = today + days
                         if today + days < horizon:  # later arrivals stay on order at the end
                             # (today + days) % ring without a division: a lead time that arrives within
                             # the horizon is shorter than the ring (``SupplierBook``)
@@ -221,6 +225,36 @@ def _send(total: np.ndarray, today: int, lead: LeadTimes, road: Road) -> None:
                             if slot >= ring:
                                 slot -= ring
                             on_road[slot, r, b, i] += q
+
+
+@njit(cache=True)
+def _book(spend: np.ndarray, other: int, reserves: int, cost: np.ndarray) -> None:
+    """Add what the locations pay, ``spend`` (R, B, I) of the buyers b < ``other``, to their
+    ``cost`` (R, L, I), then what each city's reserve pays (buyers from ``reserves`` on) to the
+    city's: cost + spend of the location + spend of its reserve, in this order."""
+    n_r, n_b, n_i = spend.shape
+    for r in range(n_r):
+        for b in range(other):
+            for i in range(n_i):
+                cost[r, b, i] += spend[r, b, i]
+        for b in range(reserves, n_b):
+            for i in range(n_i):
+                cost[r, b - reserves, i] += spend[r, b, i]
+
+
+@njit(cache=True)
+def _holds(cohort: np.ndarray, skip: int) -> bool:
+    """Whether ``cohort`` (R, S, B, I) has units open for a buyer other than ``skip`` (-1: for
+    anyone): stops at the first it finds."""
+    n_r, n_s, n_b, n_i = cohort.shape
+    for r in range(n_r):
+        for s in range(n_s):
+            for b in range(n_b):
+                if b != skip:
+                    for i in range(n_i):
+                        if cohort[r, s, b, i] != 0.0:
+                            return True
+    return False
 
 
 @njit(cache=True)
@@ -285,19 +319,29 @@ class SupplierBook:
         self._buyer_discount[self.centre] = s.procurement.joint.discount
         self._backlog = np.array([sup.other_buyers_backlog for sup in s.suppliers], bool)
         listed = np.full((n_s, n_i), LISTED_PRICE)
-        self._everyone = serving(np.ones((n_s, self.n_buyers), bool), listed, self.other)
+        # The last pass serves the buyers who may have orders open: those who have placed some, and the
+        # other buyers. The rest (the depots; the centre, the reserves where nobody buys for them) have
+        # only zeros open: leaving them out leaves out only + 0.0 from the pass's sums, in the same order.
+        self._ordering = np.zeros(self.n_buyers, bool)
+        self._ordering[self.other] = self._other_buyers is not None
+        self._everyone = serving(np.broadcast_to(self._ordering, (n_s, self.n_buyers)), listed, self.other)
         centre = np.zeros((n_s, self.n_buyers), bool)
         centre[:, self.centre] = True
         self._centre_first = serving(centre, listed, self.other)
         self._own_city = self._own_city_claim(s, extra_buyers, listed)
         self._held = self._agreements(s, extra_buyers)
         self._params = p
+        self._prices = Prices(self.discount, p.price_factor, p.supplier_cost, self._buyer_discount)
         self._lead_times = lead_times  # (H, R, S, C, I): a day is a block
         longest = np.rint(lead_times.max(initial=1.0) * p.lead_time_factor.max(initial=1.0))
         self._on_road = np.zeros((int(min(max(longest, 1), horizon)) + 1, n_r, self.n_buyers, n_i))
         self._city_of_buyer = np.asarray(city_of_buyer, dtype=np.int64)
         self._order_days: list[int] = []  # days on which orders were placed and may be open, oldest first
         self._log_parts, self._log_units = np.empty((0, 5), np.int64), np.empty(0)  # ``_log``'s buffers
+        self._unlogged = np.full(len(self.open), -1)  # ``Log.row`` of a day that logs no cohort
+        # A day's shipment (``_send`` clears its units), and each shipment's arrival day: kept from day to day.
+        self._today = Shipment(np.zeros(self.open.shape[1:]), np.zeros(self.discount.shape[1:]))
+        self._due = np.zeros(self.open.shape[1:], np.int64)
 
     def _city_buyers(self, city: int, extra_buyers: int) -> np.ndarray:
         """The columns (B,) of one city's own orders: its working stock and, with the reserve
@@ -344,6 +388,10 @@ class SupplierBook:
         self._circle_open[m] = True
         if not self._order_days or self._order_days[-1] != day:
             self._order_days.append(day)
+        if not self._ordering[buyers].all():  # buyers ordering for the first time join the last pass
+            self._ordering[buyers] = True
+            everyone = np.broadcast_to(self._ordering, self._everyone.members.shape)
+            self._everyone = serving(everyone, self._everyone.fixed_price, self.other)
 
     def share_on(self, day: int) -> np.ndarray:
         """Each supplier's share (R, S, I) of an order placed on ``day``: its part of the capacity
@@ -371,48 +419,52 @@ class SupplierBook:
         city's until it sends them on)."""
         return _due_within(self._on_road, day, days, self.other, self.reserves)
 
-    def ship(self, day: int, keep: bool = False) -> Shipped:
+    def ship(self, day: int, keep: bool = False, cost: np.ndarray | None = None) -> Shipped:
         """Fill open orders from the day's capacity and put what leaves on the road; ``keep``:
-        log the parts shipped from the circle's cohorts (``Shipped``)."""
+        log the parts shipped from the circle's cohorts, and each shipment's arrival day
+        (``Shipped``); ``cost`` (R, L, I): add what each location pays for today's shipments, a
+        city also what its reserve's orders pay (the centre's are left to share out)."""
         p = self._params
-        while self._order_days and not self.open[self._slot[self._order_days[0]]].any():
+        while self._order_days and not _holds(self.open[self._slot[self._order_days[0]]], -1):
             self._order_days.pop(0)
         if self._other_buyers is not None:
             self.open[self._slot[day]][:, :, self.other, :] = self._other_buyers[day]
             if not self._order_days or self._order_days[-1] != day:
                 self._order_days.append(day)
         days = np.array(self._order_days, dtype=np.int64)
-        n_r, n_s, n_b, n_i = self.open.shape[1:]
-        out = Shipment(np.zeros((n_r, n_s, n_b, n_i)), np.zeros((n_r, n_b, n_i)))
+        out = self._today
+        out.spend[:] = 0.0
         kept = self._circle_open[self._slot[days]]
-        logged = kept & keep
-        log = self._log(int(logged.sum()), np.where(logged, np.cumsum(logged) - 1, -1))
-        due = np.zeros((n_r, n_s, n_b, n_i), dtype=np.int64)
+        log = self._log(kept, keep)
         if not len(days):
-            return Shipped(log.parts[:0], log.units[:0], days, out.spend, due)
+            return Shipped(log.parts[:0], log.units[:0], days, out.spend, self._due)
         self._fill_today(day, Orders(self.open, self._slot[days], days), out, log)
+        if cost is not None:
+            _book(out.spend, self.other, self.reserves, cost)
         if self._other_buyers is not None:  # what other buyers did not get is lost to them, unless kept on order
             self.open[self._slot[day]][:, ~self._backlog, self.other, :] = 0.0
         self._settle(days[kept])
         lead = LeadTimes(self._lead_times[day], p.lead_time_factor, self._city_of_buyer)
-        _send(out.total, day, lead, Road(self._on_road, due))
+        _send(out.total, day, lead, Road(self._on_road, self._due), keep)
         n = int(log.written[0])
-        return Shipped(log.parts[:n], log.units[:n], days[kept], out.spend, due)
+        return Shipped(log.parts[:n], log.units[:n], days[kept], out.spend, self._due)
 
-    def _log(self, cohorts: int, row: np.ndarray) -> Log:
-        """An empty log for ``cohorts`` kept cohorts, on buffers kept from day to day (grown when a
-        day may write more: one entry per pass, cohort, replication, supplier, buyer and item)."""
+    def _log(self, kept: np.ndarray, keep: bool) -> Log:
+        """An empty log for the ``kept`` cohorts (W,) when ``keep``, else for none, on buffers kept
+        from day to day (grown when a day may write more: one entry per pass, cohort, replication,
+        supplier, buyer and item)."""
+        if not keep:
+            return Log(self._log_parts, self._log_units, np.zeros(1, np.int64), self._unlogged[: len(kept)])
         passes = len(self._held) + (self._own_city is not None) + (1 if self.priority == "fcfs" else 2)
-        size = passes * cohorts * int(np.prod(self.open.shape[1:]))
+        size = passes * int(kept.sum()) * self.open[0].size
         if len(self._log_units) < size:
             self._log_parts, self._log_units = np.empty((size, 5), np.int64), np.empty(size)
-        return Log(self._log_parts, self._log_units, np.zeros(1, np.int64), row)
+        return Log(self._log_parts, self._log_units, np.zeros(1, np.int64), np.where(kept, np.cumsum(kept) - 1, -1))
 
     def _settle(self, days: np.ndarray) -> None:
         """Cohorts of ``days`` in which the circle has no order left open are no longer the circle's."""
         for m in self._slot[days]:
-            cohort = self.open[m]
-            if not (cohort[:, :, : self.other].any() or cohort[:, :, self.other + 1 :].any()):
+            if not _holds(self.open[m], self.other):
                 self._circle_open[m] = False
 
     def _fill_today(self, day: int, orders: Orders, out: Shipment, log: Log) -> None:
@@ -420,9 +472,8 @@ class SupplierBook:
         producer's own city, then the supplier priority: ``fcfs`` treats the centre's orders like
         any other; ``joint_first`` serves them first; ``reserved_share`` holds a share of what is
         left for them and gives back what they do not use."""
-        p = self._params
+        p, prices = self._params, self._prices
         capacity = p.capacity * p.capacity_factor[:, :, day, None]
-        prices = Prices(self.discount, p.price_factor, p.supplier_cost, self._buyer_discount)
         for held in self._held:
             capacity = _fill_held(held, orders, capacity, prices, out, log)
         if self._own_city is not None:
