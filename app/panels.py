@@ -48,7 +48,7 @@ from widgets import choose
 
 from stocksim.present.dashboard import first_short, headline_text, rule_answer
 from stocksim.present.figures import cover_colour, cover_matrix, names
-from stocksim.present.i18n import name, number, t
+from stocksim.present.i18n import name, number, t, unit_word
 from stocksim.scenario import LoadedScenario
 
 LARGEST_INT = 2**53 - 1  # a browser's number input holds whole numbers up to here exactly
@@ -285,7 +285,7 @@ def _city_tables(base: dict, d: dict, gen: int, errors: list[Problem], lang: str
         i["id"]: (i.get("name_zh") if lang == "zh" and i.get("name_zh") else i.get("name", i["id"]))
         for i in base["items"]
     }
-    units = {i["id"]: t(f"unit_{i.get('unit', 'piece')}", lang) for i in base["items"]}
+    units = {i["id"]: unit_word(i.get("unit", "piece"), lang) for i in base["items"]}
     fixed = fixed_counts(base)
     for table in ("counts", *pools_of(base)):
         st.markdown(f"**{t(f'table_{table}', lang)}**")
@@ -414,7 +414,7 @@ def _moves(result: AppResult, lang: str) -> None:
             t("move_to", lang): [cities.get(str(c), str(c)) for c in ev["counterpart"]],
             t("item", lang): [items.get(str(i), str(i)) for i in ev["item"]],
             t("col_units", lang): [
-                f"{number(q, lang)} {t('unit_' + by_unit(s, str(i)), lang)}"
+                f"{number(q, lang)} {unit_word(by_unit(s, str(i)), lang)}"
                 for q, i in zip(ev["quantity"], ev["item"], strict=True)
             ],
         }

@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter
 
 from stocksim.experiment.compare import ALL_ITEMS
 from stocksim.present.figures import RED, day_label, names, stacked_figure
-from stocksim.present.i18n import number, t
+from stocksim.present.i18n import number, t, unit_word
 from stocksim.present.verdict import policy_words
 from stocksim.results.tables import CIRCLE
 from stocksim.scenario.schema import LEVEL_NAMES, SEVERITIES, Scenario
@@ -29,9 +29,9 @@ PAIRED_METRICS = (("stockout", "chart_d_stockout", True), ("fill_rate", "chart_d
                   ("unmet", "chart_d_unmet", False), ("net_cost", "chart_d_net_cost", False))  # fmt: skip
 
 
-def unit_word(s: Scenario, item: str, lang: str) -> str:
-    """The item's unit as a word of the language: pieces / 件, pairs / 副."""
-    return t(f"unit_{s.items[s.item_ids.index(item)].unit}", lang)
+def item_unit(s: Scenario, item: str, lang: str) -> str:
+    """The item's unit as a word of the language: pieces / 件, pairs / 副 (``i18n.unit_word``)."""
+    return unit_word(s.items[s.item_ids.index(item)].unit, lang)
 
 
 def level_runs(levels: pd.DataFrame, city: str) -> list[tuple[int, int, str]]:
@@ -140,7 +140,7 @@ def _stock_panel(
     if pd.notna(first):
         ax.axvline(first, color="black", linestyle=":", label=f"{t('first_stockout', lang)} ({first:.0f})")
     ax.set_title(f"{cities[city]} · {items[item]}", fontsize=10)
-    ax.set_ylabel(f"{t('units', lang)} ({unit_word(s, item, lang)})")
+    ax.set_ylabel(f"{t('units', lang)} ({item_unit(s, item, lang)})")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, lang)))
     ax.legend(fontsize=7, loc="upper right")
 
@@ -161,7 +161,7 @@ def consumption_figure(bands: pd.DataFrame, s: Scenario, city: str, item: str, c
     ax.set_title(f"{title} ({t('chart_mean', lang)}): {cities[city]} · {items[item]}", fontsize=10)
     ax.set_xlabel(day_label(s, lang))
     per = "" if cumulative else t("chart_per_day", lang)
-    ax.set_ylabel(f"{t('units', lang)} ({unit_word(s, item, lang)}{per})")
+    ax.set_ylabel(f"{t('units', lang)} ({item_unit(s, item, lang)}{per})")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, lang)))
     ax.set_xlim(0, s.horizon_days - 1)
     ax.legend(fontsize=7)

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from stocksim.present.figures import names
-from stocksim.present.i18n import number, percent, t
+from stocksim.present.i18n import number, percent, t, unit_word
 from stocksim.present.plan import count, money
 from stocksim.scenario.dates import date_of
 from stocksim.scenario.schema import Scenario
@@ -44,7 +44,7 @@ def rule_answer(plan: pd.DataFrame, s: Scenario, lang: str, shown: int = 2) -> s
     head = t("answer_head", lang).format(ok=ok, n=len(s.city_ids), days=s.reserve.coverage_days)
     parts = []
     for _, r in short.sort_values("cost_cny", ascending=False).head(shown).iterrows():
-        unit = t(f"unit_{s.items[s.item_ids.index(r['item'])].unit}", lang)
+        unit = unit_word(s.items[s.item_ids.index(r["item"])].unit, lang)
         parts.append(
             t("answer_short", lang).format(
                 city=cities[r["city"]],
@@ -96,7 +96,7 @@ def first_short(summary: pd.DataFrame, s: Scenario, lang: str) -> pd.DataFrame:
                 for p, lo, hi in zip(rows["p_stockout"], rows["p_stockout_low"], rows["p_stockout_high"], strict=True)
             ],
             t("col_unmet", lang): [
-                f"{number(u, lang)} {t('unit_' + s.items[s.item_ids.index(i)].unit, lang)}"
+                f"{number(u, lang)} {unit_word(s.items[s.item_ids.index(i)].unit, lang)}"
                 for u, i in zip(rows["unmet_mean"], rows["item"].astype(str), strict=True)
             ],
         }

@@ -450,8 +450,14 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "plan_every_item": ("every item", "全部物资"),
     "plan_lots": ("Stock that expires or leaves the reserve within the horizon", "模拟期内将过期或轮换出储备的库存"),
+    # The unit words stocksim knows (items[].unit); any other word a scenario gives is shown as it is.
     "unit_piece": ("pieces", "件"),
     "unit_pair": ("pairs", "副"),
+    "unit_box": ("boxes", "盒"),
+    "unit_set": ("sets", "套"),
+    "unit_pack": ("packs", "包"),
+    "unit_roll": ("rolls", "卷"),
+    "unit_bottle": ("bottles", "瓶"),
     "cny": ("CNY", "元"),
     # The columns of plan.csv, as plan.xlsx heads them (units in brackets).
     "plan_col_day": ("Day", "天"),
@@ -913,6 +919,13 @@ LABELS: dict[str, tuple[str, str]] = {
 def t(key: str, lang: str) -> str:
     en, zh = LABELS[key]
     return zh if lang == "zh" else en
+
+
+def unit_word(unit: str, lang: str) -> str:
+    """How counts of an item's unit (``items[].unit``) are written: the word for a unit stocksim
+    knows (piece: pieces, 件), else the scenario's own word."""
+    key = f"unit_{unit}"
+    return t(key, lang) if key in LABELS else unit
 
 
 def name(obj, lang: str) -> str:

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from stocksim.present.i18n import t
+from stocksim.present.i18n import t, unit_word
 from stocksim.scenario.schema import Scenario
 from stocksim.scenario.stocksheet import COLUMNS, POOLS, header, pool_word
 
@@ -40,7 +40,10 @@ def place_labels(s: Scenario, lang: str) -> list[tuple[str, str, str, str, str]]
 
 def item_labels(s: Scenario, lang: str) -> list[tuple[str, str, str, str, str]]:
     """(label to pick, id, English name, Chinese name, unit) of every item."""
-    return [((it.name_zh or it.name) if lang == "zh" else it.id, it.id, it.name, it.name_zh, it.unit) for it in s.items]
+    return [
+        ((it.name_zh or it.name) if lang == "zh" else it.id, it.id, it.name, it.name_zh, unit_word(it.unit, lang))
+        for it in s.items
+    ]
 
 
 def template_workbook(s: Scenario, lang: str) -> Workbook:

@@ -13,7 +13,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from stocksim.present.i18n import name, t, zh_magnitude
+from stocksim.present.i18n import name, t, unit_word, zh_magnitude
 from stocksim.results.plan import LOT_COLUMNS, PLAN_COLUMNS
 from stocksim.results.tables import CIRCLE
 from stocksim.scenario.loader import LoadedScenario
@@ -42,12 +42,7 @@ def money(x: float, lang: str) -> str:
 
 
 def _unit(s: Scenario, item: str, lang: str) -> str:
-    unit = s.items[s.item_ids.index(item)].unit
-    key = f"unit_{unit}"
-    try:
-        return t(key, lang)
-    except KeyError:
-        return unit
+    return unit_word(s.items[s.item_ids.index(item)].unit, lang)
 
 
 def _names(s: Scenario, lang: str) -> dict[str, str]:
