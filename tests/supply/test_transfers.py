@@ -276,3 +276,36 @@ def test_a_city_whose_reserve_is_locked_asks_on_its_working_stock():
     assert series(with_tr, "unmet", "a").sum() == 0
     np.testing.assert_allclose(series(with_tr, "reserve_on_hand", "a"), 1_000)  # the reserve is kept whole
     check_invariants(with_tr)
+
+
+def _part_on_the_way_case(ordering: str) -> dict:
+    """a (the lead city: the joint centre) holds 1,000, b 65 km away (a day's carriage) holds 110;
+    both use 10 a day. On day 0 b's stock (100 after the day) is at its reorder point, 10 days:
+    it orders up to 30 days, 200, bought by the centre, shipped at once, at the centre on day 2,
+    at b on day 3. On day 1 b has 90, under the 10 days at which it asks for a transfer."""
+    d = _transfer_case(1.0, request_below_days=10)
+    d["horizon_days"] = 6
+    d["cities"][0]["stock"] = {"x": 1000}
+    d["cities"][1].update(stock={"x": 110}, health_workers=100)
+    d["suppliers"] = [{"id": "s", "lead_time_days": 2, "capacity_per_day": {"x": 10_000}}]
+    d["procurement"] = {
+        "mode": "joint",
+        "basis": "daily_max",
+        "review_every_days": 100,
+        "reorder_point_days": 10,
+        "order_up_to_days": 30,
+        "joint": {"ordering": ordering, "allocation": "population"},
+    }
+    return d
+
+
+def test_a_citys_part_of_the_centres_shipment_counts_as_coming_to_it():
+    r = simulate(_part_on_the_way_case("combined"))
+    check_invariants(r)
+    assert series(r, "received", "b")[3] == 200  # its part, carried on from the centre
+    # On day 1 b sees 90 on hand + its 200 reaching it on day 3 = 29 days of cover: it asks for nothing.
+    assert r.daily["transfer_out"].sum() == 0 and r.daily["transfer_in"].sum() == 0
+    # The same shipment bought by pooled ordering is nobody's until the centre allocates it on day 2:
+    # b asks on day 1 for 20 days of cover, 200 - 90 = 110, and a gives it.
+    pooled = simulate(_part_on_the_way_case("pooled"))
+    assert series(pooled, "transfer_out", "a")[1] == 110

@@ -328,7 +328,8 @@ def transfer_positions(b: BatchState, t: int, allowed: np.ndarray) -> Positions:
     """What the transfer planner sees: a city asks on what it may use (working stock, and its
     reserve once released: by its level, or always with ``release.when_working_out``), its
     carriage and transfers on the road and the supplier deliveries due within
-    ``request_up_to_days``, in days of its basis
+    ``request_up_to_days`` (with ``combined`` joint ordering also its part of the centre's
+    shipments that reach it by then, carriage included), in days of its basis
     (``transfers.basis``: the burn rate, or the daily max); it gives from working stock (both
     pools with ``transfers.from_reserve``). A depot keeps ``keeps_days`` x the circle's daily max
     and, with separate pools (or its own ``release_at_level``), ships to a city only while that
@@ -340,8 +341,11 @@ def transfer_positions(b: BatchState, t: int, allowed: np.ndarray) -> Positions:
     for k, depot in enumerate(s.depots):
         if depot.keeps_days is not None:
             floor[:, b.n_c + k] = depot.keeps_days * x.circle_daily_max
-    due = b.book.due_within(t, int(np.ceil(tr.request_up_to_days)))
-    inbound = b.carriage_inbound.units + b.transfer_inbound.units + due
+    window = int(np.ceil(tr.request_up_to_days))
+    inbound = b.carriage_inbound.units + b.transfer_inbound.units + b.book.due_within(t, window)
+    parts = None if b.centre.parts is None else b.centre.parts.due_within(t, window, b.centre.ship_days[: b.n_c])
+    if parts is not None:  # combined joint ordering: a city's part of the centre's shipments is coming to it
+        inbound[:, : b.n_c] += parts
     if b.reserve is None:
         on_hand = working
     else:  # a city counts its reserve only once it may draw on it: a locked reserve does not feed it

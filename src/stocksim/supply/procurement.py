@@ -187,6 +187,19 @@ class CityParts:
         for day in [d for d in self.share if d not in open_days]:
             del self.share[day], self.discount[day]
 
+    def due_within(self, day: int, days: int, ship_days: np.ndarray) -> np.ndarray | None:
+        """Each city's parts (R, C, I) on the road to the centre that reach the city on days
+        ``day`` + 1 .. ``day`` + ``days``: arriving at the centre after ``day`` and carried on for
+        ``ship_days`` (C,) more; None when nothing is on the road. Added in arrival-day order."""
+        if not self.road:
+            return None
+        out = np.zeros_like(next(iter(self.road.values())))
+        for at in sorted(self.road):
+            reaches = (at > day) & (at + ship_days <= day + days)  # (C,)
+            if reaches.any():
+                out += self.road[at] * reaches[None, :, None]
+        return out
+
     def arrive(self, day: int, quantity: np.ndarray) -> np.ndarray:
         """The cities' parts (R, C, I) of what reaches the centre on ``day``, ``quantity`` (R, I):
         the parts carried there, scaled to ``quantity`` (they differ only by rounding)."""
