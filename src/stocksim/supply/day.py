@@ -97,32 +97,29 @@ def deliveries(b: BatchState, t: int) -> None:
     Nothing else takes from them and what is added is never negative, so a day that takes nothing
     off needs no clamp (clamping is idempotent)."""
     a = b.agreements
-    later = (a is not None and t in a.inbound) or t in b.carriage_inbound.parcels  # they come off on order too
-    unclamped = supplier_deliveries(b, t, clamp=not later)
+    taken_off = (a is not None and t in a.inbound) or t in b.carriage_inbound.parcels  # they leave on order too
+    taken_off |= supplier_deliveries(b, t)
     agreement_arrivals(b, t)
     carriage_arrivals(b, t)
     transfer_arrivals(b, t)
-    if unclamped or later:
+    if taken_off:
         np.maximum(b.on_order, 0.0, out=b.on_order)
 
 
-def supplier_deliveries(b: BatchState, t: int, clamp: bool) -> bool:
+def supplier_deliveries(b: BatchState, t: int) -> bool:
     """What the suppliers' shipments bring today, in one pass: to the locations, to the cities'
     reserves (into the reserve: ``reserve_received``, off its on order, clamped), and to the
-    centre. With ``clamp`` (nothing else comes off on order today) on order is clamped here too,
-    unless the centre allocates (pooled, that goes on order after); returns whether it is not."""
+    centre; returns whether anything arrived."""
     arrived = b.book.unload(t)
-    to_centre = arrived[:, b.centre.buyer]
-    allocated = bool(to_centre.any())
-    clamp = clamp and not allocated
     today = b.daily.at(t)
     r = b.reserve
     pools = () if r is None else (r.stock, r.buyers, r.on_order, today.reserve_received)
-    if not receive_deliveries(t, arrived, b.stock, b.on_order, today.received, clamp, *pools):
+    if not receive_deliveries(t, arrived, b.stock, b.on_order, today.received, *pools):
         return False  # nothing arrives today (the day's figures stay 0)
-    if allocated:
+    to_centre = arrived[:, b.centre.buyer]
+    if to_centre.any():
         allocate_at_centre(b, t, to_centre)
-    return not clamp
+    return True
 
 
 def allocate_at_centre(b: BatchState, t: int, quantity: np.ndarray) -> None:

@@ -214,14 +214,13 @@ def receive_deliveries(
     working: Stock,
     on_order: np.ndarray,
     received: np.ndarray,
-    clamp: bool,
     reserve: Stock | None = None,
     reserve_buyers: slice = slice(0, 0),
     reserve_on_order: np.ndarray | None = None,
     reserve_received: np.ndarray | None = None,
 ) -> bool:
     """The suppliers' deliveries of ``day``, ``arrived`` (R, B, I) by buyer, in one pass: a location's
-    own (buyers 0 .. L-1) into working stock, off ``on_order`` (clamped at 0 with ``clamp``), and a city's
+    own (buyers 0 .. L-1) into working stock, off ``on_order`` (the day clamps it after its last arrivals), and a city's
     reserve's (``reserve_buyers``) into the ``reserve``, off ``reserve_on_order`` (clamped at 0), each as
     lots expiring shelf_life days later (``Stock.receive``); the units received go to ``received`` (R, L,
     I; both pools) and ``reserve_received``. Returns False, and changes nothing, when nothing arrived."""
@@ -229,7 +228,7 @@ def receive_deliveries(
         return False
     keys = working._delivery_key[:, day]  # the pools share their buckets
     kept = None if reserve is None else reserve.lots
-    orders = on_order, reserve_on_order, clamp, received, reserve_received
+    orders = on_order, reserve_on_order, received, reserve_received
     _receive_deliveries(arrived, keys, working.lots, kept, reserve_buyers.start, *orders)
     bucketed = keys[keys >= 0]
     working._filled[bucketed] = True
@@ -253,13 +252,12 @@ def _receive_deliveries(
     reserve_from: int,
     on_order: np.ndarray,
     reserve_on_order: np.ndarray | None,
-    clamp: bool,
     received: np.ndarray,
     reserve_received: np.ndarray | None,
 ) -> None:
     """``receive_deliveries`` in one pass, each number worked out as by the numpy steps it replaces:
     ``Stock.receive`` of each pool (an item with a bucket adds 0.0 to the durable pool, a depot 0.0 to
-    the reserve), on order - arrived then ``np.maximum(., 0.0)``, received = own + reserve's."""
+    the reserve), on order - arrived (the reserve's then ``np.maximum(., 0.0)``), received = own + reserve's."""
     expiring, durable = working  # (the arrays once: a tuple's field read in the loop costs a reference count)
     kept_expiring, kept_durable = working if reserve is None else reserve  # (the reserve's, when there is one)
     n_r, n_l, n_i = on_order.shape
@@ -273,8 +271,7 @@ def _receive_deliveries(
                     durable[r, c, i] += 0.0
                 else:
                     durable[r, c, i] += q
-                left = on_order[r, c, i] - q
-                on_order[r, c, i] = _clamped(left) if clamp else left
+                on_order[r, c, i] -= q
                 if reserve is None:
                     received[r, c, i] = q
                 else:
